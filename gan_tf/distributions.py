@@ -1,0 +1,69 @@
+"""Toy target distributions (tfp) and the endless `tf.data` pipeline that samples them in-graph.
+
+Every distribution here has event shape `[event_dim]` (1 for the blog's 1-D experiments), so samples are
+`[batch, event_dim]` float32 tensors and `log_prob` takes the same shape.
+"""
+
+import numpy as np
+import tensorflow as tf
+import tensorflow_probability as tfp
+
+tfd = tfp.distributions
+
+
+def normal(mean, stddev):
+    """N(mean, stddev) on R, event shape [1]: the blog's first experiment (Figs 1-7)."""
+    _check_stddevs([stddev])
+    return tfd.Independent(
+        tfd.Normal(loc=[float(mean)], scale=[float(stddev)]), reinterpreted_batch_ndims=1, name="Normal"
+    )
+
+
+def mixture(means, stddevs, weights=None):
+    """A 1-D mixture of normals, event shape [1]; equal weights unless `weights` (summing to 1) is given.
+
+    The blog's second experiment (Figs 8-21) uses two components.
+    """
+    means = np.asarray(means, dtype=np.float32)
+    stddevs = np.asarray(stddevs, dtype=np.float32)
+    if means.ndim != 1 or len(means) == 0 or means.shape != stddevs.shape:
+        raise ValueError(
+            f"means and stddevs must be non-empty 1-D lists of the same length, got {means.shape} and {stddevs.shape}."
+        )
+    _check_stddevs(stddevs)
+    weights = np.full(len(means), 1.0 / len(means)) if weights is None else np.asarray(weights, np.float64)
+    if weights.shape != means.shape or np.any(weights < 0) or abs(weights.sum() - 1.0) > 1e-6:
+        raise ValueError(f"weights must be {len(means)} non-negative numbers summing to 1, got {weights.tolist()}.")
+    components = tfd.Independent(tfd.Normal(loc=means[:, None], scale=stddevs[:, None]), reinterpreted_batch_ndims=1)
+    return tfd.MixtureSameFamily(
+        tfd.Categorical(probs=weights.astype(np.float32)), components, name="NormalMixture"
+    )
+
+
+def sample_dataset(distribution, batch_size, seed=None):
+    """An endless `tf.data.Dataset` of float32 batches `[batch_size, event_dim]` drawn from `distribution`.
+
+    Sampling happens inside the tf.data graph (no Python per step). With an integer `seed` the stream is
+    identical on every run: batch k is drawn with the stateless seed (seed, k).
+    """
+    if not isinstance(batch_size, int) or batch_size <= 0:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
+    if len(distribution.event_shape) != 1:
+        raise ValueError(f"distribution must have a 1-D event shape [event_dim], got {distribution.event_shape}.")
+    if seed is None:
+        seed = int(np.random.SeedSequence().generate_state(1)[0] % (2**31))
+    elif not isinstance(seed, int) or not 0 <= seed < 2**31:
+        raise ValueError(f"seed must be None or an integer in [0, 2**31), got {seed!r}.")
+
+    def draw(index):
+        stateless_seed = tf.stack([tf.constant(seed, tf.int32), tf.cast(index % (2**31), tf.int32)])
+        return tf.cast(distribution.sample(batch_size, seed=stateless_seed), tf.float32)
+
+    counter = tf.data.Dataset.counter()
+    batches = counter.map(draw, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    return batches.prefetch(tf.data.AUTOTUNE)
+
+
+def _check_stddevs(stddevs):
+    if any(not float(value) > 0.0 for value in stddevs):
+        raise ValueError(f"stddev must be > 0, got {list(map(float, stddevs))}.")

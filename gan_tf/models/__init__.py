@@ -1,0 +1,3 @@
+"""The algorithms: `keras.Model` subclasses that train a generator against a discriminator."""
+
+from gan_tf.models.gan import GAN, FixedGeneratorGAN  # noqa: F401
