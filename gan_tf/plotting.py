@@ -1,0 +1,116 @@
+"""Figures (matplotlib): series over steps, TensorBoard-like histogram ridges, 1-D training animations.
+
+Functions take plain NumPy data (what `callbacks.Recorder` keeps), never models, and write a file.
+The same run gets the same colour in every figure: pass one `colors` dict (see `run_colors`).
+"""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.animation  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
+REAL_COLOR, FAKE_COLOR, DISCRIMINATOR_COLOR = "#ff7f0e", "#2ca02c", "#1f77b4"
+
+
+def run_colors(run_names):
+    """A fixed colour per run name, in the given order."""
+    return {name: PALETTE[index % len(PALETTE)] for index, name in enumerate(run_names)}
+
+
+def plot_series(runs, title, ylabel, path, target=None, colors=None, target_label="target"):
+    """One line per run: `runs` maps a run name to (steps, values). Figs 1-4 of the blog."""
+    colors = colors or run_colors(list(runs))
+    figure, axes = plt.subplots(figsize=(7, 4))
+    for name, (steps, values) in runs.items():
+        axes.plot(steps, values, label=name, color=colors[name], linewidth=1.2)
+    if target is not None:
+        axes.axhline(target, color="black", linestyle="--", linewidth=0.8, label=f"{target_label} = {target:g}")
+    axes.set(title=title, xlabel="training step", ylabel=ylabel)
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=8)
+    _save(figure, path)
+
+
+def ridge_plot(steps, samples, title, path, color=FAKE_COLOR, bins=41, max_rows=25, value_range=None):
+    """Histograms of `samples[i]` (1-D arrays) stacked by step, newest at the bottom, like TensorBoard's
+    histogram dashboard in offset mode (Figs 5-6 of the blog)."""
+    rows = np.unique(np.linspace(0, len(steps) - 1, min(max_rows, len(steps))).astype(int))
+    low, high = value_range or _range([samples[index] for index in rows])
+    edges = np.linspace(low, high, bins + 1)
+    centers = 0.5 * (edges[1:] + edges[:-1])
+    densities = [np.histogram(samples[index], bins=edges, density=True)[0] for index in rows]
+    height = 2.5 / max(max(density.max() for density in densities), 1e-12)
+    figure, axes = plt.subplots(figsize=(7, 5))
+    shades = np.linspace(0.45, 1.0, len(rows))
+    for order, (index, density) in enumerate(zip(rows, densities)):
+        base = -order
+        axes.fill_between(centers, base, base + density * height, color=color, alpha=shades[order],
+                          edgecolor="white", linewidth=0.6, zorder=order)
+    axes.set_yticks([-order for order in range(len(rows))][:: max(1, len(rows) // 8)])
+    axes.set_yticklabels([str(steps[index]) for index in rows][:: max(1, len(rows) // 8)])
+    axes.set(title=title, xlabel="value", ylabel="training step")
+    _save(figure, path)
+
+
+def training_animation(grid, real_density, frames, path, title, fps=10):
+    """GIF of a 1-D GAN training (Fig 7 of the blog): the real density, the generator's density, D(x)
+    and the line 0.5. `frames` is a list of dicts with keys "step", "generator_density", "discriminator"
+    (both arrays on `grid`)."""
+    figure, axes = plt.subplots(figsize=(7, 4.2))
+    lines = _draw_frame(axes, grid, real_density, frames[0], title)
+
+    def update(frame):
+        lines["generator"].set_ydata(frame["generator_density"])
+        lines["discriminator"].set_ydata(frame["discriminator"])
+        lines["step"].set_text(f"step {frame['step']}")
+        return list(lines.values())
+
+    animation = matplotlib.animation.FuncAnimation(figure, update, frames=frames, blit=False)
+    animation.save(str(path), writer=matplotlib.animation.PillowWriter(fps=fps))
+    plt.close(figure)
+
+
+def animation_montage(grid, real_density, frames, path, title, columns=3):
+    """The frames of `training_animation` side by side in one PNG (like the blog's montage images)."""
+    rows = int(np.ceil(len(frames) / columns))
+    figure, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.2 * rows), squeeze=False)
+    for axis, frame in zip(axes.flat, frames):
+        _draw_frame(axis, grid, real_density, frame, None)
+    for axis in axes.flat[len(frames):]:
+        axis.axis("off")
+    axes.flat[0].legend(fontsize=7, loc="upper left")
+    figure.suptitle(title)
+    _save(figure, path)
+
+
+def _draw_frame(axes, grid, real_density, frame, title):
+    top = max(1.05, 1.1 * float(np.max(real_density)))
+    axes.axhline(0.5, color="grey", linewidth=0.8, linestyle=":")
+    axes.plot(grid, real_density, color=REAL_COLOR, label="real density")
+    lines = {
+        "generator": axes.plot(grid, frame["generator_density"], color=FAKE_COLOR, label="generator density")[0],
+        "discriminator": axes.plot(grid, frame["discriminator"], color=DISCRIMINATOR_COLOR, label="D(x)")[0],
+        "step": axes.text(0.98, 0.95, f"step {frame['step']}", transform=axes.transAxes, ha="right", va="top"),
+    }
+    axes.set(xlim=(grid[0], grid[-1]), ylim=(0.0, top), xlabel="x", ylabel="density / probability real")
+    if title:
+        axes.set_title(title)
+        axes.legend(fontsize=7, loc="upper left")
+    return lines
+
+
+def _range(arrays):
+    values = np.concatenate([np.asarray(array).reshape(-1) for array in arrays])
+    low, high = np.percentile(values, [0.5, 99.5])
+    margin = 0.05 * max(high - low, 1e-6)
+    return low - margin, high + margin
+
+
+def _save(figure, path):
+    figure.tight_layout()
+    figure.savefig(str(path), dpi=110)
+    plt.close(figure)
