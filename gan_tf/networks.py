@@ -38,11 +38,19 @@ class LocationScale(keras.layers.Layer):
         return ops.abs(self.scale)
 
 
-def linear_generator(dim=1):
-    """The blog's generator G(z) = |a| z + b on `dim` independent coordinates (see `LocationScale`)."""
+def linear_generator(dim=1, mean=0.0, stddev=1.0):
+    """The blog's generator G(z) = |a| z + b on `dim` independent coordinates (see `LocationScale`).
+
+    It starts at N(mean, stddev) in every coordinate: N(0, 1) by default, as in the blog.
+    """
     _check_positive_int("dim", dim)
+    if not stddev > 0.0:
+        raise ValueError(f"stddev must be > 0, got {stddev!r}.")
     latent = keras.Input(shape=(dim,), name="latent")
-    samples = LocationScale(dtype="float32", name="location_scale")(latent)
+    layer = LocationScale(dtype="float32", name="location_scale")
+    samples = layer(latent)
+    layer.location.assign([float(mean)] * dim)
+    layer.scale.assign([float(stddev)] * dim)
     return keras.Model(latent, samples, name="linear_generator")
 
 

@@ -1,0 +1,97 @@
+"""A discriminator trained against a frozen generator approaches D*(x) = p(x) / (p(x) + p_g(x)).
+
+Source:   ../shared/seeds/002_* (F. Fleuret, EE-559 "Deep learning", 10.1 Generative Adversarial Networks:
+          "argmax_d mu(x) log d + mu_G(x) log(1 - d) = mu(x) / (mu(x) + mu_G(x))"), after Goodfellow et al.
+          2014, Proposition 1.
+Command:  python reproductions/fleuret_ee559_optimal_discriminator.py [--smoke] [--out-dir DIR]
+Outputs:  outputs/fleuret_ee559_optimal_discriminator/optimal_discriminator.png, config.json, metrics.json
+Expected: on x where either density has mass, mean |D - D*| about 0.01-0.03 and max about 0.05-0.08 for
+          both panels (real N(0, 1) vs G = N(1, 2); real 0.5 N(-2, 1) + 0.5 N(4, 1.5) vs G = N(1, 3)).
+Runtime:  about 20 s on 2 CPU cores; --smoke about 5 s.
+"""
+
+import argparse
+import json
+import pathlib
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+
+import gan_tf
+from gan_tf import distributions, metrics, networks, plotting
+
+SEED = 559
+STEPS = 1500             # D updates; the generator never moves
+BATCH_SIZE = 256
+LEARNING_RATE = 1e-3     # Adam
+HIDDEN = [64, 64]
+PANELS = {               # name -> (real distribution, frozen generator N(mean, stddev), x range)
+    "N(0, 1) vs G = N(1, 2)": (lambda: distributions.normal(0.0, 1.0), (1.0, 2.0), (-4.0, 6.0)),
+    "0.5 N(-2, 1) + 0.5 N(4, 1.5) vs G = N(1, 3)": (
+        lambda: distributions.mixture([-2.0, 4.0], [1.0, 1.5]), (1.0, 3.0), (-6.0, 8.0)),
+}
+SMOKE_STEPS = 100
+
+
+def train_discriminator(real, generator_mean, generator_stddev, steps, seed):
+    keras.utils.set_random_seed(seed)
+    generator = networks.linear_generator(mean=generator_mean, stddev=generator_stddev)
+    gan = gan_tf.models.FixedGeneratorGAN(generator, networks.mlp_discriminator(HIDDEN), latent_dim=1, seed=seed)
+    gan.compile(d_optimizer=keras.optimizers.Adam(LEARNING_RATE), g_optimizer=keras.optimizers.Adam(LEARNING_RATE),
+                steps_per_execution=100, jit_compile=True)
+    gan.fit(distributions.sample_dataset(real, BATCH_SIZE, seed=seed), steps_per_epoch=steps, epochs=1, verbose=0)
+    return gan.discriminator
+
+
+def evaluate_panel(name, steps, seed):
+    make_real, (mean, stddev), x_range = PANELS[name]
+    real, fake = make_real(), distributions.normal(mean, stddev)
+    discriminator = train_discriminator(real, mean, stddev, steps, seed)
+    grid = np.linspace(*x_range, 201, dtype=np.float32)
+    trained = keras.ops.convert_to_numpy(keras.ops.sigmoid(discriminator(grid[:, None]))).ravel()
+    optimal = metrics.optimal_discriminator(real, fake, grid[:, None])
+    real_density, fake_density = metrics.density(real, grid), metrics.density(fake, grid)
+    supported = np.maximum(real_density, fake_density) > 0.02  # where samples actually fall
+    error = np.abs(trained - optimal)[supported]
+    curves = dict(grid=grid, trained=trained, optimal=optimal, real=real_density, fake=fake_density)
+    return curves, {"mean_abs_error": float(error.mean()), "max_abs_error": float(error.max())}
+
+
+def plot(panels, path):
+    figure, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 4))
+    for axis, (name, (curves, numbers)) in zip(np.atleast_1d(axes), panels.items()):
+        axis.plot(curves["grid"], curves["real"], color=plotting.REAL_COLOR, label="real density p(x)")
+        axis.plot(curves["grid"], curves["fake"], color=plotting.FAKE_COLOR, label="generator density p_g(x)")
+        axis.plot(curves["grid"], curves["optimal"], "k--", label="D*(x) = p / (p + p_g)")
+        axis.plot(curves["grid"], curves["trained"], color=plotting.DISCRIMINATOR_COLOR, label="trained D(x)")
+        axis.set(title=f"{name}\nmean |D - D*| = {numbers['mean_abs_error']:.3f}", xlabel="x",
+                 ylabel="density / probability real", ylim=(0, 1.05))
+        axis.legend(fontsize=7)
+    figure.suptitle("EE-559 10.1: the optimal discriminator for a fixed generator")
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out-dir", type=pathlib.Path,
+                        default=pathlib.Path("outputs/fleuret_ee559_optimal_discriminator"))
+    parser.add_argument("--smoke", action="store_true", help=f"{SMOKE_STEPS} steps, for tests")
+    arguments = parser.parse_args(argv)
+    arguments.out_dir.mkdir(parents=True, exist_ok=True)
+    steps = SMOKE_STEPS if arguments.smoke else STEPS
+    panels = {name: evaluate_panel(name, steps, SEED + index) for index, name in enumerate(PANELS)}
+    plot(panels, arguments.out_dir / "optimal_discriminator.png")
+    results = {name: numbers for name, (_, numbers) in panels.items()}
+    config = {"seed": SEED, "steps": steps, "smoke": arguments.smoke, "batch_size": BATCH_SIZE,
+              "learning_rate": LEARNING_RATE, "hidden": HIDDEN, "panels": list(PANELS)}
+    (arguments.out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    (arguments.out_dir / "metrics.json").write_text(json.dumps(results, indent=2) + "\n")
+    for name, numbers in results.items():
+        print(f"{name:48s} mean |D - D*| {numbers['mean_abs_error']:.4f}   max {numbers['max_abs_error']:.4f}")
+
+
+if __name__ == "__main__":
+    main()
