@@ -139,6 +139,14 @@ class GAN(keras.Model):
         self.p_real_on_fake_tracker.update_state(tf.sigmoid(tf.cast(fake_logits, tf.float32)))
         return {metric.name: metric.result() for metric in self.metrics}
 
+    def fit(self, *args, **kwargs):
+        """`keras.Model.fit`; a `tf.data.Dataset` is shuffled by its own pipeline, so `shuffle` defaults to
+        False for one (Keras would otherwise warn on every call that it ignores shuffle=True)."""
+        data = args[0] if args else kwargs.get("x")
+        if isinstance(data, tf.data.Dataset) and len(args) < 9:
+            kwargs.setdefault("shuffle", False)
+        return super().fit(*args, **kwargs)
+
     # ----------------------------------------------------------------------------------------------
     # Sampling
     # ----------------------------------------------------------------------------------------------
