@@ -7,9 +7,9 @@ Command:  python reproductions/fleuret_ee559_jsd_identity.py [--out-dir DIR] [--
 Outputs:  jsd_identity.png  left: p, p_g, D* and a trained D for one pair; right: V(D, G) of trained Ds
                             against 2 JSD - log 4, over pairs of densities
           config.json, metrics.json
-Expected: V(D*) = 2 JSD - log 4 to 4e-16 (the identity, on the grid); for each pair, V(trained D) is below it and within
-          0.005 nats of it (measured: gaps from 1e-6 to 0.0022 nats; 3 seeds, 3000 D steps), from JSD = 0
-          (p_g = p) to JSD = 0.63 (N(3, 0.5^2)).
+Expected: V(D*) = 2 JSD - log 4 to 4e-16 (the identity, on the grid); for each pair V(trained D) is below
+          it and within 0.005 nats (measured: gaps from 1e-6 to 0.0022 nats; 3 seeds, 3000 D steps), from
+          JSD = 0 (p_g = p) to JSD = 0.63 (N(3, 0.5^2)).
 Runtime:  about 2 min on 2 shared CPU cores; --smoke about 10 s.
 
 Method: p = N(0, 1) is the data, p_g = N(mean, stddev^2) a frozen linear generator (`FixedGeneratorGAN`);

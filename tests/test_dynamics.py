@@ -200,3 +200,28 @@ def test_variants_compose_by_inheritance():
     model = tiny_gan(NoisySimultaneousGAN, initial_stddev=1.0, anneal_steps=2)
     logs = model.fit(tf.data.Dataset.from_tensors(REAL).repeat(), epochs=1, steps_per_epoch=3, verbose=0).history
     assert int(model.noise_step.numpy()) == 3 and np.isfinite(logs["d_loss"][-1])
+
+
+@pytest.fixture
+def mixed_precision():
+    keras.config.set_dtype_policy("mixed_float16")
+    yield
+    keras.config.set_dtype_policy("float32")
+
+
+@pytest.mark.parametrize(
+    "model_class, kwargs, updates",
+    [
+        (models.ParityAlternatingGAN, {}, (2, 2)),  # 4 batches: G, D, G, D
+        (models.SimultaneousGAN, {}, (4, 4)),
+        (models.ConsensusGAN, {"gamma": 1.0}, (4, 4)),
+        (models.InstanceNoiseGAN, {"initial_stddev": 1.0, "anneal_steps": 2}, (4, 4)),
+    ],
+)
+def test_variants_train_under_mixed_precision_with_loss_scaling(mixed_precision, model_class, kwargs, updates):
+    model = model_class(networks.mlp_generator([4], 2, 1), networks.mlp_discriminator([4]), 2, seed=0, **kwargs)
+    model.compile(keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(1e-3)),
+                  keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(1e-3)))
+    logs = model.fit(tf.data.Dataset.from_tensors(REAL).repeat(), epochs=1, steps_per_epoch=4, verbose=0).history
+    assert all(np.isfinite(values[-1]) for values in logs.values())
+    assert (int(model.d_optimizer.iterations.numpy()), int(model.g_optimizer.iterations.numpy())) == updates
