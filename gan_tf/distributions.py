@@ -67,3 +67,22 @@ def sample_dataset(distribution, batch_size, seed=None):
 def _check_stddevs(stddevs):
     if any(not float(value) > 0.0 for value in stddevs):
         raise ValueError(f"stddev must be > 0, got {list(map(float, stddevs))}.")
+
+
+def ring_of_gaussians(num_modes=8, radius=1.0, stddev=0.01):
+    """`num_modes` equal-weight isotropic 2-D normals on a circle, event shape [2].
+
+    Defaults: the toy of "The Numerics of GANs" (Mescheder et al. 2017): 8 modes, radius 1, stddev 0.01.
+    The mode centres are `ring.components_distribution.mean()`.
+    """
+    if not isinstance(num_modes, int) or num_modes < 1:
+        raise ValueError(f"num_modes must be a positive integer, got {num_modes!r}.")
+    if not radius > 0:
+        raise ValueError(f"radius must be > 0, got {radius!r}.")
+    _check_stddevs([stddev])
+    angles = 2.0 * np.pi * np.arange(num_modes) / num_modes
+    centres = (radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)).astype(np.float32)
+    components = tfd.MultivariateNormalDiag(loc=centres, scale_diag=np.full_like(centres, stddev))
+    return tfd.MixtureSameFamily(
+        tfd.Categorical(probs=np.full(num_modes, 1.0 / num_modes, np.float32)), components, name="RingOfGaussians"
+    )
