@@ -2,12 +2,17 @@
 
 Package map:
   losses          the math: pure functions of discriminator logits, one family per paper
-  models          the algorithms: `GAN` (a keras.Model with a short train_step and hooks for variants)
+  divergences     KL, JSD and the GAN value of 1-D densities, by integration
+  dirac           the Dirac-GAN game (NumPy): vector fields, integrators, closed-form eigenvalues
+  models          the algorithms: `GAN` (a keras.Model with a short train_step and hooks for variants),
+                  update schedules and stabilisers in `models.dynamics`
   networks        architectures: builder functions returning Functional models
   distributions   toy targets (tfp) and in-graph sampling pipelines
   metrics         measures of a trained generator and closed forms (optimal discriminator)
   callbacks       observation during training: TensorBoard summaries and an in-memory recorder
-  plotting        figures: series over steps, histogram ridges, training animations
+  probes          gradient-norm probes of the generator
+  plotting        figures: series over steps, histogram ridges, training animations (+ plotting_dynamics)
+  experiment      what reproduction scripts share: flags, output folder, JSON, printed table
   cli             the `gan-tf` command
 """
 
