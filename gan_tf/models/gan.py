@@ -84,12 +84,17 @@ class GAN(keras.Model):
     # ----------------------------------------------------------------------------------------------
 
     def sample_latent(self, batch_size, seed=None):
-        """z of shape `[batch_size, latent_dim]`; `seed=None` draws from the model's seed generator."""
-        seed = self.seed_generator if seed is None else seed
+        """z of shape `[batch_size, latent_dim]`.
+
+        `seed` is None (the model's seed generator), a `keras.random.SeedGenerator` or an int (the same z on
+        every call). Under `tf.distribute` each replica folds its replica id into the seed: a SeedGenerator
+        alone hands every replica the same numbers, which would repeat one replica's fakes N times.
+        """
         shape = (batch_size, self.latent_dim)
+        stateless_seed = _replica_seed(self.seed_generator if seed is None else seed)
         if self.latent_distribution == "uniform":
-            return keras.random.uniform(shape, minval=-1.0, maxval=1.0, seed=seed)
-        return keras.random.normal(shape, seed=seed)
+            return tf.random.stateless_uniform(shape, stateless_seed, minval=-1.0, maxval=1.0)
+        return tf.random.stateless_normal(shape, stateless_seed)
 
     def compute_discriminator_loss(self, real, fake):
         """(loss, real_logits, fake_logits); the loss includes D's regularization losses (e.g. L2)."""
@@ -216,6 +221,21 @@ class FixedGeneratorGAN(GAN):
             d_loss, real_logits, fake_logits = self.discriminator_step(real)
         g_loss, _ = self.compute_generator_loss(real, self.generator(self.sample_latent(tf.shape(real)[0])))
         return self.update_trackers(d_loss, g_loss, real_logits, fake_logits)
+
+
+def _replica_seed(seed):
+    """A stateless int32 seed [2], drawn as `keras.random` does, and distinct per replica."""
+    if isinstance(seed, keras.random.SeedGenerator):
+        seed = seed.next()
+    elif isinstance(seed, (int, np.integer)):
+        seed = tf.constant([int(seed), 0], tf.int64)
+    else:
+        raise ValueError(f"seed must be None, an int or a keras.random.SeedGenerator, got {type(seed).__name__}.")
+    seed = tf.cast(tf.math.floormod(tf.cast(seed, tf.int64), tf.int32.max - 1), tf.int32)  # XLA wants int32
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return seed
+    return tf.random.experimental.stateless_fold_in(seed, context.replica_id_in_sync_group)
 
 
 def _scale_for_update(optimizer, loss):
