@@ -21,7 +21,9 @@ captured with >= 1 high-quality sample; reverse KL of the captured-mode histogra
 (`gan_tf.metrics.mode_coverage`). Deviations (CPU budget): PacGAN's G had 4 x 400 ReLU + batch norm and D 3 x 200
 maxout units, trained far longer; here G and D are 3 x 128 ReLU MLPs trained for `NUM_STEPS` generator steps of
 batch 100 (PacGAN's batch), z ~ N(0, I_2) as PacGAN. All methods share the networks and Adam(1e-3, beta_1 0.5),
-except WGAN-GP (Adam(1e-3, 0, 0.9): the paper's betas) and consensus (RMSProp 1e-3, the paper's optimizer).
+except WGAN-GP (Adam(1e-3, 0, 0.9): the paper's betas) and consensus (RMSProp 1e-3, the paper's optimizer); every
+learning rate follows a cosine decay to 1% of its initial value over the run (without it, 3,000 steps left the
+plain GAN at 46% high-quality samples on the grid, seed 0). Unrolled GAN: K = 5 plain gradient steps of size 1e-2.
 """
 
 import argparse

@@ -102,3 +102,17 @@ def test_unrolled_rejects_bad_arguments():
     generator = networks.mlp_generator([8], latent_dim=2, output_dim=2)
     with pytest.raises(ValueError, match="unrolling_steps"):
         models.UnrolledGAN(generator, networks.mlp_discriminator([8], input_dim=2), 2, unrolling_steps=0)
+
+
+@pytest.mark.parametrize("model_class, keywords, input_size", [
+    (models.WGAN, {"clip_value": 0.02, "n_critic": 3, "warmup_n_critic": 25}, 2),
+    (models.WGANGP, {"gp_weight": 5.0, "n_critic": 4}, 2),
+    (models.UnrolledGAN, {"unrolling_steps": 3, "unrolling_learning_rate": 0.1}, 2),
+    (models.PacGAN, {"packing": 3}, 6),
+])
+def test_new_models_round_trip_through_their_config(model_class, keywords, input_size):
+    generator = networks.mlp_generator([4], latent_dim=2, output_dim=2)
+    model = model_class(generator, networks.mlp_discriminator([4], input_dim=input_size), 2, seed=0, **keywords)
+    clone = model_class.from_config(model.get_config())
+    for name, value in keywords.items():
+        assert getattr(clone, name) == value, name
