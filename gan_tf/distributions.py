@@ -86,3 +86,49 @@ def ring_of_gaussians(num_modes=8, radius=1.0, stddev=0.01):
     return tfd.MixtureSameFamily(
         tfd.Categorical(probs=np.full(num_modes, 1.0 / num_modes, np.float32)), components, name="RingOfGaussians"
     )
+
+
+def grid_of_gaussians(side=5, spacing=2.0, stddev=0.05):
+    """`side`^2 equal-weight isotropic 2-D normals on a square grid centred at 0, event shape [2].
+
+    Defaults: PacGAN's 2D-grid (Lin et al. 2018, https://arxiv.org/abs/1712.04086, Sec. 5.1, after VEEGAN):
+    25 modes at {-4, -2, 0, 2, 4}^2, stddev 0.05. The mode centres are `grid.components_distribution.mean()`.
+    """
+    if not isinstance(side, int) or side < 1:
+        raise ValueError(f"side must be a positive integer, got {side!r}.")
+    if not spacing > 0:
+        raise ValueError(f"spacing must be > 0, got {spacing!r}.")
+    _check_stddevs([stddev])
+    coordinates = spacing * (np.arange(side) - (side - 1) / 2.0)
+    centres = np.stack(np.meshgrid(coordinates, coordinates, indexing="ij"), axis=-1).reshape(-1, 2).astype(np.float32)
+    components = tfd.MultivariateNormalDiag(loc=centres, scale_diag=np.full_like(centres, stddev))
+    return tfd.MixtureSameFamily(
+        tfd.Categorical(probs=np.full(len(centres), 1.0 / len(centres), np.float32)), components,
+        name="GridOfGaussians",
+    )
+
+
+def labelled_sample_dataset(distribution, batch_size, seed=None):
+    """An endless `tf.data.Dataset` of `(samples [batch, d] float32, labels [batch] int32)` from a
+    `MixtureSameFamily`: the label of a sample is the index of the component that drew it.
+
+    For conditional GANs. Same seeding rule as `sample_dataset`.
+    """
+    if not isinstance(distribution, tfd.MixtureSameFamily):
+        raise ValueError(f"distribution must be a tfp MixtureSameFamily, got {type(distribution).__name__}.")
+    if not isinstance(batch_size, int) or batch_size <= 0:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
+    if seed is None:
+        seed = int(np.random.SeedSequence().generate_state(1)[0] % (2**31))
+    elif not isinstance(seed, int) or not 0 <= seed < 2**31:
+        raise ValueError(f"seed must be None or an integer in [0, 2**31), got {seed!r}.")
+
+    def draw(index):
+        label_seed = tf.stack([tf.constant(seed, tf.int32), tf.cast(index % (2**31), tf.int32)])
+        labels = distribution.mixture_distribution.sample(batch_size, seed=label_seed)
+        every_component = distribution.components_distribution.sample(batch_size, seed=label_seed + 1)
+        samples = tf.gather(every_component, labels, axis=1, batch_dims=1)
+        return tf.cast(samples, tf.float32), tf.cast(labels, tf.int32)
+
+    batches = tf.data.Dataset.counter().map(draw, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    return batches.prefetch(tf.data.AUTOTUNE)

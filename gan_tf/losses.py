@@ -91,6 +91,61 @@ def feature_matching_loss(real_features, fake_features):
 
 
 # --------------------------------------------------------------------------------------------------
+# Wasserstein losses (the critic's logits are unbounded scores, not probabilities).
+# Arjovsky, Chintala, Bottou 2017, "Wasserstein GAN", https://arxiv.org/abs/1701.07875
+# --------------------------------------------------------------------------------------------------
+
+
+def wasserstein_discriminator_loss(real_logits, fake_logits):
+    """The critic maximises E[D(x)] - E[D(G(z))], the dual estimate of W1 (with D 1-Lipschitz):
+
+    L_D = E[D(G(z))] - E[D(x)]
+    """
+    return tf.reduce_mean(_float32(fake_logits)) - tf.reduce_mean(_float32(real_logits))
+
+
+def wasserstein_generator_loss(fake_logits):
+    """L_G = -E[D(G(z))]."""
+    return -tf.reduce_mean(_float32(fake_logits))
+
+
+# --------------------------------------------------------------------------------------------------
+# Hinge loss.
+# Lim and Ye 2017, "Geometric GAN", https://arxiv.org/abs/1705.02894 (as used by SN-GAN and BigGAN)
+# --------------------------------------------------------------------------------------------------
+
+
+def hinge_discriminator_loss(real_logits, fake_logits):
+    """L_D = E[relu(1 - D(x))] + E[relu(1 + D(G(z)))]."""
+    real_term = tf.reduce_mean(tf.nn.relu(1.0 - _float32(real_logits)))
+    fake_term = tf.reduce_mean(tf.nn.relu(1.0 + _float32(fake_logits)))
+    return real_term + fake_term
+
+
+def hinge_generator_loss(fake_logits):
+    """L_G = -E[D(G(z))] (the same as Wasserstein's)."""
+    return -tf.reduce_mean(_float32(fake_logits))
+
+
+# --------------------------------------------------------------------------------------------------
+# Least squares GAN loss (a-b-c coding with a = 0 for fake, b = c = 1 for real).
+# Mao et al. 2017, "Least Squares Generative Adversarial Networks", https://arxiv.org/abs/1611.04076
+# --------------------------------------------------------------------------------------------------
+
+
+def least_squares_discriminator_loss(real_logits, fake_logits):
+    """L_D = 0.5 E[(D(x) - 1)^2] + 0.5 E[D(G(z))^2]; D's output is used as is (no sigmoid)."""
+    real_term = 0.5 * tf.reduce_mean(tf.square(_float32(real_logits) - 1.0))
+    fake_term = 0.5 * tf.reduce_mean(tf.square(_float32(fake_logits)))
+    return real_term + fake_term
+
+
+def least_squares_generator_loss(fake_logits):
+    """L_G = 0.5 E[(D(G(z)) - 1)^2]."""
+    return 0.5 * tf.reduce_mean(tf.square(_float32(fake_logits) - 1.0))
+
+
+# --------------------------------------------------------------------------------------------------
 # Registry: name -> (generator loss, discriminator loss).
 # --------------------------------------------------------------------------------------------------
 
@@ -99,6 +154,9 @@ LossFamily = collections.namedtuple("LossFamily", ["generator_loss", "discrimina
 FAMILIES = {
     "minimax": LossFamily(minimax_generator_loss, minimax_discriminator_loss),
     "non_saturating": LossFamily(non_saturating_generator_loss, non_saturating_discriminator_loss),
+    "wasserstein": LossFamily(wasserstein_generator_loss, wasserstein_discriminator_loss),
+    "hinge": LossFamily(hinge_generator_loss, hinge_discriminator_loss),
+    "least_squares": LossFamily(least_squares_generator_loss, least_squares_discriminator_loss),
 }
 
 

@@ -7,3 +7,7 @@ from gan_tf.models.dynamics import (  # noqa: F401
     ParityAlternatingGAN,
     SimultaneousGAN,
 )
+from gan_tf.models.wgan import WGAN, WGANGP  # noqa: F401
+from gan_tf.models.unrolled import UnrolledGAN  # noqa: F401
+from gan_tf.models.packing import PacGAN  # noqa: F401
+from gan_tf.models.conditional import ACGAN, ConditionalGAN  # noqa: F401
