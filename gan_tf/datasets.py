@@ -183,12 +183,13 @@ def digits(image_size=32, batch_size=64, split="train", channels=1, seed=None):
     """The digits upscaled (bilinear, antialiased) from 8x8 to `image_size`, [0, 16] mapped to [-1, 1]."""
     images, _ = digits_arrays(split)
     images = tf.data.Dataset.from_tensor_slices(images[..., None])
-
-    def load(image):
-        image = tf.image.resize(image, (image_size, image_size), antialias=True) / 16.0 * 2.0 - 1.0
-        return tf.tile(image, (1, 1, channels))
-
+    load = lambda image: tf.tile(upscale_digits(image, image_size), (1, 1, channels))  # noqa: E731
     return finish(images, load, int(images.cardinality()), batch_size, seed, image_size * image_size * channels)
+
+
+def upscale_digits(images, image_size):
+    """Digits `[..., 8, 8, 1]` in [0, 16] -> `[..., image_size, image_size, 1]` in [-1, 1] (bilinear)."""
+    return tf.image.resize(images, (image_size, image_size), antialias=True) / 16.0 * 2.0 - 1.0
 
 
 # ---- shared steps ---------------------------------------------------------------------------------------
