@@ -114,3 +114,54 @@ def _save(figure, path):
     figure.tight_layout()
     figure.savefig(str(path), dpi=110)
     plt.close(figure)
+
+
+# --------------------------------------------------------------------------------------------------
+# Images (DCGAN, issue 4): image grids, and TensorBoard's "distributions" view of values over steps.
+# --------------------------------------------------------------------------------------------------
+
+TENSORBOARD_PERCENTILES = (0, 7, 16, 31, 50, 69, 84, 93, 100)  # the bands of TensorBoard's distributions view
+
+
+def images_to_grid(images, columns=None, padding=2, scale=1):
+    """Images `[n, h, w, c]` in [-1, 1] -> one uint8 `[H, W, c]` grid (c = 1 or 3), white padding, each image
+    magnified `scale` times (nearest neighbour). Values outside [-1, 1] raise a ValueError."""
+    images = np.asarray(images, dtype=np.float32)
+    if images.ndim != 4 or images.shape[-1] not in (1, 3):
+        raise ValueError(f"images must be [n, height, width, 1 or 3], got shape {images.shape}.")
+    if images.min() < -1.0 - 1e-6 or images.max() > 1.0 + 1e-6:
+        raise ValueError(f"images must be in [-1, 1], got values in [{images.min():.3g}, {images.max():.3g}].")
+    count, height, width, channels = images.shape
+    columns = columns or int(np.ceil(np.sqrt(count)))
+    rows = int(np.ceil(count / columns))
+    pixels = np.round((images + 1.0) * 127.5).astype(np.uint8).repeat(scale, axis=1).repeat(scale, axis=2)
+    height, width = height * scale, width * scale
+    grid = np.full((rows * (height + padding) + padding, columns * (width + padding) + padding, channels), 255, np.uint8)
+    for index, image in enumerate(pixels):
+        top = padding + (index // columns) * (height + padding)
+        left = padding + (index % columns) * (width + padding)
+        grid[top:top + height, left:left + width] = image
+    return grid
+
+
+def save_image_grid(images, path, columns=None, scale=1):
+    """`images_to_grid` written as a PNG."""
+    import PIL.Image  # noqa: PLC0415
+
+    grid = images_to_grid(images, columns, scale=scale)
+    PIL.Image.fromarray(grid[..., 0] if grid.shape[-1] == 1 else grid).save(str(path))
+
+
+def distribution_bands(steps, samples, title, path, color=FAKE_COLOR, ylabel="value", runs=None):
+    """Percentile bands over steps, like TensorBoard's distributions view (the write-up's figures):
+    `samples[i]` is a 1-D array observed at `steps[i]`. With `runs` (name -> (steps, samples)), one panel each."""
+    runs = runs or {title: (steps, samples)}
+    figure, axes = plt.subplots(1, len(runs), figsize=(5.5 * len(runs), 3.6), squeeze=False)
+    for axis, (name, (run_steps, run_samples)) in zip(axes[0], runs.items()):
+        bands = np.array([np.percentile(values, TENSORBOARD_PERCENTILES) for values in run_samples])
+        for low in range(len(TENSORBOARD_PERCENTILES) // 2):
+            axis.fill_between(run_steps, bands[:, low], bands[:, -1 - low], color=color, alpha=0.18, linewidth=0)
+        axis.plot(run_steps, bands[:, len(TENSORBOARD_PERCENTILES) // 2], color=color, linewidth=1.0)
+        axis.set(title=name, xlabel="training step", ylabel=ylabel)
+        axis.grid(alpha=0.3)
+    _save(figure, path)
