@@ -233,3 +233,19 @@ def finish(elements, load, count, batch_size, seed, values_per_image, cache_byte
     images = images.batch(batch_size, drop_remainder=True, num_parallel_calls=tf.data.AUTOTUNE,
                           deterministic=deterministic)
     return images.prefetch(tf.data.AUTOTUNE)
+
+
+def from_spec(spec, image_size=64, batch_size=64, seed=None, data_dir=DEFAULT_DATA_DIR, **options):
+    """The dataset that `gan-tf train --data SPEC` means: "digits", an existing folder of images (a folder
+    named img_align_celeba gets CelebA's crop), or a TFDS name ("celeb_a" gets CelebA's crop)."""
+    if spec == "digits":
+        return digits(image_size, batch_size, seed=seed)
+    path = pathlib.Path(spec)
+    if path.is_dir():
+        crop = CELEBA_CROP if path.name == "img_align_celeba" else None
+        return image_folder(path, image_size, batch_size, crop=crop, seed=seed, **options)
+    if spec in tfds.list_builders():
+        crop = CELEBA_CROP if spec == "celeb_a" else None
+        return tfds_images(spec, data_dir, "train", image_size, batch_size, crop, seed)
+    raise FileNotFoundError(f"--data {spec!r} is neither 'digits', an existing folder, nor a TFDS dataset name "
+                            f"(e.g. {sorted(MANUAL_FILES)}).")
