@@ -165,3 +165,20 @@ def distribution_bands(steps, samples, title, path, color=FAKE_COLOR, ylabel="va
         axis.set(title=name, xlabel="training step", ylabel=ylabel)
         axis.grid(alpha=0.3)
     _save(figure, path)
+
+
+def image_gan_views(steps, scalars, samples, out_dir, title, prefix=""):
+    """The write-up's figures from an image probe (what `callbacks.ImageRecorder` keeps), as PNGs in `out_dir`:
+    <prefix>losses.png (D, D real, D fake, G), <prefix>d_predictions.png (D's probabilities on real and
+    generated images), <prefix>first_layer.png (weights and gradients of D's and G's first layers)."""
+    import pathlib  # noqa: PLC0415
+
+    out_dir = pathlib.Path(out_dir)
+    losses = {name: (steps, scalars[name]) for name in ("d_loss", "d_loss_real", "d_loss_fake", "g_loss")}
+    plot_series(losses, f"{title}: losses", "loss", out_dir / f"{prefix}losses.png")
+    distribution_bands(None, None, title, out_dir / f"{prefix}d_predictions.png", ylabel="D(x) = P(real)", runs={
+        f"{title}: D on real images": (steps, samples["d_real"]),
+        f"{title}: D on generated images": (steps, samples["d_fake"])})
+    panels = {f"{title}: {network} first-layer {kind}": (steps, samples[f"{network}/first_layer_{kind}"])
+              for network in ("D", "G") for kind in ("weights", "gradients")}
+    distribution_bands(None, None, title, out_dir / f"{prefix}first_layer.png", runs=panels)

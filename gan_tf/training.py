@@ -122,8 +122,9 @@ def checkpoint_of(gan, epoch):
                                seed_state=gan.seed_generator.state, epoch=epoch)
 
 
-def train(config, run_dir, verbose=1):
-    """Train (or resume) the run in `run_dir`; returns the GAN."""
+def train(config, run_dir, verbose=1, extra_callbacks=()):
+    """Train (or resume) the run in `run_dir`; returns the GAN (its `history` too). `extra_callbacks` (e.g. a
+    `callbacks.ImageRecorder`) are added to the run's own."""
     run_dir = pathlib.Path(run_dir)
     _check_or_write_config(config, run_dir)
     with dtype_policy(config.precision):
@@ -140,7 +141,7 @@ def train(config, run_dir, verbose=1):
         data, steps = _data(config, seed=config.seed + start)
         monitors = [callbacks.ImageTensorBoard(run_dir / "tensorboard", _data(config, config.seed + 10_000)[0],
                                                config.every_n_steps, seed=config.seed, initial_step=start * steps),
-                    EpochSaver(manager, epoch, run_dir, seed=config.seed)]
+                    EpochSaver(manager, epoch, run_dir, seed=config.seed), *extra_callbacks]
         gan.fit(data, epochs=config.epochs, initial_epoch=start, steps_per_epoch=steps, callbacks=monitors,
                 verbose=verbose, shuffle=False)
     return gan
