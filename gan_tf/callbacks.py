@@ -158,13 +158,10 @@ def _to_numpy(tensors):
 
 
 # --------------------------------------------------------------------------------------------------
-# Images (DCGAN): the write-up's TensorBoard views. Its figures came from the training graph, so here D and
-# G run in training mode (batch statistics, as in the updates); the BatchNorm moving statistics are restored
-# afterwards, so a probe leaves the model exactly as it found it. Scalars: d_loss (the loss family's),
-# d_loss_real = E[softplus(-D(x))] and d_loss_fake = E[softplus(D(G(z)))] (the two cross-entropy terms),
-# g_loss (the family's adversarial term), p_real_on_real / p_real_on_fake, the first layers' gradient norms
-# and, under mixed precision, each optimizer's loss scale. Histograms: D's probabilities on real and on
-# generated images, and the first-layer weights and gradients of D and G.
+# Images (DCGAN): the write-up's TensorBoard views, from the training graph as there: D and G run in training
+# mode (batch statistics), then the BatchNorm moving statistics are restored, so a probe changes nothing.
+# Scalars: d_loss (the family's), d_loss_real = E[softplus(-D(x))], d_loss_fake = E[softplus(D(G(z)))], g_loss
+# (adversarial term), p_real_on_*, first-layer gradient norms, loss scales. Histograms: IMAGE_HISTOGRAM_NAMES.
 # --------------------------------------------------------------------------------------------------
 
 IMAGE_HISTOGRAM_NAMES = ("d_real", "d_fake", "D/first_layer_weights", "D/first_layer_gradients",

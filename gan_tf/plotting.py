@@ -156,8 +156,10 @@ def distribution_bands(steps, samples, title, path, color=FAKE_COLOR, ylabel="va
     """Percentile bands over steps, like TensorBoard's distributions view (the write-up's figures):
     `samples[i]` is a 1-D array observed at `steps[i]`. With `runs` (name -> (steps, samples)), one panel each."""
     runs = runs or {title: (steps, samples)}
-    figure, axes = plt.subplots(1, len(runs), figsize=(5.5 * len(runs), 3.6), squeeze=False)
-    for axis, (name, (run_steps, run_samples)) in zip(axes[0], runs.items()):
+    columns = min(len(runs), 2)
+    rows = int(np.ceil(len(runs) / columns))
+    figure, axes = plt.subplots(rows, columns, figsize=(5.5 * columns, 3.6 * rows), squeeze=False)
+    for axis, (name, (run_steps, run_samples)) in zip(axes.flat, runs.items()):
         bands = np.array([np.percentile(values, TENSORBOARD_PERCENTILES) for values in run_samples])
         for low in range(len(TENSORBOARD_PERCENTILES) // 2):
             axis.fill_between(run_steps, bands[:, low], bands[:, -1 - low], color=color, alpha=0.18, linewidth=0)
