@@ -137,3 +137,19 @@ def test_digits_contract_split_and_coverage():
     train, test = datasets.digits_arrays("train")[1], datasets.digits_arrays("test")[1]
     assert len(train) + len(test) == 1797 and len(test) == 359
     assert set(np.unique(train)) == set(range(10))
+
+
+def test_manual_files_in_place_prepare_the_tfds_dataset_from_them(tmp_path, monkeypatch):
+    manual = tmp_path / "downloads" / "manual"
+    manual.mkdir(parents=True)
+    (manual / "flower_photos.tgz").write_bytes(b"placeholder")
+    calls = []
+
+    def record(builder, download_config=None, **unused):
+        calls.append((builder.name, download_config.manual_dir))
+        raise RuntimeError("stop after recording")
+
+    monkeypatch.setattr(tfds.core.DatasetBuilder, "download_and_prepare", record)
+    with pytest.raises(RuntimeError, match="stop after recording"):
+        datasets.tf_flowers(tmp_path)
+    assert calls == [("tf_flowers", str(manual))]
