@@ -31,6 +31,7 @@ IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
 MAGIC_NUMBERS = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM")  # jpeg, png, gif, bmp
 CELEBA_CROP = 108                   # central 108x108 of the 178x218 aligned faces, as the write-up's code
 CACHE_BYTES = 1 << 30               # cache decoded images in memory up to 1 GiB
+ENCODED_SHUFFLE_BUFFER = 10_000     # encoded TFDS images (~10 KB each) shuffled before decoding, when uncached
 MANUAL_FILES = {
     "celeb_a": ("img_align_celeba.zip", "list_eval_partition.txt", "list_attr_celeba.txt",
                 "list_landmarks_align_celeba.txt", "identity_CelebA.txt"),
@@ -87,7 +88,8 @@ def image_folder(folder, image_size=64, batch_size=64, channels=3, crop=None, se
         image = tf.io.decode_image(tf.io.read_file(path), channels=channels, expand_animations=False)
         return preprocess(image, image_size, crop, source=path)
 
-    return finish(paths, load, len(files.paths), batch_size, seed, image_size * image_size * channels, cache_bytes)
+    return finish(paths, load, len(files.paths), batch_size, seed, image_size * image_size * channels, cache_bytes,
+                  shuffle_buffer=len(files.paths))  # paths are small: shuffle them all
 
 
 def _is_image(path, verify):
@@ -116,8 +118,13 @@ def tfds_images(name, data_dir=DEFAULT_DATA_DIR, split="train", image_size=64, b
     """Batches of the "image" feature of the TFDS dataset `name` (prepared under `data_dir`, or prepared from
     its manual files on first use; see the module docstring)."""
     examples, count = _tfds_examples(name, pathlib.Path(data_dir), split, seed)
-    load = lambda example: preprocess(example["image"], image_size, crop)  # noqa: E731
-    return finish(examples, load, count, batch_size, seed, image_size * image_size * 3, cache_bytes)
+
+    def load(example):  # images arrive encoded (SkipDecoding): decoded here, in parallel
+        image = tf.io.decode_image(example["image"], channels=3, expand_animations=False)
+        return preprocess(image, image_size, crop, source=name)
+
+    return finish(examples, load, count, batch_size, seed, image_size * image_size * 3, cache_bytes,
+                  shuffle_buffer=min(count, ENCODED_SHUFFLE_BUFFER))  # on top of TFDS' seeded file shuffling
 
 
 def celeb_a(data_dir=DEFAULT_DATA_DIR, split="train", image_size=64, batch_size=64, seed=None):
@@ -138,12 +145,13 @@ def oxford_flowers102(data_dir=DEFAULT_DATA_DIR, split="train+validation+test", 
 
 def _tfds_examples(name, data_dir, split, seed):
     builder = tfds.builder(name, data_dir=str(data_dir))
-    read_config = tfds.ReadConfig(shuffle_seed=seed)
+    options = dict(split=split, shuffle_files=True, read_config=tfds.ReadConfig(shuffle_seed=seed),
+                   decoders={"image": tfds.decode.SkipDecoding()})
     try:
-        examples = builder.as_dataset(split=split, shuffle_files=True, read_config=read_config)
+        examples = builder.as_dataset(**options)
     except AssertionError:  # TFDS asserts that the dataset was prepared
         _prepare_from_manual_files(builder, name, data_dir)
-        examples = builder.as_dataset(split=split, shuffle_files=True, read_config=read_config)
+        examples = builder.as_dataset(**options)
     return examples, int(examples.cardinality())
 
 
@@ -182,9 +190,9 @@ def digits_arrays(split="train"):
 def digits(image_size=32, batch_size=64, split="train", channels=1, seed=None):
     """The digits upscaled (bilinear, antialiased) from 8x8 to `image_size`, [0, 16] mapped to [-1, 1]."""
     images, _ = digits_arrays(split)
-    images = tf.data.Dataset.from_tensor_slices(images[..., None])
     load = lambda image: tf.tile(upscale_digits(image, image_size), (1, 1, channels))  # noqa: E731
-    return finish(images, load, int(images.cardinality()), batch_size, seed, image_size * image_size * channels)
+    return finish(tf.data.Dataset.from_tensor_slices(images[..., None]), load, len(images), batch_size, seed,
+                  image_size * image_size * channels)
 
 
 def upscale_digits(images, image_size):
@@ -214,10 +222,11 @@ def preprocess(image, image_size, crop=None, source="an image"):
     return image / 127.5 - 1.0
 
 
-def finish(elements, load, count, batch_size, seed, values_per_image, cache_bytes=CACHE_BYTES):
+def finish(elements, load, count, batch_size, seed, values_per_image, cache_bytes=CACHE_BYTES, shuffle_buffer=None):
     """map(load) in parallel -> cache (if `count` images fit in `cache_bytes`) -> shuffle -> batch -> prefetch.
 
-    Without a cache, the (cheap) undecoded elements are shuffled before decoding instead.
+    Without a cache, the undecoded elements are shuffled before decoding instead, in a buffer of
+    `shuffle_buffer` elements (default `count`; keep it small when elements are large).
     """
     if not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
@@ -226,7 +235,7 @@ def finish(elements, load, count, batch_size, seed, values_per_image, cache_byte
     deterministic = seed is not None
     fits = 0 <= count and count * values_per_image * 4 <= cache_bytes
     if not fits:
-        elements = elements.shuffle(min(max(count, 1), 100_000) if count >= 0 else 10_000, seed=seed)
+        elements = elements.shuffle(shuffle_buffer or max(count, 1), seed=seed)
     images = elements.map(load, num_parallel_calls=tf.data.AUTOTUNE, deterministic=deterministic)
     if fits:
         images = images.cache().shuffle(count, seed=seed)

@@ -153,3 +153,12 @@ def test_manual_files_in_place_prepare_the_tfds_dataset_from_them(tmp_path, monk
     with pytest.raises(RuntimeError, match="stop after recording"):
         datasets.tf_flowers(tmp_path)
     assert calls == [("tf_flowers", str(manual))]
+
+
+def test_tfds_uncached_pipeline_is_seeded(tmp_path):
+    with tfds.testing.mock_data(num_examples=8, data_dir=str(tmp_path)):
+        first, second = (all_batches(datasets.tfds_images("tf_flowers", tmp_path, image_size=8, batch_size=4,
+                                                          seed=1, cache_bytes=0)) for _ in range(2))
+    assert len(first) == 2
+    check_contract(first[0], 4, 8, 3)
+    np.testing.assert_array_equal(np.concatenate(first), np.concatenate(second))
