@@ -13,9 +13,12 @@ Outputs:  outputs/dcgan_digits/
             generator.keras; `gan-tf sample --run outputs/dcgan_digits/run` draws from it; it starts afresh),
             config.json, metrics.json
 Expected: recognizable digits of every class. A classifier MLP(128) trained on real digits gives 1,000
-          generated samples an inception score of about 7 (real held-out digits: 9.35), covers 10 classes,
-          and a Frechet distance on its hidden units of about 1.5 (real held-out vs real training: 0.40).
-Runtime:  about 6 minutes on 2 shared CPU cores (XLA); --smoke runs in ~30 s.
+          generated samples an inception score of 6.84, sees all 10 classes (each 6-15% of the samples) with
+          a mean top probability of 0.87, and a Frechet distance on its hidden units of 1.48; real held-out
+          digits score 9.35, 10 classes, 0.98 and 0.40 (against the training digits). (Seed 2015; with seed 0,
+          40 epochs gave 6.46 and 80 epochs 6.86.)
+Runtime:  225 CPU-seconds: about 4-5 minutes on 2 free CPU cores, 13 minutes when the cores were shared with
+          3 other training jobs (XLA); --smoke runs in ~30 s.
 
 Set-up: Radford's 32x32 DCGAN (4x4 kernels, BN, ReLU / LeakyReLU 0.2, N(0, 0.02) init) at half width
 (ngf = ndf = 32, for CPU time), z ~ N(0, 1) of dim 100, Adam 2e-4 beta1 0.5, batch 64, one D step per G step,
