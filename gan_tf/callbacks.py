@@ -12,6 +12,8 @@ The step is counted from the start of `fit` (with `steps_per_execution=k`, obser
 batch end at or after each multiple of `every_n_steps`).
 """
 
+import contextlib
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -153,3 +155,163 @@ class Recorder(ProbeCallback):
 
 def _to_numpy(tensors):
     return {name: keras.ops.convert_to_numpy(value) for name, value in tensors.items()}
+
+
+# --------------------------------------------------------------------------------------------------
+# Images (DCGAN): the write-up's TensorBoard views, from the training graph as there: D and G run in training
+# mode (batch statistics), then the BatchNorm moving statistics are restored, so a probe changes nothing.
+# Scalars: d_loss (the family's), d_loss_real = E[softplus(-D(x))], d_loss_fake = E[softplus(D(G(z)))], g_loss
+# (adversarial term), p_real_on_*, first-layer gradient norms, loss scales. Histograms: IMAGE_HISTOGRAM_NAMES.
+# --------------------------------------------------------------------------------------------------
+
+IMAGE_HISTOGRAM_NAMES = ("d_real", "d_fake", "D/first_layer_weights", "D/first_layer_gradients",
+                         "G/first_layer_weights", "G/first_layer_gradients")
+
+
+def observe_images(model, real, latent):
+    """One probe of an image GAN on the real batch `real` and latent batch `latent`: (scalars, samples)."""
+    with _restoring(model.discriminator.non_trainable_variables + model.generator.non_trainable_variables):
+        d_terms, d_gradient = _first_layer_gradient(model.discriminator, model.d_optimizer,
+                                                    lambda: _discriminator_terms(model, real, latent))
+        g_terms, g_gradient = _first_layer_gradient(model.generator, model.g_optimizer,
+                                                    lambda: _generator_terms(model, latent))
+    scalars = {**d_terms, **g_terms,
+               "D/first_layer_gradient_norm": tf.norm(d_gradient), "G/first_layer_gradient_norm": tf.norm(g_gradient),
+               **loss_scales(model)}
+    samples = {"d_real": scalars.pop("d_real"), "d_fake": scalars.pop("d_fake"),
+               "D/first_layer_weights": networks.first_weight_layer(model.discriminator).kernel,
+               "D/first_layer_gradients": d_gradient,
+               "G/first_layer_weights": networks.first_weight_layer(model.generator).kernel,
+               "G/first_layer_gradients": g_gradient}
+    return _to_numpy(scalars), _to_numpy(samples)
+
+
+def loss_scales(model):
+    """{"loss_scale/d": .., "loss_scale/g": ..} for optimizers that are `LossScaleOptimizer`s, else {}."""
+    scales = {}
+    for name, optimizer in (("d", model.d_optimizer), ("g", model.g_optimizer)):
+        if isinstance(optimizer, keras.optimizers.LossScaleOptimizer) and hasattr(optimizer, "dynamic_scale"):
+            scales[f"loss_scale/{name}"] = tf.convert_to_tensor(optimizer.dynamic_scale)
+    return scales
+
+
+def _discriminator_terms(model, real, latent):
+    fake = model.generator(latent, training=True)
+    real_logits = tf.cast(model.discriminator(real, training=True), tf.float32)
+    fake_logits = tf.cast(model.discriminator(fake, training=True), tf.float32)
+    loss = model.loss_family.discriminator_loss(real_logits, fake_logits)
+    terms = {"d_loss": loss, "d_loss_real": tf.reduce_mean(tf.nn.softplus(-real_logits)),
+             "d_loss_fake": tf.reduce_mean(tf.nn.softplus(fake_logits)),
+             "p_real_on_real": tf.reduce_mean(tf.sigmoid(real_logits)),
+             "p_real_on_fake": tf.reduce_mean(tf.sigmoid(fake_logits)),
+             "d_real": tf.sigmoid(real_logits), "d_fake": tf.sigmoid(fake_logits)}
+    return loss, terms
+
+
+def _generator_terms(model, latent):
+    loss = model.loss_family.generator_loss(model.discriminator(model.generator(latent, training=True), training=True))
+    return loss, {"g_loss": loss}
+
+
+def _first_layer_gradient(network, optimizer, compute):
+    """(terms, gradient of the loss for the kernel of `network`'s first layer), unscaled like an update."""
+    kernel = networks.first_weight_layer(network).kernel
+    with tf.GradientTape() as tape:
+        loss, terms = compute()
+        scaled = optimizer.scale_loss(loss)
+    scale = tf.cast(optimizer.scale_loss(tf.constant(1.0)), tf.float32)  # 1 without a LossScaleOptimizer
+    return terms, tf.cast(tape.gradient(scaled, kernel), tf.float32) / scale
+
+
+@contextlib.contextmanager
+def _restoring(variables):
+    """Puts `variables` (BN moving statistics) back to their values on entry."""
+    values = [variable.numpy() for variable in variables]
+    yield
+    for variable, value in zip(variables, values):
+        variable.assign(value)
+
+
+class ImageProbeCallback(ProbeCallback):
+    """Base class for image GANs: `record(step, scalars, samples)` with `observe_images`' probe, plus
+    samples["grid"]: G (inference mode) on `grid_size` fixed latent vectors, the same at every probe.
+
+    `initial_step` numbers the first probe when training resumes (a `fit` with `initial_epoch`).
+    """
+
+    def __init__(self, real_data, every_n_steps=100, seed=0, grid_size=64, initial_step=0):
+        super().__init__(real_data, every_n_steps, seed)
+        self.grid_size = grid_size
+        self.grid_seed = seed
+        self.initial_step = initial_step
+        self.grid_latent = None
+
+    def on_train_begin(self, logs=None):
+        self._real_batches = iter(self.real_data.repeat())
+        self.grid_latent = self.model.sample_latent(self.grid_size, seed=keras.random.SeedGenerator(self.grid_seed))
+        self._probe(step=self.initial_step)
+        self._last_bucket = self.initial_step // self.every_n_steps
+
+    def on_train_batch_end(self, batch, logs=None):
+        steps = self.params.get("steps") or 0
+        step = self._epoch * steps + batch + 1
+        if step // self.every_n_steps > self._last_bucket:
+            self._last_bucket = step // self.every_n_steps
+            self._probe(step)
+
+    def _probe(self, step):
+        real = next(self._real_batches)
+        latent = self.model.sample_latent(tf.shape(real)[0], seed=self.seed_generator)
+        scalars, samples = observe_images(self.model, real, latent)
+        samples["grid"] = keras.ops.convert_to_numpy(self.model.generator(self.grid_latent, training=False))
+        self.record(step, scalars, samples)
+
+
+class ImageTensorBoard(ImageProbeCallback):
+    """The write-up's TensorBoard views: scalars, histograms and the fixed-noise image grid in `log_dir`."""
+
+    def __init__(self, log_dir, real_data, every_n_steps=100, seed=0, grid_size=64, initial_step=0):
+        super().__init__(real_data, every_n_steps, seed, grid_size, initial_step)
+        self.log_dir = str(log_dir)
+        self._writer = None
+
+    def on_train_begin(self, logs=None):
+        self._writer = tf.summary.create_file_writer(self.log_dir)
+        super().on_train_begin(logs)
+
+    def record(self, step, scalars, samples):
+        from gan_tf import plotting  # noqa: PLC0415  (matplotlib only when images are written)
+
+        with self._writer.as_default(step=step):
+            for name, value in scalars.items():
+                tf.summary.scalar(name, value)
+            for name in IMAGE_HISTOGRAM_NAMES:
+                tf.summary.histogram(name, samples[name])
+            tf.summary.image("fixed_noise_samples", plotting.images_to_grid(samples["grid"])[None])
+
+    def on_train_end(self, logs=None):
+        self._writer.flush()
+
+
+class ImageRecorder(ImageProbeCallback):
+    """Keeps the image probe in memory: `steps`, `scalars` (name -> list), `samples` (name -> list of at most
+    `max_values` fixed-position values per probe) and `grids` (the fixed-noise images of each probe)."""
+
+    def __init__(self, real_data, every_n_steps=100, seed=0, grid_size=64, max_values=4096):
+        super().__init__(real_data, every_n_steps, seed, grid_size)
+        self.max_values = max_values
+        self.steps, self.scalars, self.samples, self.grids = [], {}, {}, []
+
+    def record(self, step, scalars, samples):
+        self.steps.append(step)
+        self.grids.append(samples["grid"])
+        for name, value in scalars.items():
+            self.scalars.setdefault(name, []).append(float(value))
+        for name in IMAGE_HISTOGRAM_NAMES:
+            values = np.asarray(samples[name]).reshape(-1)
+            stride = max(1, len(values) // self.max_values)
+            self.samples.setdefault(name, []).append(values[::stride][: self.max_values])
+
+    def final(self, name, window=5):
+        """Mean of the last `window` recorded values of the scalar `name`."""
+        return float(np.mean(self.scalars[name][-window:]))

@@ -125,3 +125,159 @@ def _check_hidden(hidden):
 def _check_positive_int(name, value):
     if not isinstance(value, int) or value <= 0:
         raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+
+
+# --------------------------------------------------------------------------------------------------
+# DCGAN (images). Radford et al. 2015, "Unsupervised Representation Learning with Deep Convolutional
+# Generative Adversarial Networks", https://arxiv.org/abs/1511.06434, as in the PyTorch reference
+# (pytorch/examples dcgan): 4x4 kernels, no bias before BatchNorm, weights N(0, 0.02), BN gamma N(1, 0.02).
+# The write-up's variant (seed 003; shekkizh/TensorflowProjects): dense projection, 5x5 kernels, BN decay 0.9.
+# Every generator maps z `[batch, latent_dim]` to images `[batch, size, size, channels]` in [-1, 1] (tanh,
+# float32); every discriminator maps images to one float32 logit `[batch, 1]` and names its last conv
+# activation "features" (see `feature_extractor`).
+# --------------------------------------------------------------------------------------------------
+
+DCGAN_STDDEV = 0.02          # Radford et al.: "initialized from a zero-centered Normal with stddev 0.02"
+PYTORCH_BN = dict(momentum=0.9, epsilon=1e-5)  # PyTorch's BN momentum 0.1 is Keras' 0.9; eps 1e-5
+WRITEUP_BN = dict(momentum=0.9, epsilon=1e-5)  # the write-up's "decay 0.9", eps 1e-5
+FEATURES_LAYER = "features"
+DCGAN_SIZES = (16, 32, 64, 128)
+
+
+def dcgan_generator(latent_dim=100, image_size=64, channels=3, filters=64, stddev=DCGAN_STDDEV):
+    """Radford's generator: z -> 4x4 transposed conv (valid) -> stride-2 transposed convs, BN + ReLU -> tanh.
+
+    At 64x64 and filters=64 the depths are 512-256-128-64-channels (ngf*8 ... ngf); at 32x32, 256-128-64.
+    """
+    _check_dcgan_arguments(latent_dim, image_size, channels, filters, stddev)
+    blocks = _upsampling_blocks(image_size)
+    latent = keras.Input(shape=(latent_dim,), name="latent")
+    features = keras.layers.Reshape((1, 1, latent_dim), name="latent_as_image")(latent)
+    for index in range(blocks):
+        depth = filters * 2 ** (blocks - 1 - index)
+        features = _transposed_convolution(depth, 4, 1 if index == 0 else 2, stddev, f"deconv_{index}",
+                                           padding="valid" if index == 0 else "same")(features)
+        features = _batch_norm(PYTORCH_BN, f"deconv_{index}_bn")(features)
+        features = keras.layers.ReLU(name=f"deconv_{index}_relu")(features)
+    features = _transposed_convolution(channels, 4, 2, stddev, "to_image")(features)
+    images = keras.layers.Activation("tanh", dtype="float32", name="images")(features)
+    return keras.Model(latent, images, name=f"dcgan_generator_{image_size}")
+
+
+def dcgan_discriminator(image_size=64, channels=3, filters=64, stddev=DCGAN_STDDEV):
+    """Radford's discriminator: stride-2 4x4 convs with LeakyReLU 0.2 and BN (not on the first) -> 4x4 valid
+    conv to one float32 logit. At 64x64 and filters=64 the depths are 64-128-256-512."""
+    _check_dcgan_arguments(1, image_size, channels, filters, stddev)
+    blocks = _upsampling_blocks(image_size)
+    images = keras.Input(shape=(image_size, image_size, channels), name="images")
+    features = images
+    for index in range(blocks):
+        features = _convolution(filters * 2 ** index, 4, stddev, f"conv_{index}")(features)
+        if index > 0:
+            features = _batch_norm(PYTORCH_BN, f"conv_{index}_bn")(features)
+        name = FEATURES_LAYER if index == blocks - 1 else f"conv_{index}_lrelu"
+        features = keras.layers.LeakyReLU(0.2, name=name)(features)
+    logits = keras.layers.Conv2D(1, 4, padding="valid", use_bias=False, dtype="float32", name="logit_conv",
+                                 kernel_initializer=keras.initializers.RandomNormal(0.0, stddev))(features)
+    logits = keras.layers.Flatten(dtype="float32", name="logits")(logits)
+    return keras.Model(images, logits, name=f"dcgan_discriminator_{image_size}")
+
+
+def writeup_generator(latent_dim=100, image_size=64, channels=3, depths=None, stddev=DCGAN_STDDEV):
+    """The write-up's generator: dense z -> 4x4xdepths[0] (BN, ReLU), then 5x5 stride-2 transposed convs
+    through depths[1:] (BN, ReLU) and to `channels` (tanh). Default depths: 512-256-128-64 at 64x64."""
+    depths = _writeup_depths(depths, image_size)
+    _check_dcgan_arguments(latent_dim, image_size, channels, depths[-1], stddev)
+    latent = keras.Input(shape=(latent_dim,), name="latent")
+    features = keras.layers.Dense(4 * 4 * depths[0], kernel_initializer=_normal(stddev), name="projection")(latent)
+    features = keras.layers.Reshape((4, 4, depths[0]), name="projection_as_image")(features)
+    features = _batch_norm(WRITEUP_BN, "projection_bn")(features)
+    features = keras.layers.ReLU(name="projection_relu")(features)
+    for index, depth in enumerate(depths[1:]):
+        features = _transposed_convolution(depth, 5, 2, stddev, f"deconv_{index}", use_bias=True)(features)
+        features = _batch_norm(WRITEUP_BN, f"deconv_{index}_bn")(features)
+        features = keras.layers.ReLU(name=f"deconv_{index}_relu")(features)
+    features = _transposed_convolution(channels, 5, 2, stddev, "to_image", use_bias=True)(features)
+    images = keras.layers.Activation("tanh", dtype="float32", name="images")(features)
+    return keras.Model(latent, images, name=f"writeup_generator_{image_size}")
+
+
+def writeup_discriminator(image_size=64, channels=3, depths=None, stddev=DCGAN_STDDEV):
+    """The write-up's discriminator: 5x5 stride-2 convs through depths (default 64-128-256-512 at 64x64),
+    LeakyReLU 0.2, BN except on the first, then a dense float32 logit on the flattened last features."""
+    depths = tuple(reversed(_writeup_depths(None if depths is None else tuple(reversed(depths)), image_size)))
+    _check_dcgan_arguments(1, image_size, channels, depths[0], stddev)
+    images = keras.Input(shape=(image_size, image_size, channels), name="images")
+    features = images
+    for index, depth in enumerate(depths):
+        features = _convolution(depth, 5, stddev, f"conv_{index}", use_bias=True)(features)
+        if index > 0:
+            features = _batch_norm(WRITEUP_BN, f"conv_{index}_bn")(features)
+        name = FEATURES_LAYER if index == len(depths) - 1 else f"conv_{index}_lrelu"
+        features = keras.layers.LeakyReLU(0.2, name=name)(features)
+    flat = keras.layers.Flatten(name="flatten")(features)
+    logits = keras.layers.Dense(1, kernel_initializer=_normal(stddev), dtype="float32", name="logits")(flat)
+    return keras.Model(images, logits, name=f"writeup_discriminator_{image_size}")
+
+
+def feature_extractor(discriminator, layer_name=FEATURES_LAYER):
+    """A model sharing D's weights that returns (logits, features of `layer_name`) in one forward pass."""
+    names = [layer.name for layer in discriminator.layers]
+    if layer_name not in names:
+        raise ValueError(f"The discriminator {discriminator.name!r} has no layer {layer_name!r}; its layers: {names}.")
+    outputs = [discriminator.outputs[0], discriminator.get_layer(layer_name).output]
+    return keras.Model(discriminator.input, outputs, name=f"{discriminator.name}_with_{layer_name}")
+
+
+def first_weight_layer(model):
+    """The first layer of `model` that has a kernel (D's first conv, G's first dense or transposed conv)."""
+    for layer in model.layers:
+        if getattr(layer, "kernel", None) is not None:
+            return layer
+    raise ValueError(f"The model {model.name!r} has no layer with a kernel.")
+
+
+def _normal(stddev):
+    return keras.initializers.RandomNormal(mean=0.0, stddev=stddev)
+
+
+def _convolution(depth, kernel, stddev, name, use_bias=False):
+    return keras.layers.Conv2D(depth, kernel, strides=2, padding="same", use_bias=use_bias,
+                               kernel_initializer=_normal(stddev), name=name)
+
+
+def _transposed_convolution(depth, kernel, strides, stddev, name, padding="same", use_bias=False):
+    return keras.layers.Conv2DTranspose(depth, kernel, strides=strides, padding=padding, use_bias=use_bias,
+                                        kernel_initializer=_normal(stddev), name=name)
+
+
+def _batch_norm(options, name):
+    return keras.layers.BatchNormalization(gamma_initializer=keras.initializers.RandomNormal(1.0, DCGAN_STDDEV),
+                                           name=name, **options)
+
+
+def _upsampling_blocks(image_size):
+    """log2(image_size / 4): G's blocks before its output layer (4x4 ... image_size/2), D's strided convs."""
+    return {16: 2, 32: 3, 64: 4, 128: 5}[image_size]
+
+
+def _writeup_depths(depths, image_size):
+    if image_size not in DCGAN_SIZES:
+        raise ValueError(f"image_size must be one of {DCGAN_SIZES}, got {image_size!r}.")
+    upsamplings = _upsampling_blocks(image_size)
+    if depths is None:
+        return tuple(64 * 2 ** index for index in reversed(range(upsamplings)))
+    depths = tuple(depths)
+    if len(depths) != upsamplings or any(not isinstance(depth, int) or depth < 1 for depth in depths):
+        raise ValueError(f"depths must be {upsamplings} positive integers for image_size {image_size} "
+                         f"(4x4 doubled {upsamplings} times), got {depths!r}.")
+    return depths
+
+
+def _check_dcgan_arguments(latent_dim, image_size, channels, filters, stddev):
+    if image_size not in DCGAN_SIZES:
+        raise ValueError(f"image_size must be one of {DCGAN_SIZES}, got {image_size!r}.")
+    for name, value in (("latent_dim", latent_dim), ("channels", channels), ("filters", filters)):
+        _check_positive_int(name, value)
+    if not stddev > 0.0:
+        raise ValueError(f"stddev (of the initial weights) must be > 0, got {stddev!r}.")

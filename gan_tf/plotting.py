@@ -114,3 +114,73 @@ def _save(figure, path):
     figure.tight_layout()
     figure.savefig(str(path), dpi=110)
     plt.close(figure)
+
+
+# --------------------------------------------------------------------------------------------------
+# Images (DCGAN, issue 4): image grids, and TensorBoard's "distributions" view of values over steps.
+# --------------------------------------------------------------------------------------------------
+
+TENSORBOARD_PERCENTILES = (0, 7, 16, 31, 50, 69, 84, 93, 100)  # the bands of TensorBoard's distributions view
+
+
+def images_to_grid(images, columns=None, padding=2, scale=1):
+    """Images `[n, h, w, c]` in [-1, 1] -> one uint8 `[H, W, c]` grid (c = 1 or 3), white padding, each image
+    magnified `scale` times (nearest neighbour). Values outside [-1, 1] raise a ValueError."""
+    images = np.asarray(images, dtype=np.float32)
+    if images.ndim != 4 or images.shape[-1] not in (1, 3):
+        raise ValueError(f"images must be [n, height, width, 1 or 3], got shape {images.shape}.")
+    if images.min() < -1.0 - 1e-6 or images.max() > 1.0 + 1e-6:
+        raise ValueError(f"images must be in [-1, 1], got values in [{images.min():.3g}, {images.max():.3g}].")
+    count, height, width, channels = images.shape
+    columns = columns or int(np.ceil(np.sqrt(count)))
+    rows = int(np.ceil(count / columns))
+    pixels = np.round((images + 1.0) * 127.5).astype(np.uint8).repeat(scale, axis=1).repeat(scale, axis=2)
+    height, width = height * scale, width * scale
+    grid = np.full((rows * (height + padding) + padding, columns * (width + padding) + padding, channels), 255, np.uint8)
+    for index, image in enumerate(pixels):
+        top = padding + (index // columns) * (height + padding)
+        left = padding + (index % columns) * (width + padding)
+        grid[top:top + height, left:left + width] = image
+    return grid
+
+
+def save_image_grid(images, path, columns=None, scale=1):
+    """`images_to_grid` written as a PNG."""
+    import PIL.Image  # noqa: PLC0415
+
+    grid = images_to_grid(images, columns, scale=scale)
+    PIL.Image.fromarray(grid[..., 0] if grid.shape[-1] == 1 else grid).save(str(path))
+
+
+def distribution_bands(steps, samples, title, path, color=FAKE_COLOR, ylabel="value", runs=None):
+    """Percentile bands over steps, like TensorBoard's distributions view (the write-up's figures):
+    `samples[i]` is a 1-D array observed at `steps[i]`. With `runs` (name -> (steps, samples)), one panel each."""
+    runs = runs or {title: (steps, samples)}
+    columns = min(len(runs), 2)
+    rows = int(np.ceil(len(runs) / columns))
+    figure, axes = plt.subplots(rows, columns, figsize=(5.5 * columns, 3.6 * rows), squeeze=False)
+    for axis, (name, (run_steps, run_samples)) in zip(axes.flat, runs.items()):
+        bands = np.array([np.percentile(values, TENSORBOARD_PERCENTILES) for values in run_samples])
+        for low in range(len(TENSORBOARD_PERCENTILES) // 2):
+            axis.fill_between(run_steps, bands[:, low], bands[:, -1 - low], color=color, alpha=0.18, linewidth=0)
+        axis.plot(run_steps, bands[:, len(TENSORBOARD_PERCENTILES) // 2], color=color, linewidth=1.0)
+        axis.set(title=name, xlabel="training step", ylabel=ylabel)
+        axis.grid(alpha=0.3)
+    _save(figure, path)
+
+
+def image_gan_views(steps, scalars, samples, out_dir, title, prefix=""):
+    """The write-up's figures from an image probe (what `callbacks.ImageRecorder` keeps), as PNGs in `out_dir`:
+    <prefix>losses.png (D, D real, D fake, G), <prefix>d_predictions.png (D's probabilities on real and
+    generated images), <prefix>first_layer.png (weights and gradients of D's and G's first layers)."""
+    import pathlib  # noqa: PLC0415
+
+    out_dir = pathlib.Path(out_dir)
+    losses = {name: (steps, scalars[name]) for name in ("d_loss", "d_loss_real", "d_loss_fake", "g_loss")}
+    plot_series(losses, f"{title}: losses", "loss", out_dir / f"{prefix}losses.png")
+    distribution_bands(None, None, title, out_dir / f"{prefix}d_predictions.png", ylabel="D(x) = P(real)", runs={
+        f"{title}: D on real images": (steps, samples["d_real"]),
+        f"{title}: D on generated images": (steps, samples["d_fake"])})
+    panels = {f"{title}: {network} first-layer {kind}": (steps, samples[f"{network}/first_layer_{kind}"])
+              for network in ("D", "G") for kind in ("weights", "gradients")}
+    distribution_bands(None, None, title, out_dir / f"{prefix}first_layer.png", runs=panels)

@@ -1,0 +1,260 @@
+"""Image pipelines (`tf.data`) with one contract: float32 `[batch, size, size, channels]` in [-1, 1].
+
+Every function returns batches of exactly `batch_size` (`drop_remainder=True`), decoded in parallel, cached in
+memory when the decoded images fit in `cache_bytes`, shuffled (seeded: the same order on every run), and
+prefetched. Pixels map linearly from [0, 255] (or [0, 16] for digits) to [-1, 1]; resizing is bilinear with
+antialiasing, which never leaves that range, so nothing is clipped.
+
+Where the data goes (`data_dir` defaults to ./data; nothing here downloads):
+  celeb_a (TFDS)            the five files of CelebA's Google Drive folder, named exactly
+                            img_align_celeba.zip, list_eval_partition.txt, list_attr_celeba.txt,
+                            list_landmarks_align_celeba.txt, identity_CelebA.txt,
+                            go in <data_dir>/downloads/manual/; the first use prepares <data_dir>/celeb_a/.
+  CelebA as a folder        any folder of img_align_celeba/*.jpg (the unzipped img_align_celeba.zip).
+  tf_flowers (TFDS)         flower_photos.tgz in <data_dir>/downloads/manual/ (or its unpacked
+                            flower_photos/ folder, used as an image folder).
+  oxford_flowers102 (TFDS)  102flowers.tgz, imagelabels.mat, setid.mat in <data_dir>/downloads/manual/.
+  digits                    bundled with scikit-learn (1,797 8x8 digits): no download at all.
+"""
+
+import collections
+import pathlib
+import warnings
+
+import numpy as np
+import PIL.Image
+import tensorflow as tf
+import tensorflow_datasets as tfds
+
+DEFAULT_DATA_DIR = pathlib.Path("data")
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
+MAGIC_NUMBERS = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM")  # jpeg, png, gif, bmp
+CELEBA_CROP = 108                   # central 108x108 of the 178x218 aligned faces, as the write-up's code
+CACHE_BYTES = 1 << 30               # cache decoded images in memory up to 1 GiB
+ENCODED_SHUFFLE_BUFFER = 10_000     # encoded TFDS images (~10 KB each) shuffled before decoding, when uncached
+MANUAL_FILES = {
+    "celeb_a": ("img_align_celeba.zip", "list_eval_partition.txt", "list_attr_celeba.txt",
+                "list_landmarks_align_celeba.txt", "identity_CelebA.txt"),
+    "tf_flowers": ("flower_photos.tgz",),
+    "oxford_flowers102": ("102flowers.tgz", "imagelabels.mat", "setid.mat"),
+}
+DIGITS_TEST_FRACTION, DIGITS_SPLIT_SEED = 0.2, 0   # a fixed 80/20 split of the 1,797 digits
+
+ImageFiles = collections.namedtuple("ImageFiles", ["paths", "skipped"])
+
+
+# ---- any image folder ------------------------------------------------------------------------------
+
+
+def scan_image_folder(folder, skip_invalid=False, verify=False):
+    """The image files under `folder` (recursively, sorted): `ImageFiles(paths, skipped)`.
+
+    A file with an image extension whose first bytes are not a JPEG, PNG, GIF or BMP header (an empty file,
+    an HTML error page, ...) raises a ValueError naming it, or is listed in `skipped` if `skip_invalid`.
+    With `verify`, every file is also fully decoded once (PIL; about 2 ms per CelebA image), which catches
+    truncated or corrupt bodies too; without it such a file fails later in TF's decoder, unnamed.
+    """
+    folder = pathlib.Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"Image folder {str(folder)!r} does not exist or is not a directory.")
+    candidates = sorted(path for path in folder.rglob("*") if path.suffix.lower() in IMAGE_EXTENSIONS)
+    if not candidates:
+        raise FileNotFoundError(f"Image folder {str(folder)!r} holds no {'/'.join(IMAGE_EXTENSIONS)} files.")
+    paths, skipped = [], []
+    for path in candidates:
+        valid = _is_image(path, verify)
+        if not valid and not skip_invalid:
+            raise ValueError(f"{str(path)!r} is not a JPEG, PNG, GIF or BMP image (pass skip_invalid=True to skip it).")
+        (paths if valid else skipped).append(str(path))
+    if not paths:
+        raise ValueError(f"Image folder {str(folder)!r}: none of its {len(candidates)} image files is valid.")
+    return ImageFiles(paths, skipped)
+
+
+def image_folder(folder, image_size=64, batch_size=64, channels=3, crop=None, seed=None, skip_invalid=False,
+                 verify=False, cache_bytes=CACHE_BYTES):
+    """Batches of every image under `folder`, resized to `image_size` (see `preprocess` for `crop`).
+
+    Invalid files raise (see `scan_image_folder`) or, with `skip_invalid`, are skipped with a warning that
+    counts them.
+    """
+    files = scan_image_folder(folder, skip_invalid, verify)
+    if files.skipped:
+        warnings.warn(f"Skipped {len(files.skipped)} of {len(files.paths) + len(files.skipped)} files in "
+                      f"{str(folder)!r} that are not images, e.g. {files.skipped[:3]}.", stacklevel=2)
+    paths = tf.data.Dataset.from_tensor_slices(files.paths)
+
+    def load(path):
+        image = tf.io.decode_image(tf.io.read_file(path), channels=channels, expand_animations=False)
+        return preprocess(image, image_size, crop, source=path)
+
+    return finish(paths, load, len(files.paths), batch_size, seed, image_size * image_size * channels, cache_bytes,
+                  shuffle_buffer=len(files.paths))  # paths are small: shuffle them all
+
+
+def _is_image(path, verify):
+    with open(path, "rb") as file:
+        if not file.read(8).startswith(MAGIC_NUMBERS):
+            return False
+    if verify:
+        try:
+            with PIL.Image.open(path) as image:
+                image.load()
+        except (OSError, SyntaxError, ValueError):
+            return False
+    return True
+
+
+def celeba_folder(folder, image_size=64, batch_size=64, seed=None, **options):
+    """CelebA from the unzipped `img_align_celeba/` folder (178x218 faces): center crop 108, resize."""
+    return image_folder(folder, image_size, batch_size, 3, CELEBA_CROP, seed, **options)
+
+
+# ---- TFDS ---------------------------------------------------------------------------------------------
+
+
+def tfds_images(name, data_dir=DEFAULT_DATA_DIR, split="train", image_size=64, batch_size=64, crop=None,
+                seed=None, cache_bytes=CACHE_BYTES):
+    """Batches of the "image" feature of the TFDS dataset `name` (prepared under `data_dir`, or prepared from
+    its manual files on first use; see the module docstring)."""
+    examples, count = _tfds_examples(name, pathlib.Path(data_dir), split, seed)
+
+    def load(example):  # images arrive encoded (SkipDecoding): decoded here, in parallel
+        image = tf.io.decode_image(example["image"], channels=3, expand_animations=False)
+        return preprocess(image, image_size, crop, source=name)
+
+    return finish(examples, load, count, batch_size, seed, image_size * image_size * 3, cache_bytes,
+                  shuffle_buffer=min(count, ENCODED_SHUFFLE_BUFFER))  # on top of TFDS' seeded file shuffling
+
+
+def celeb_a(data_dir=DEFAULT_DATA_DIR, split="train", image_size=64, batch_size=64, seed=None):
+    """TFDS `celeb_a`, center crop 108, resized to `image_size`."""
+    return tfds_images("celeb_a", data_dir, split, image_size, batch_size, CELEBA_CROP, seed)
+
+
+def tf_flowers(data_dir=DEFAULT_DATA_DIR, image_size=64, batch_size=64, seed=None):
+    """TFDS `tf_flowers` (3,670 photos, 5 classes, one split), resized straight to `image_size` as the write-up."""
+    return tfds_images("tf_flowers", data_dir, "train", image_size, batch_size, None, seed)
+
+
+def oxford_flowers102(data_dir=DEFAULT_DATA_DIR, split="train+validation+test", image_size=64, batch_size=64,
+                      seed=None):
+    """TFDS `oxford_flowers102` (8,189 photos over its three splits), resized straight to `image_size`."""
+    return tfds_images("oxford_flowers102", data_dir, split, image_size, batch_size, None, seed)
+
+
+def _tfds_examples(name, data_dir, split, seed):
+    builder = tfds.builder(name, data_dir=str(data_dir))
+    options = dict(split=split, shuffle_files=True, read_config=tfds.ReadConfig(shuffle_seed=seed),
+                   decoders={"image": tfds.decode.SkipDecoding()})
+    try:
+        examples = builder.as_dataset(**options)
+    except AssertionError:  # TFDS asserts that the dataset was prepared
+        _prepare_from_manual_files(builder, name, data_dir)
+        examples = builder.as_dataset(**options)
+    return examples, int(examples.cardinality())
+
+
+def _prepare_from_manual_files(builder, name, data_dir):
+    manual_dir = data_dir / "downloads" / "manual"
+    expected = MANUAL_FILES.get(name)
+    if expected is None:
+        raise FileNotFoundError(f"TFDS dataset {name!r} is not prepared under {str(data_dir)!r}; prepare it with "
+                                f"`tfds build {name} --data_dir {data_dir}` on a machine with network access.")
+    missing = [file for file in expected if not (manual_dir / file).is_file()]
+    if missing:
+        raise FileNotFoundError(f"TFDS dataset {name!r} is not prepared under {str(data_dir)!r} and "
+                                f"{str(manual_dir)!r} lacks {missing}: put the files {list(expected)} there "
+                                "(exact names; see gan_tf.datasets) and run again.")
+    config = tfds.download.DownloadConfig(manual_dir=str(manual_dir))
+    builder.download_and_prepare(download_config=config)
+
+
+# ---- digits (offline default) -------------------------------------------------------------------------
+
+
+def digits_arrays(split="train"):
+    """scikit-learn's 8x8 digits as (images `[n, 8, 8]` in [0, 16], labels `[n]`); split "train" (80%),
+    "test" (20%, a fixed seeded split) or "all"."""
+    import sklearn.datasets  # noqa: PLC0415  (scikit-learn is only needed for digits)
+
+    if split not in ("train", "test", "all"):
+        raise ValueError(f"split must be 'train', 'test' or 'all', got {split!r}.")
+    bunch = sklearn.datasets.load_digits()
+    order = np.random.default_rng(DIGITS_SPLIT_SEED).permutation(len(bunch.target))
+    test_size = int(round(DIGITS_TEST_FRACTION * len(order)))
+    chosen = {"all": np.sort(order), "test": np.sort(order[:test_size]), "train": np.sort(order[test_size:])}[split]
+    return bunch.images[chosen].astype(np.float32), bunch.target[chosen]
+
+
+def digits(image_size=32, batch_size=64, split="train", channels=1, seed=None):
+    """The digits upscaled (bilinear, antialiased) from 8x8 to `image_size`, [0, 16] mapped to [-1, 1]."""
+    images, _ = digits_arrays(split)
+    load = lambda image: tf.tile(upscale_digits(image, image_size), (1, 1, channels))  # noqa: E731
+    return finish(tf.data.Dataset.from_tensor_slices(images[..., None]), load, len(images), batch_size, seed,
+                  image_size * image_size * channels)
+
+
+def upscale_digits(images, image_size):
+    """Digits `[..., 8, 8, 1]` in [0, 16] -> `[..., image_size, image_size, 1]` in [-1, 1] (bilinear)."""
+    return tf.image.resize(images, (image_size, image_size), antialias=True) / 16.0 * 2.0 - 1.0
+
+
+# ---- shared steps ---------------------------------------------------------------------------------------
+
+
+def preprocess(image, image_size, crop=None, source="an image"):
+    """uint8 `[height, width, channels]` -> float32 `[image_size, image_size, channels]` in [-1, 1].
+
+    crop: None (resize straight, changing the aspect ratio), an int (central crop of that size first, e.g.
+    108 for CelebA; a smaller image raises an InvalidArgumentError naming `source`) or "square" (the
+    largest central square first).
+    """
+    image = tf.cast(image, tf.float32)
+    if crop == "square":
+        side = tf.minimum(tf.shape(image)[0], tf.shape(image)[1])
+        image = tf.image.resize_with_crop_or_pad(image, side, side)
+    elif crop is not None:
+        large_enough = tf.reduce_all(tf.shape(image)[:2] >= crop)
+        tf.debugging.Assert(large_enough, [source, "is smaller than the crop", crop, "shape:", tf.shape(image)])
+        image = tf.image.resize_with_crop_or_pad(image, crop, crop)
+    image = tf.image.resize(image, (image_size, image_size), antialias=True)
+    return image / 127.5 - 1.0
+
+
+def finish(elements, load, count, batch_size, seed, values_per_image, cache_bytes=CACHE_BYTES, shuffle_buffer=None):
+    """map(load) in parallel -> cache (if `count` images fit in `cache_bytes`) -> shuffle -> batch -> prefetch.
+
+    Without a cache, the undecoded elements are shuffled before decoding instead, in a buffer of
+    `shuffle_buffer` elements (default `count`; keep it small when elements are large).
+    """
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
+    if 0 <= count < batch_size:
+        raise ValueError(f"batch_size={batch_size} is larger than the {count} images: no full batch to return.")
+    deterministic = seed is not None
+    fits = 0 <= count and count * values_per_image * 4 <= cache_bytes
+    if not fits:
+        elements = elements.shuffle(shuffle_buffer or max(count, 1), seed=seed)
+    images = elements.map(load, num_parallel_calls=tf.data.AUTOTUNE, deterministic=deterministic)
+    if fits:
+        images = images.cache().shuffle(count, seed=seed)
+    images = images.batch(batch_size, drop_remainder=True, num_parallel_calls=tf.data.AUTOTUNE,
+                          deterministic=deterministic)
+    return images.prefetch(tf.data.AUTOTUNE)
+
+
+def from_spec(spec, image_size=64, batch_size=64, seed=None, data_dir=DEFAULT_DATA_DIR, **options):
+    """The dataset that `gan-tf train --data SPEC` means: "digits", an existing folder of images (a folder
+    named img_align_celeba gets CelebA's crop), or a TFDS name ("celeb_a" gets CelebA's crop)."""
+    if spec == "digits":
+        return digits(image_size, batch_size, seed=seed)
+    path = pathlib.Path(spec)
+    if path.is_dir():
+        crop = CELEBA_CROP if path.name == "img_align_celeba" else None
+        return image_folder(path, image_size, batch_size, crop=crop, seed=seed, **options)
+    if spec in tfds.list_builders():
+        crop = CELEBA_CROP if spec == "celeb_a" else None
+        return tfds_images(spec, data_dir, "train", image_size, batch_size, crop, seed)
+    raise FileNotFoundError(f"--data {spec!r} is neither 'digits', an existing folder, nor a TFDS dataset name "
+                            f"(e.g. {sorted(MANUAL_FILES)}).")
