@@ -59,6 +59,14 @@ def generator_parameters(generator):
     return parameters
 
 
+def write_summaries(scalars, histograms):
+    """Write scalars and histograms (dicts name -> value) to the default summary writer at its step."""
+    for name, value in scalars.items():
+        tf.summary.scalar(name, value)
+    for name, values in histograms.items():
+        tf.summary.histogram(name, values)
+
+
 class ProbeCallback(keras.callbacks.Callback):
     """Base class: calls `self.record(step, scalars, samples)` at step 0 and every `every_n_steps` steps."""
 
@@ -112,10 +120,7 @@ class TensorBoardMonitor(ProbeCallback):
 
     def record(self, step, scalars, samples):
         with self._writer.as_default(step=step):
-            for name, value in scalars.items():
-                tf.summary.scalar(name, value)
-            for name in HISTOGRAM_NAMES:
-                tf.summary.histogram(name, samples[name])
+            write_summaries(scalars, {name: samples[name] for name in HISTOGRAM_NAMES})
 
     def on_train_end(self, logs=None):
         self._writer.flush()
@@ -283,10 +288,7 @@ class ImageTensorBoard(ImageProbeCallback):
         from gan_tf import plotting  # noqa: PLC0415  (matplotlib only when images are written)
 
         with self._writer.as_default(step=step):
-            for name, value in scalars.items():
-                tf.summary.scalar(name, value)
-            for name in IMAGE_HISTOGRAM_NAMES:
-                tf.summary.histogram(name, samples[name])
+            write_summaries(scalars, {name: samples[name] for name in IMAGE_HISTOGRAM_NAMES})
             tf.summary.image("fixed_noise_samples", plotting.images_to_grid(samples["grid"])[None])
 
     def on_train_end(self, logs=None):
