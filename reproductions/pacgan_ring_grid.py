@@ -188,7 +188,7 @@ def plot_samples(samples, datasets, methods, path):
 
 
 def parse_arguments(argv):
-    extra = argparse.ArgumentParser(add_help=False)
+    extra = argparse.ArgumentParser(add_help=False, allow_abbrev=False)  # else "--seed 2" would set --seeds
     extra.add_argument("--seeds", type=int, default=NUM_SEEDS)
     extra.add_argument("--steps", type=int, default=NUM_STEPS)
     extra.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=list(DATASETS))
