@@ -36,7 +36,8 @@ class MinibatchDiscrimination(keras.layers.Layer):
     def build(self, input_shape):
         if len(input_shape) != 2 or input_shape[-1] is None:
             raise ValueError(f"MinibatchDiscrimination expects features [batch, A], got shape {input_shape}.")
-        self.projection = self.add_weight(name="projection", shape=(input_shape[-1], self.num_kernels * self.kernel_dim),
+        shape = (input_shape[-1], self.num_kernels * self.kernel_dim)
+        self.projection = self.add_weight(name="projection", shape=shape,
                                           initializer=keras.initializers.RandomNormal(stddev=0.1))
 
     def call(self, features):

@@ -10,7 +10,8 @@ import pytest
 REPOSITORY = pathlib.Path(__file__).resolve().parent.parent
 
 SCRIPTS = {
-    "reproductions/pacgan_ring_grid.py": (["--methods", "gan", "minibatch", "--datasets", "ring"], ["samples.png", "table.md"]),
+    "reproductions/pacgan_ring_grid.py": (["--methods", "gan", "minibatch", "--datasets", "ring"],
+                                          ["samples.png", "table.md"]),
     "reproductions/mirza2014_odena2016_conditional_ring.py": ([], ["samples_per_class.png"]),
 }
 

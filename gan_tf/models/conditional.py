@@ -1,7 +1,8 @@
 """Class-conditional GANs, trained with `fit` on a dataset of `(samples, integer labels)` batches.
 
   ConditionalGAN   G(z, y) and D(x, y): both networks receive the one-hot label as a second input
-                   (Mirza and Osindero 2014, "Conditional Generative Adversarial Nets", https://arxiv.org/abs/1411.1784).
+                   (Mirza and Osindero 2014, "Conditional Generative Adversarial Nets",
+                   https://arxiv.org/abs/1411.1784).
   ACGAN            G(z, y) and D(x) -> (source logit, class logits): D also classifies, and both players add the
                    class cross-entropy L_C to their loss (Odena, Olah, Shlens 2016, "Conditional Image Synthesis with
                    Auxiliary Classifier GANs", https://arxiv.org/abs/1610.09585, Sec. 3):
