@@ -1,27 +1,17 @@
 """The issue-6 reproductions run with --smoke in this process and write every output they promise."""
 
-import importlib.util
 import json
-import pathlib
 
 import numpy as np
 import pytest
 
-REPOSITORY = pathlib.Path(__file__).resolve().parent.parent
+from conftest import load_script
 
 SCRIPTS = {
     "reproductions/pacgan_ring_grid.py": (["--methods", "gan", "minibatch", "--datasets", "ring"],
                                           ["samples.png", "table.md"]),
     "reproductions/mirza2014_odena2016_conditional_ring.py": ([], ["samples_per_class.png"]),
 }
-
-
-def load_script(relative_path):
-    path = REPOSITORY / relative_path
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.parametrize("path", sorted(SCRIPTS))
