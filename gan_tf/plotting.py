@@ -56,12 +56,12 @@ def ridge_plot(steps, samples, title, path, color=FAKE_COLOR, bins=41, max_rows=
     _save(figure, path)
 
 
-def training_animation(grid, real_density, frames, path, title, fps=10):
+def training_animation(grid, real_density, frames, path, title, fps=10, generator_label="generator density"):
     """GIF of a 1-D GAN training (Fig 7 of the blog): the real density, the generator's density, D(x)
     and the line 0.5. `frames` is a list of dicts with keys "step", "generator_density", "discriminator"
-    (both arrays on `grid`)."""
+    (both arrays on `grid`). `generator_label` names the generator's curve in the legend (e.g. a KDE)."""
     figure, axes = plt.subplots(figsize=(7, 4.2))
-    lines = _draw_frame(axes, grid, real_density, frames[0], title)
+    lines = _draw_frame(axes, grid, real_density, frames[0], title, generator_label)
 
     def update(frame):
         lines["generator"].set_ydata(frame["generator_density"])
@@ -74,12 +74,12 @@ def training_animation(grid, real_density, frames, path, title, fps=10):
     plt.close(figure)
 
 
-def animation_montage(grid, real_density, frames, path, title, columns=3):
+def animation_montage(grid, real_density, frames, path, title, columns=3, generator_label="generator density"):
     """The frames of `training_animation` side by side in one PNG (like the blog's montage images)."""
     rows = int(np.ceil(len(frames) / columns))
     figure, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.2 * rows), squeeze=False)
     for axis, frame in zip(axes.flat, frames):
-        _draw_frame(axis, grid, real_density, frame, None)
+        _draw_frame(axis, grid, real_density, frame, None, generator_label)
     for axis in axes.flat[len(frames):]:
         axis.axis("off")
     axes.flat[0].legend(fontsize=7, loc="upper left")
@@ -87,12 +87,12 @@ def animation_montage(grid, real_density, frames, path, title, columns=3):
     _save(figure, path)
 
 
-def _draw_frame(axes, grid, real_density, frame, title):
+def _draw_frame(axes, grid, real_density, frame, title, generator_label="generator density"):
     top = max(1.05, 1.1 * float(np.max(real_density)))
     axes.axhline(0.5, color="grey", linewidth=0.8, linestyle=":")
     axes.plot(grid, real_density, color=REAL_COLOR, label="real density")
     lines = {
-        "generator": axes.plot(grid, frame["generator_density"], color=FAKE_COLOR, label="generator density")[0],
+        "generator": axes.plot(grid, frame["generator_density"], color=FAKE_COLOR, label=generator_label)[0],
         "discriminator": axes.plot(grid, frame["discriminator"], color=DISCRIMINATOR_COLOR, label="D(x)")[0],
         "step": axes.text(0.98, 0.95, f"step {frame['step']}", transform=axes.transAxes, ha="right", va="top"),
     }
