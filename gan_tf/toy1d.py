@@ -4,6 +4,9 @@
   BLOG_DISCRIMINATORS      the blog's four discriminators: run name -> `networks.mlp_discriminator` options
   Settings                 the blog code's training set-up (batch, learning rates, D's layers, probe period)
   train_run                one GAN on a 1-D distribution, recorded -> Run(gan, recorder)
+  train_discriminator_runs one run per discriminator (the blog's four), with TensorBoard logs
+  train_animation_run      a run that also records D(x) on a 0.1 grid, for the animations
+  mixture_summary          final scalars and `metrics.mixture_report` of a run's final generator
   final_scalars            the recorded scalars averaged over the last probes (final_mean, final_stddev, ...)
   first_step_within        the first probed step at which a scalar comes within a tolerance of a target
   discriminator_by_region  the final D(x) averaged near each mode of a mixture and in the gap between them
@@ -46,7 +49,7 @@ SERIES = {
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
-    """The blog code's set-up (Monnoroch/generative, TF1); every field is a keyword of `train_run`'s GAN."""
+    """The blog code's training set-up (Monnoroch/generative, TF1), as `train_run` uses it."""
 
     batch_size: int = 32                        # real (and generated) samples per step
     d_learning_rate: float = 0.01               # Adam, discriminator
@@ -58,6 +61,8 @@ class Settings:
 
 
 class Run(typing.NamedTuple):
+    """A trained GAN and the Recorder that watched it."""
+
     gan: models.GAN
     recorder: callbacks.Recorder
 
@@ -88,6 +93,29 @@ def train_run(real_distribution, build_generator, discriminator_options, steps, 
     data = distributions.sample_dataset(real_distribution, settings.batch_size, seed=seed)
     gan.fit(data, steps_per_epoch=steps, epochs=1, callbacks=monitors, verbose=verbose, shuffle=False)
     return Run(gan, recorder)
+
+
+def train_discriminator_runs(real_distribution, build_generator, steps, seed, settings, out_dir,
+                             discriminators=BLOG_DISCRIMINATORS):
+    """One `train_run` per discriminator (name -> options), with seeds seed, seed + 1, ... in order and
+    TensorBoard logs in `out_dir/tensorboard/<slug>`; returns name -> Run."""
+    return {name: train_run(real_distribution, build_generator, options, steps, seed + index, settings,
+                            log_dir=out_dir / "tensorboard" / slug(name))
+            for index, (name, options) in enumerate(discriminators.items())}
+
+
+def train_animation_run(real_distribution, build_generator, x_range, steps, seed, settings,
+                        discriminator_options=BLOG_DISCRIMINATORS["plain"]):
+    """A `train_run` that also records D(x) on the grid x_range[0], x_range[0] + 0.1, ... < x_range[1] (the
+    blog's animations were drawn from D on a 0.1 grid)."""
+    grid = np.arange(*x_range, 0.1, dtype=np.float32)
+    return train_run(real_distribution, build_generator, discriminator_options, steps, seed, settings, grid=grid)
+
+
+def mixture_summary(run, means, stddevs, sample_count=20000, seed=0, window=10):
+    """`final_scalars` of the run and `metrics.mixture_report` of `sample_count` samples of its final generator."""
+    samples = run.gan.generate(sample_count, seed=seed)
+    return {**final_scalars(run.recorder, window), **metrics.mixture_report(samples, means, stddevs)}
 
 
 def final_scalars(recorder, window=10):

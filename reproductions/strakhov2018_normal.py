@@ -57,11 +57,8 @@ def main(argv=None):
     out_dir.mkdir(parents=True, exist_ok=True)
     steps = SMOKE_STEPS if arguments.smoke else STEPS
     real = distributions.normal(TARGET_MEAN, TARGET_STDDEV)
-    recorders = {
-        run: toy1d.train_run(real, networks.linear_generator, options, steps, SEED + index, SETTINGS,
-                             log_dir=out_dir / "tensorboard" / toy1d.slug(run)).recorder
-        for index, (run, options) in enumerate(RUNS.items())
-    }
+    runs = toy1d.train_discriminator_runs(real, networks.linear_generator, steps, SEED, SETTINGS, out_dir, RUNS)
+    recorders = {name: run.recorder for name, run in runs.items()}
     plot_runs(recorders, out_dir)
     animation_recorder = train_animation(steps, arguments.smoke)
     grid = animation_recorder.grid.reshape(-1)
@@ -94,11 +91,10 @@ def plot_runs(recorders, out_dir):
 def train_animation(steps, smoke):
     """The Fig 7 run: plain D, D(x) recorded on a 0.1 grid (every 20 steps, or 10 with --smoke)."""
     real = distributions.normal(ANIMATION["mean"], ANIMATION["stddev"])
-    grid = np.arange(*ANIMATION["x_range"], 0.1, dtype=np.float32)
     every = SETTINGS.every_n_steps if smoke else ANIMATION["every_n_steps"]
     settings = dataclasses.replace(SETTINGS, every_n_steps=every)
-    return toy1d.train_run(real, networks.linear_generator, RUNS["plain"], steps, SEED + 100, settings,
-                           grid=grid).recorder
+    return toy1d.train_animation_run(real, networks.linear_generator, ANIMATION["x_range"], steps, SEED + 100,
+                                     settings, RUNS["plain"]).recorder
 
 
 def animate(recorder, grid, out_dir):
