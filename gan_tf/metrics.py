@@ -192,7 +192,8 @@ def _check_components(means, stddevs):
     means = np.asarray(means, dtype=np.float64).reshape(-1)
     stddevs = np.asarray(stddevs, dtype=np.float64).reshape(-1)
     if means.size == 0 or means.shape != stddevs.shape:
-        raise ValueError(f"means and stddevs must be non-empty lists of one length, got {means.size} and {stddevs.size}.")
+        raise ValueError(
+            f"means and stddevs must be non-empty lists of one length, got {means.size} and {stddevs.size}.")
     if np.any(~(stddevs > 0)):
         raise ValueError(f"stddevs must all be > 0, got {stddevs.tolist()}.")
     return means, stddevs
@@ -201,7 +202,8 @@ def _check_components(means, stddevs):
 def _check_weights(weights, count):
     weights = np.full(count, 1.0 / count) if weights is None else np.asarray(weights, dtype=np.float64)
     if weights.shape != (count,) or np.any(weights < 0) or abs(weights.sum() - 1.0) > 1e-6:
-        raise ValueError(f"weights must be {count} non-negative numbers summing to 1, got {np.ravel(weights).tolist()}.")
+        raise ValueError(
+            f"weights must be {count} non-negative numbers summing to 1, got {np.ravel(weights).tolist()}.")
     return weights
 
 

@@ -21,18 +21,37 @@ def run_colors(run_names):
     return {name: PALETTE[index % len(PALETTE)] for index, name in enumerate(run_names)}
 
 
-def plot_series(runs, title, ylabel, path, target=None, colors=None, target_label="target"):
-    """One line per run: `runs` maps a run name to (steps, values). Figs 1-4 of the blog."""
+def plot_series(runs, title, ylabel, path, target=None, colors=None, target_label="target", smoothing=None):
+    """One line per run: `runs` maps a run name to (steps, values). Figs 1-4 of the blog.
+
+    With `smoothing` in [0, 1), each run is drawn faint as recorded and solid as TensorBoard's
+    exponential moving average s_t = smoothing * s_(t-1) + (1 - smoothing) * v_t (debiased)."""
     colors = colors or run_colors(list(runs))
+    if smoothing is not None and not 0.0 <= smoothing < 1.0:
+        raise ValueError(f"smoothing must be None or in [0, 1), got {smoothing!r}.")
     figure, axes = plt.subplots(figsize=(7, 4))
     for name, (steps, values) in runs.items():
-        axes.plot(steps, values, label=name, color=colors[name], linewidth=1.2)
+        if smoothing is None:
+            axes.plot(steps, values, label=name, color=colors[name], linewidth=1.2)
+            continue
+        axes.plot(steps, values, color=colors[name], linewidth=0.8, alpha=0.25)
+        axes.plot(steps, exponential_moving_average(values, smoothing), label=name, color=colors[name], linewidth=1.4)
     if target is not None:
         axes.axhline(target, color="black", linestyle="--", linewidth=0.8, label=f"{target_label} = {target:g}")
     axes.set(title=title, xlabel="training step", ylabel=ylabel)
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8)
     _save(figure, path)
+
+
+def exponential_moving_average(values, smoothing):
+    """TensorBoard's smoothing: s_t = smoothing * s_(t-1) + (1 - smoothing) * v_t, divided by
+    1 - smoothing^(t+1) so that the first points are not pulled towards 0."""
+    averages, running = [], 0.0
+    for index, value in enumerate(values):
+        running = smoothing * running + (1.0 - smoothing) * float(value)
+        averages.append(running / (1.0 - smoothing ** (index + 1)))
+    return np.asarray(averages)
 
 
 def ridge_plot(steps, samples, title, path, color=FAKE_COLOR, bins=41, max_rows=25, value_range=None):

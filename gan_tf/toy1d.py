@@ -179,15 +179,16 @@ def save_animation(grid, real_density, frames, out_dir, stem, title, panels=6, g
                                out_dir / f"{stem}_montage.png", title, **options)
 
 
-def plot_series_figures(recorders, out_dir, experiment, figures):
+def plot_series_figures(recorders, out_dir, experiment, figures, smoothing=None):
     """Figs 1-4 style. `figures` maps a recorder scalar (a key of SERIES) to (figure number, target,
-    target label); writes `fig<number>_<stem>.png` with one line per run, in the runs' fixed colours."""
+    target label); writes `fig<number>_<stem>.png` with one line per run, in the runs' fixed colours
+    (smoothed as in TensorBoard when `smoothing` is given, see `plotting.plot_series`)."""
     colors = plotting.run_colors(list(recorders))
     for name, (number, target, target_label) in figures.items():
         stem, description, _ = SERIES[name]
         runs = {run: (recorder.steps, recorder.scalars[name]) for run, recorder in recorders.items()}
-        plotting.plot_series(runs, f"{experiment}. Fig {number}: {description}", name,
-                             out_dir / f"fig{number}_{stem}.png", target, colors, target_label)
+        plotting.plot_series(runs, f"{experiment}\nFig {number}: {description}", name,
+                             out_dir / f"fig{number}_{stem}.png", target, colors, target_label, smoothing)
 
 
 def plot_histogram_figures(recorders, out_dir, experiment, numbers, value_range):
@@ -196,12 +197,12 @@ def plot_histogram_figures(recorders, out_dir, experiment, numbers, value_range)
     real_number, fake_number = numbers
     colors = plotting.run_colors(list(recorders))
     first = next(iter(recorders.values()))
-    plotting.ridge_plot(first.steps, first.samples["real_data"], f"{experiment}. Fig {real_number}: real data",
-                        out_dir / f"fig{real_number}_real_data.png", color=plotting.REAL_COLOR,
-                        value_range=value_range)
+    plotting.ridge_plot(first.steps, first.samples["real_data"],
+                        f"{experiment}\nFig {real_number}: real data over training",
+                        out_dir / f"fig{real_number}_real_data.png", color=plotting.REAL_COLOR, value_range=value_range)
     for index, (run, recorder) in enumerate(recorders.items()):
         plotting.ridge_plot(recorder.steps, recorder.samples["fake_data"],
-                            f"{experiment}. Fig {fake_number}: generated data, D = {run}",
+                            f"{experiment}\nFig {fake_number}: generated data over training, D = {run}",
                             out_dir / f"fig{fake_number}_fake_data_{index}_{slug(run)}.png",
                             color=colors[run], value_range=value_range)
 

@@ -6,7 +6,7 @@ import types
 import numpy as np
 import pytest
 
-from gan_tf import toy1d
+from gan_tf import plotting, toy1d
 
 
 def fake_recorder(grid, discriminator_rows, means=(), stddevs=(), fake_samples=()):
@@ -53,3 +53,9 @@ def test_frames_carry_normalised_generator_densities():
 def test_frames_need_a_recorded_grid():
     with pytest.raises(ValueError, match="grid"):
         toy1d.linear_generator_frames(fake_recorder([0.0], []), [0.0])
+
+
+def test_exponential_moving_average_is_debiased_like_tensorboard():
+    # s_1 = 0.5 * 0 -> 0 / (1 - 0.5); s_2 = 0.5 * 0 + 0.5 * 1 = 0.5 -> 0.5 / (1 - 0.25) = 2/3.
+    np.testing.assert_allclose(plotting.exponential_moving_average([0.0, 1.0], 0.5), [0.0, 2 / 3])
+    np.testing.assert_allclose(plotting.exponential_moving_average([0.3] * 5, 0.9), [0.3] * 5)
