@@ -21,18 +21,37 @@ def run_colors(run_names):
     return {name: PALETTE[index % len(PALETTE)] for index, name in enumerate(run_names)}
 
 
-def plot_series(runs, title, ylabel, path, target=None, colors=None, target_label="target"):
-    """One line per run: `runs` maps a run name to (steps, values). Figs 1-4 of the blog."""
+def plot_series(runs, title, ylabel, path, target=None, colors=None, target_label="target", smoothing=None):
+    """One line per run: `runs` maps a run name to (steps, values). Figs 1-4 of the blog.
+
+    With `smoothing` in [0, 1), each run is drawn faint as recorded and solid as TensorBoard's
+    exponential moving average s_t = smoothing * s_(t-1) + (1 - smoothing) * v_t (debiased)."""
     colors = colors or run_colors(list(runs))
+    if smoothing is not None and not 0.0 <= smoothing < 1.0:
+        raise ValueError(f"smoothing must be None or in [0, 1), got {smoothing!r}.")
     figure, axes = plt.subplots(figsize=(7, 4))
     for name, (steps, values) in runs.items():
-        axes.plot(steps, values, label=name, color=colors[name], linewidth=1.2)
+        if smoothing is None:
+            axes.plot(steps, values, label=name, color=colors[name], linewidth=1.2)
+            continue
+        axes.plot(steps, values, color=colors[name], linewidth=0.8, alpha=0.25)
+        axes.plot(steps, exponential_moving_average(values, smoothing), label=name, color=colors[name], linewidth=1.4)
     if target is not None:
         axes.axhline(target, color="black", linestyle="--", linewidth=0.8, label=f"{target_label} = {target:g}")
     axes.set(title=title, xlabel="training step", ylabel=ylabel)
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8)
     _save(figure, path)
+
+
+def exponential_moving_average(values, smoothing):
+    """TensorBoard's smoothing: s_t = smoothing * s_(t-1) + (1 - smoothing) * v_t, divided by
+    1 - smoothing^(t+1) so that the first points are not pulled towards 0."""
+    averages, running = [], 0.0
+    for index, value in enumerate(values):
+        running = smoothing * running + (1.0 - smoothing) * float(value)
+        averages.append(running / (1.0 - smoothing ** (index + 1)))
+    return np.asarray(averages)
 
 
 def ridge_plot(steps, samples, title, path, color=FAKE_COLOR, bins=41, max_rows=25, value_range=None):
@@ -56,12 +75,12 @@ def ridge_plot(steps, samples, title, path, color=FAKE_COLOR, bins=41, max_rows=
     _save(figure, path)
 
 
-def training_animation(grid, real_density, frames, path, title, fps=10):
+def training_animation(grid, real_density, frames, path, title, fps=10, generator_label="generator density"):
     """GIF of a 1-D GAN training (Fig 7 of the blog): the real density, the generator's density, D(x)
     and the line 0.5. `frames` is a list of dicts with keys "step", "generator_density", "discriminator"
-    (both arrays on `grid`)."""
+    (both arrays on `grid`). `generator_label` names the generator's curve in the legend (e.g. a KDE)."""
     figure, axes = plt.subplots(figsize=(7, 4.2))
-    lines = _draw_frame(axes, grid, real_density, frames[0], title)
+    lines = _draw_frame(axes, grid, real_density, frames[0], title, generator_label)
 
     def update(frame):
         lines["generator"].set_ydata(frame["generator_density"])
@@ -74,12 +93,12 @@ def training_animation(grid, real_density, frames, path, title, fps=10):
     plt.close(figure)
 
 
-def animation_montage(grid, real_density, frames, path, title, columns=3):
+def animation_montage(grid, real_density, frames, path, title, columns=3, generator_label="generator density"):
     """The frames of `training_animation` side by side in one PNG (like the blog's montage images)."""
     rows = int(np.ceil(len(frames) / columns))
     figure, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.2 * rows), squeeze=False)
     for axis, frame in zip(axes.flat, frames):
-        _draw_frame(axis, grid, real_density, frame, None)
+        _draw_frame(axis, grid, real_density, frame, None, generator_label)
     for axis in axes.flat[len(frames):]:
         axis.axis("off")
     axes.flat[0].legend(fontsize=7, loc="upper left")
@@ -87,12 +106,12 @@ def animation_montage(grid, real_density, frames, path, title, columns=3):
     _save(figure, path)
 
 
-def _draw_frame(axes, grid, real_density, frame, title):
+def _draw_frame(axes, grid, real_density, frame, title, generator_label="generator density"):
     top = max(1.05, 1.1 * float(np.max(real_density)))
     axes.axhline(0.5, color="grey", linewidth=0.8, linestyle=":")
     axes.plot(grid, real_density, color=REAL_COLOR, label="real density")
     lines = {
-        "generator": axes.plot(grid, frame["generator_density"], color=FAKE_COLOR, label="generator density")[0],
+        "generator": axes.plot(grid, frame["generator_density"], color=FAKE_COLOR, label=generator_label)[0],
         "discriminator": axes.plot(grid, frame["discriminator"], color=DISCRIMINATOR_COLOR, label="D(x)")[0],
         "step": axes.text(0.98, 0.95, f"step {frame['step']}", transform=axes.transAxes, ha="right", va="top"),
     }

@@ -24,115 +24,28 @@ with D in inference mode (see gan_tf.callbacks); "final" values average the last
 """
 
 import argparse
-import json
+import dataclasses
 import pathlib
 
-import keras
 import numpy as np
 
-import gan_tf
-from gan_tf import callbacks, distributions, metrics, networks, plotting
+from gan_tf import distributions, metrics, networks, toy1d
 
 # ---- configuration -------------------------------------------------------------------------------
 SEED = 2018
 TARGET_MEAN, TARGET_STDDEV = 2.0, 3.0      # the real data N(2, 3)
-BATCH_SIZE = 32                            # the blog code's default
 STEPS = 2000                               # the blog code's default
-D_LEARNING_RATE, G_LEARNING_RATE = 0.01, 0.02
-HIDDEN = [256, 256]                        # two hidden layers, as the text describes
-RUNS = {                                   # the blog's four discriminators
-    "plain": dict(l2=0.0, dropout=0.0),
-    "L2 5e-4": dict(l2=2.5e-4, dropout=0.0),       # TF1 reg * l2_loss(W) = reg/2 * sum(W^2)
-    "dropout 0.5": dict(l2=0.0, dropout=0.5),
-    "L2 5e-4 + dropout 0.5": dict(l2=2.5e-4, dropout=0.5),
-}
-EVERY_N_STEPS = 10                         # probe period (also steps_per_execution)
-PROBE_SIZE = 1024                          # real and generated samples per probe
+SETTINGS = toy1d.Settings(                 # the blog code's set-up
+    batch_size=32,                         # the blog code's default
+    d_learning_rate=0.01, g_learning_rate=0.02,
+    discriminator_hidden=(256, 256),       # two hidden layers, as the text describes
+    every_n_steps=10,                      # probe period (also steps_per_execution)
+    probe_size=1024,                       # real and generated samples per probe
+)
+RUNS = toy1d.BLOG_DISCRIMINATORS           # the blog's four discriminators
 ANIMATION = dict(mean=7.0, stddev=1.5, x_range=(-4.0, 13.0), every_n_steps=20)  # Fig 7
 SMOKE_STEPS = 60
-
-
-def train_run(real_distribution, discriminator_options, steps, seed, log_dir=None, grid=None, every=EVERY_N_STEPS):
-    """Train one linear-generator GAN; returns its Recorder."""
-    keras.utils.set_random_seed(seed)
-    gan = gan_tf.GAN(
-        generator=networks.linear_generator(),
-        discriminator=networks.mlp_discriminator(HIDDEN, **discriminator_options),
-        latent_dim=1,
-        seed=seed,
-    )
-    gan.compile(
-        d_optimizer=keras.optimizers.Adam(D_LEARNING_RATE),
-        g_optimizer=keras.optimizers.Adam(G_LEARNING_RATE),
-        loss="non_saturating",
-        steps_per_execution=every,
-        jit_compile=True,
-    )
-    probe = distributions.sample_dataset(real_distribution, PROBE_SIZE, seed=seed + 1)
-    recorder = callbacks.Recorder(probe, every_n_steps=every, grid=grid)
-    monitors = [recorder]
-    if log_dir is not None:
-        monitors.append(callbacks.TensorBoardMonitor(log_dir, probe, every_n_steps=every))
-    data = distributions.sample_dataset(real_distribution, BATCH_SIZE, seed=seed)
-    gan.fit(data, steps_per_epoch=steps, epochs=1, callbacks=monitors, verbose=2, shuffle=False)
-    return recorder
-
-
-def first_step_within(recorder, name, target, tolerance):
-    """First probed step at which `name` is within `tolerance` of `target` (None if never)."""
-    for step, value in zip(recorder.steps, recorder.scalars[name]):
-        if abs(value - target) <= tolerance:
-            return step
-    return None
-
-
-def summarize(recorder):
-    return {
-        "final_mean": recorder.final("G/mean"),
-        "final_stddev": recorder.final("G/stddev"),
-        "final_p_real_on_real": recorder.final("p_real_on_real"),
-        "final_p_real_on_fake": recorder.final("p_real_on_fake"),
-        "first_step_mean_within_0.1": first_step_within(recorder, "G/mean", TARGET_MEAN, 0.1),
-        "first_step_stddev_within_0.15": first_step_within(recorder, "G/stddev", TARGET_STDDEV, 0.15),
-    }
-
-
-def plot_runs(recorders, out_dir):
-    colors = plotting.run_colors(list(recorders))
-    figures = [
-        ("fig1_p_real_on_real.png", "p_real_on_real", "Fig 1: D's mean P(real) on real samples", 0.5),
-        ("fig2_p_real_on_fake.png", "p_real_on_fake", "Fig 2: D's mean P(real) on generated samples", 0.5),
-        ("fig3_g_mean.png", "G/mean", "Fig 3: mean of the generator's distribution", TARGET_MEAN),
-        ("fig4_g_stddev.png", "G/stddev", "Fig 4: stddev of the generator's distribution", TARGET_STDDEV),
-    ]
-    for filename, name, title, target in figures:
-        runs = {run: (recorder.steps, recorder.scalars[name]) for run, recorder in recorders.items()}
-        plotting.plot_series(runs, f"N(2, 3), linear G. {title}", name, out_dir / filename, target, colors)
-    first = next(iter(recorders.values()))
-    plotting.ridge_plot(first.steps, first.samples["real_data"], "Fig 5: real data N(2, 3) over training",
-                        out_dir / "fig5_real_data.png", color=plotting.REAL_COLOR, value_range=(-10, 14))
-    for index, (run, recorder) in enumerate(recorders.items()):
-        plotting.ridge_plot(recorder.steps, recorder.samples["fake_data"],
-                            f"Fig 6: generated data over training, D = {run}",
-                            out_dir / f"fig6_fake_data_{index}_{slug(run)}.png", color=colors[run], value_range=(-10, 14))
-
-
-def animate(recorder, real_distribution, grid, out_dir):
-    real_density = metrics.density(real_distribution, grid)
-    frames = [
-        {"step": step, "discriminator": d_on_grid,
-         "generator_density": metrics.density(distributions.normal(mean, max(stddev, 1e-3)), grid)}
-        for step, d_on_grid, mean, stddev in zip(recorder.steps, recorder.discriminator_on_grid,
-                                                 recorder.scalars["G/mean"], recorder.scalars["G/stddev"])
-    ]
-    title = "Fig 7: linear G on N(7, 1.5), plain D"
-    plotting.training_animation(grid, real_density, frames, out_dir / "fig7_training.gif", title)
-    chosen = np.unique(np.linspace(0, len(frames) - 1, 6).astype(int))
-    plotting.animation_montage(grid, real_density, [frames[i] for i in chosen], out_dir / "fig7_montage.png", title)
-
-
-def slug(name):
-    return "".join(character if character.isalnum() else "_" for character in name).strip("_").lower()
+EXPERIMENT = "N(2, 3), linear G"
 
 
 def main(argv=None):
@@ -144,21 +57,50 @@ def main(argv=None):
     out_dir.mkdir(parents=True, exist_ok=True)
     steps = SMOKE_STEPS if arguments.smoke else STEPS
     real = distributions.normal(TARGET_MEAN, TARGET_STDDEV)
-    recorders = {
-        run: train_run(real, options, steps, SEED + index, log_dir=out_dir / "tensorboard" / slug(run))
-        for index, (run, options) in enumerate(RUNS.items())
-    }
+    runs = toy1d.train_discriminator_runs(real, networks.linear_generator, steps, SEED, SETTINGS, out_dir, RUNS)
+    recorders = {name: run.recorder for name, run in runs.items()}
     plot_runs(recorders, out_dir)
-    animation_real = distributions.normal(ANIMATION["mean"], ANIMATION["stddev"])
-    grid = np.arange(*ANIMATION["x_range"], 0.1, dtype=np.float32)
-    animation_recorder = train_run(animation_real, RUNS["plain"], steps, SEED + 100, grid=grid,
-                                   every=ANIMATION["every_n_steps"] if not arguments.smoke else EVERY_N_STEPS)
-    animate(animation_recorder, animation_real, grid, out_dir)
+    animation_recorder = train_animation(steps, arguments.smoke)
+    grid = animation_recorder.grid.reshape(-1)
+    animate(animation_recorder, grid, out_dir)
     results = {run: summarize(recorder) for run, recorder in recorders.items()}
     results["fig7_animation"] = summarize_animation(animation_recorder, grid)
-    write_json(out_dir / "config.json", config(steps, arguments.smoke))
-    write_json(out_dir / "metrics.json", results)
+    toy1d.write_json(out_dir / "config.json", config(steps, arguments.smoke))
+    toy1d.write_json(out_dir / "metrics.json", results)
     print_table(results)
+
+
+def summarize(recorder):
+    return {
+        **toy1d.final_scalars(recorder),
+        "first_step_mean_within_0.1": toy1d.first_step_within(recorder, "G/mean", TARGET_MEAN, 0.1),
+        "first_step_stddev_within_0.15": toy1d.first_step_within(recorder, "G/stddev", TARGET_STDDEV, 0.15),
+    }
+
+
+def plot_runs(recorders, out_dir):
+    toy1d.plot_series_figures(recorders, out_dir, EXPERIMENT, {
+        "p_real_on_real": (1, 0.5, "target"),
+        "p_real_on_fake": (2, 0.5, "target"),
+        "G/mean": (3, TARGET_MEAN, "target"),
+        "G/stddev": (4, TARGET_STDDEV, "target"),
+    })
+    toy1d.plot_histogram_figures(recorders, out_dir, EXPERIMENT, numbers=(5, 6), value_range=(-10, 14))
+
+
+def train_animation(steps, smoke):
+    """The Fig 7 run: plain D, D(x) recorded on a 0.1 grid (every 20 steps, or 10 with --smoke)."""
+    real = distributions.normal(ANIMATION["mean"], ANIMATION["stddev"])
+    every = SETTINGS.every_n_steps if smoke else ANIMATION["every_n_steps"]
+    settings = dataclasses.replace(SETTINGS, every_n_steps=every)
+    return toy1d.train_animation_run(real, networks.linear_generator, ANIMATION["x_range"], steps, SEED + 100,
+                                     settings, RUNS["plain"]).recorder
+
+
+def animate(recorder, grid, out_dir):
+    real_density = metrics.density(distributions.normal(ANIMATION["mean"], ANIMATION["stddev"]), grid)
+    frames = toy1d.linear_generator_frames(recorder, grid)
+    toy1d.save_animation(grid, real_density, frames, out_dir, "fig7", "Fig 7: linear G on N(7, 1.5), plain D")
 
 
 def summarize_animation(recorder, grid):
@@ -169,24 +111,18 @@ def summarize_animation(recorder, grid):
 
 
 def config(steps, smoke):
-    return {"seed": SEED, "target": [TARGET_MEAN, TARGET_STDDEV], "batch_size": BATCH_SIZE, "steps": steps,
-            "smoke": smoke, "d_learning_rate": D_LEARNING_RATE, "g_learning_rate": G_LEARNING_RATE,
-            "hidden": HIDDEN, "runs": RUNS, "loss": "non_saturating", "every_n_steps": EVERY_N_STEPS,
-            "probe_size": PROBE_SIZE, "animation": ANIMATION}
-
-
-def write_json(path, value):
-    path.write_text(json.dumps(value, indent=2) + "\n")
+    return {"seed": SEED, "target": [TARGET_MEAN, TARGET_STDDEV], "batch_size": SETTINGS.batch_size,
+            "steps": steps, "smoke": smoke, "d_learning_rate": SETTINGS.d_learning_rate,
+            "g_learning_rate": SETTINGS.g_learning_rate, "hidden": list(SETTINGS.discriminator_hidden),
+            "runs": RUNS, "loss": SETTINGS.loss, "every_n_steps": SETTINGS.every_n_steps,
+            "probe_size": SETTINGS.probe_size, "animation": ANIMATION}
 
 
 def print_table(results):
-    print(f"\n{'discriminator':24s} {'mean':>7s} {'stddev':>7s} {'p(real|real)':>13s} {'p(real|fake)':>13s} "
-          f"{'mean@0.1':>9s}")
-    for run, row in results.items():
-        if run == "fig7_animation":
-            continue
-        print(f"{run:24s} {row['final_mean']:7.3f} {row['final_stddev']:7.3f} {row['final_p_real_on_real']:13.3f} "
-              f"{row['final_p_real_on_fake']:13.3f} {str(row['first_step_mean_within_0.1']):>9s}")
+    runs = {run: row for run, row in results.items() if run != "fig7_animation"}
+    toy1d.print_table(runs, [("final_mean", "mean"), ("final_stddev", "stddev"),
+                             ("final_p_real_on_real", "p(real|real)"), ("final_p_real_on_fake", "p(real|fake)"),
+                             ("first_step_mean_within_0.1", "mean@0.1")])
     row = results["fig7_animation"]
     print(f"Fig 7 run on N(7, 1.5): mean {row['final_mean']:.3f}, stddev {row['final_stddev']:.3f}, "
           f"max |D(x) - 0.5| within 2 stddev of the mean {row['final_max_abs_d_minus_half']:.3f}")

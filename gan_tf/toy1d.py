@@ -1,0 +1,245 @@
+"""One-dimensional toy experiments (the blog's Figs 1-21): train a GAN on a 1-D distribution while a
+`callbacks.Recorder` watches it, summarise the run, and draw the blog's figure set.
+
+  BLOG_DISCRIMINATORS      the blog's four discriminators: run name -> `networks.mlp_discriminator` options
+  Settings                 the blog code's training set-up (batch, learning rates, D's layers, probe period)
+  train_run                one GAN on a 1-D distribution, recorded -> Run(gan, recorder)
+  train_discriminator_runs one run per discriminator (the blog's four), with TensorBoard logs
+  train_animation_run      a run that also records D(x) on a 0.1 grid, for the animations
+  mixture_summary          final scalars and `metrics.mixture_report` of a run's final generator
+  final_scalars            the recorded scalars averaged over the last probes (final_mean, final_stddev, ...)
+  first_step_within        the first probed step at which a scalar comes within a tolerance of a target
+  discriminator_by_region  the final D(x) averaged near each mode of a mixture and in the gap between them
+  linear_generator_frames  animation frames with G's exact density N(G/mean, G/stddev) (a linear G)
+  sampled_generator_frames animation frames with G's density estimated from its probe samples (any G)
+  save_animation           the frames as a GIF and a six-panel montage PNG
+  plot_series_figures      Figs 1-4 style: one recorded scalar over steps, one line per discriminator
+  plot_histogram_figures   Figs 5-6 style: real and generated histograms over steps
+  print_table, write_json, slug   the scripts' printed table, JSON files and file-name-safe run names
+
+Every run name keeps the same colour in every figure (`plotting.run_colors(list(BLOG_DISCRIMINATORS))`).
+"""
+
+import dataclasses
+import json
+import typing
+
+import keras
+import numpy as np
+
+from gan_tf import callbacks, distributions, metrics, models, networks, plotting
+
+# The blog's four discriminators. L2 5e-4 is TF1's reg * l2_loss(W) = reg/2 * sum(W^2), i.e. Keras
+# L2(2.5e-4) on every kernel; dropout 0.5 was given as a keep probability (0.5 either way).
+BLOG_DISCRIMINATORS = {
+    "plain": dict(l2=0.0, dropout=0.0),
+    "L2 5e-4": dict(l2=2.5e-4, dropout=0.0),
+    "dropout 0.5": dict(l2=0.0, dropout=0.5),
+    "L2 5e-4 + dropout 0.5": dict(l2=2.5e-4, dropout=0.5),
+}
+
+# Recorder scalar -> (file-name stem, what the figure shows, key in the summaries).
+SERIES = {
+    "G/mean": ("g_mean", "mean of the generator's distribution", "final_mean"),
+    "G/stddev": ("g_stddev", "stddev of the generator's distribution", "final_stddev"),
+    "p_real_on_real": ("p_real_on_real", "D's mean P(real) on real samples", "final_p_real_on_real"),
+    "p_real_on_fake": ("p_real_on_fake", "D's mean P(real) on generated samples", "final_p_real_on_fake"),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """The blog code's training set-up (Monnoroch/generative, TF1), as `train_run` uses it."""
+
+    batch_size: int = 32                        # real (and generated) samples per step
+    d_learning_rate: float = 0.01               # Adam, discriminator
+    g_learning_rate: float = 0.02               # Adam, generator
+    discriminator_hidden: tuple = (256, 256)    # D's hidden ReLU layers, as the text describes
+    loss: str = "non_saturating"                # a name in gan_tf.losses.FAMILIES
+    every_n_steps: int = 10                     # probe period (also steps_per_execution)
+    probe_size: int = 1024                      # real and generated samples per probe
+
+
+class Run(typing.NamedTuple):
+    """A trained GAN and the Recorder that watched it."""
+
+    gan: models.GAN
+    recorder: callbacks.Recorder
+
+
+def train_run(real_distribution, build_generator, discriminator_options, steps, seed,
+              settings=Settings(), latent_dim=1, grid=None, log_dir=None, verbose=2):
+    """Train one GAN on samples of `real_distribution` (event shape [1]) for `steps` steps; return Run.
+
+    `build_generator` is called with no argument after the seeds are set (e.g. `networks.linear_generator`),
+    D is `networks.mlp_discriminator(settings.discriminator_hidden, **discriminator_options)`. With `grid`,
+    the Recorder also keeps D(x) on it (for animations); with `log_dir`, TensorBoard summaries go there.
+    """
+    if not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps must be a positive integer, got {steps!r}.")
+    keras.utils.set_random_seed(seed)
+    gan = models.GAN(generator=build_generator(),
+                     discriminator=networks.mlp_discriminator(list(settings.discriminator_hidden),
+                                                              **discriminator_options),
+                     latent_dim=latent_dim, seed=seed)
+    gan.compile(d_optimizer=keras.optimizers.Adam(settings.d_learning_rate),
+                g_optimizer=keras.optimizers.Adam(settings.g_learning_rate),
+                loss=settings.loss, steps_per_execution=settings.every_n_steps, jit_compile=True)
+    probe = distributions.sample_dataset(real_distribution, settings.probe_size, seed=seed + 1)
+    recorder = callbacks.Recorder(probe, every_n_steps=settings.every_n_steps, grid=grid)
+    monitors = [recorder]
+    if log_dir is not None:
+        monitors.append(callbacks.TensorBoardMonitor(log_dir, probe, every_n_steps=settings.every_n_steps))
+    data = distributions.sample_dataset(real_distribution, settings.batch_size, seed=seed)
+    gan.fit(data, steps_per_epoch=steps, epochs=1, callbacks=monitors, verbose=verbose, shuffle=False)
+    return Run(gan, recorder)
+
+
+def train_discriminator_runs(real_distribution, build_generator, steps, seed, settings, out_dir,
+                             discriminators=BLOG_DISCRIMINATORS):
+    """One `train_run` per discriminator (name -> options), with seeds seed, seed + 1, ... in order and
+    TensorBoard logs in `out_dir/tensorboard/<slug>`; returns name -> Run."""
+    return {name: train_run(real_distribution, build_generator, options, steps, seed + index, settings,
+                            log_dir=out_dir / "tensorboard" / slug(name))
+            for index, (name, options) in enumerate(discriminators.items())}
+
+
+def train_animation_run(real_distribution, build_generator, x_range, steps, seed, settings,
+                        discriminator_options=BLOG_DISCRIMINATORS["plain"]):
+    """A `train_run` that also records D(x) on the grid x_range[0], x_range[0] + 0.1, ... < x_range[1] (the
+    blog's animations were drawn from D on a 0.1 grid)."""
+    grid = np.arange(*x_range, 0.1, dtype=np.float32)
+    return train_run(real_distribution, build_generator, discriminator_options, steps, seed, settings, grid=grid)
+
+
+def mixture_summary(run, means, stddevs, sample_count=20000, seed=0, window=10):
+    """`final_scalars` of the run and `metrics.mixture_report` of `sample_count` samples of its final generator."""
+    samples = run.gan.generate(sample_count, seed=seed)
+    return {**final_scalars(run.recorder, window), **metrics.mixture_report(samples, means, stddevs)}
+
+
+def final_scalars(recorder, window=10):
+    """{"final_mean", "final_stddev", "final_p_real_on_real", "final_p_real_on_fake"}: each recorded scalar
+    averaged over the last `window` probes (G's mean and stddev only for a linear generator)."""
+    return {key: recorder.final(name, window) for name, (_, _, key) in SERIES.items() if name in recorder.scalars}
+
+
+def first_step_within(recorder, name, target, tolerance):
+    """First probed step at which the scalar `name` is within `tolerance` of `target` (None if never)."""
+    for step, value in zip(recorder.steps, recorder.scalars[name]):
+        if abs(value - target) <= tolerance:
+            return step
+    return None
+
+
+def discriminator_by_region(recorder, means, stddevs, width=2.0):
+    """The last recorded D(x) on the grid, averaged near each mode (|x - m_k| <= width * s_k) and in the gap
+    between the modes (as in `metrics.gap_mass`): {"final_d_near_mode_<k>": .., "final_d_in_gap": ..}."""
+    _check_grid_recorded(recorder)
+    grid = recorder.grid.reshape(-1)
+    last = recorder.discriminator_on_grid[-1]
+    means, stddevs = np.asarray(means, dtype=np.float64), np.asarray(stddevs, dtype=np.float64)
+    near = np.abs(grid[:, None] - means[None, :]) <= width * stddevs[None, :]
+    result = {f"final_d_near_mode_{index}": float(last[near[:, index]].mean()) for index in range(means.size)}
+    gap = (grid > means.min()) & (grid < means.max()) & ~near.any(axis=1)
+    result["final_d_in_gap"] = float(last[gap].mean()) if gap.any() else None
+    return result
+
+
+def linear_generator_frames(recorder, grid):
+    """Animation frames of a linear-generator run: D(x) on `grid` and G's exact density N(mean, stddev)."""
+    _check_grid_recorded(recorder)
+    grid = np.asarray(grid, dtype=np.float64)
+    frames = []
+    for step, on_grid, mean, stddev in zip(recorder.steps, recorder.discriminator_on_grid,
+                                           recorder.scalars["G/mean"], recorder.scalars["G/stddev"]):
+        stddev = max(stddev, 1e-3)
+        density = np.exp(-0.5 * ((grid - mean) / stddev) ** 2) / (stddev * np.sqrt(2.0 * np.pi))
+        frames.append({"step": step, "discriminator": on_grid, "generator_density": density})
+    return frames
+
+
+def sampled_generator_frames(recorder, grid):
+    """Animation frames of any 1-D run: D(x) on `grid` and a Gaussian KDE of the probe's generated samples
+    (Silverman's bandwidth, at least the grid spacing)."""
+    _check_grid_recorded(recorder)
+    spacing = float(np.min(np.diff(grid)))
+    return [{"step": step, "discriminator": on_grid,
+             "generator_density": metrics.kernel_density(fake, grid, minimum_bandwidth=spacing)}
+            for step, on_grid, fake in zip(recorder.steps, recorder.discriminator_on_grid,
+                                           recorder.samples["fake_data"])]
+
+
+def save_animation(grid, real_density, frames, out_dir, stem, title, panels=6, generator_label=None):
+    """Write `<stem>_training.gif` and `<stem>_montage.png` (`panels` evenly spaced frames) in `out_dir`."""
+    options = {} if generator_label is None else {"generator_label": generator_label}
+    plotting.training_animation(grid, real_density, frames, out_dir / f"{stem}_training.gif", title, **options)
+    chosen = np.unique(np.linspace(0, len(frames) - 1, panels).astype(int))
+    plotting.animation_montage(grid, real_density, [frames[index] for index in chosen],
+                               out_dir / f"{stem}_montage.png", title, **options)
+
+
+def plot_series_figures(recorders, out_dir, experiment, figures, smoothing=None):
+    """Figs 1-4 style. `figures` maps a recorder scalar (a key of SERIES) to (figure number, target,
+    target label); writes `fig<number>_<stem>.png` with one line per run, in the runs' fixed colours
+    (smoothed as in TensorBoard when `smoothing` is given, see `plotting.plot_series`)."""
+    colors = plotting.run_colors(list(recorders))
+    for name, (number, target, target_label) in figures.items():
+        stem, description, _ = SERIES[name]
+        runs = {run: (recorder.steps, recorder.scalars[name]) for run, recorder in recorders.items()}
+        plotting.plot_series(runs, f"{experiment}\nFig {number}: {description}", name,
+                             out_dir / f"fig{number}_{stem}.png", target, colors, target_label, smoothing)
+
+
+def plot_histogram_figures(recorders, out_dir, experiment, numbers, value_range):
+    """Figs 5-6 style: `fig<real>_real_data.png` (from the first run) and one
+    `fig<fake>_fake_data_<index>_<slug>.png` per run; `numbers` = (real figure number, fake figure number)."""
+    real_number, fake_number = numbers
+    colors = plotting.run_colors(list(recorders))
+    first = next(iter(recorders.values()))
+    plotting.ridge_plot(first.steps, first.samples["real_data"],
+                        f"{experiment}\nFig {real_number}: real data over training",
+                        out_dir / f"fig{real_number}_real_data.png", color=plotting.REAL_COLOR, value_range=value_range)
+    for index, (run, recorder) in enumerate(recorders.items()):
+        plotting.ridge_plot(recorder.steps, recorder.samples["fake_data"],
+                            f"{experiment}\nFig {fake_number}: generated data over training, D = {run}",
+                            out_dir / f"fig{fake_number}_fake_data_{index}_{slug(run)}.png",
+                            color=colors[run], value_range=value_range)
+
+
+def print_table(rows, columns, first_header="discriminator"):
+    """Print `rows` (name -> dict) as a table; `columns` is a list of (key, header). Floats get 3 decimals."""
+    widths = [max(len(header), 9) for _, header in columns]
+    print(f"\n{first_header:24s} " + " ".join(f"{header:>{width}s}" for (_, header), width in zip(columns, widths)))
+    for name, row in rows.items():
+        cells = [_cell(row.get(key), width) for (key, _), width in zip(columns, widths)]
+        print(f"{name:24s} " + " ".join(cells))
+
+
+def write_json(path, value):
+    """`value` as indented JSON (NumPy scalars and arrays converted) in the file `path`."""
+    path.write_text(json.dumps(value, indent=2, default=_to_builtin) + "\n")
+
+
+def slug(name):
+    """A file-name-safe form of a run name: "L2 5e-4 + dropout 0.5" -> "l2_5e_4___dropout_0_5"."""
+    return "".join(character if character.isalnum() else "_" for character in name).strip("_").lower()
+
+
+def _cell(value, width):
+    if isinstance(value, float):
+        return f"{value:{width}.3f}"
+    return f"{str(value):>{width}s}"
+
+
+def _to_builtin(value):
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _check_grid_recorded(recorder):
+    if not recorder.discriminator_on_grid:
+        raise ValueError("recorder must have been built with a grid (callbacks.Recorder(..., grid=...)).")

@@ -1,0 +1,61 @@
+"""gan_tf.toy1d helpers that need no training: names, JSON, animation frames, D by region."""
+
+import json
+import types
+
+import numpy as np
+import pytest
+
+from gan_tf import plotting, toy1d
+
+
+def fake_recorder(grid, discriminator_rows, means=(), stddevs=(), fake_samples=()):
+    """A stand-in for callbacks.Recorder with the attributes toy1d reads."""
+    steps = [10 * index for index in range(len(discriminator_rows))]
+    return types.SimpleNamespace(steps=steps, grid=np.asarray(grid, np.float32).reshape(-1, 1),
+                                 discriminator_on_grid=[np.asarray(row) for row in discriminator_rows],
+                                 scalars={"G/mean": list(means), "G/stddev": list(stddevs)},
+                                 samples={"fake_data": list(fake_samples)})
+
+
+def test_slug_is_file_name_safe_and_distinct_for_the_four_discriminators():
+    slugs = [toy1d.slug(name) for name in toy1d.BLOG_DISCRIMINATORS]
+    assert slugs == ["plain", "l2_5e_4", "dropout_0_5", "l2_5e_4___dropout_0_5"]
+
+
+def test_write_json_converts_numpy_values(tmp_path):
+    toy1d.write_json(tmp_path / "x.json", {"a": np.float32(0.5), "b": np.arange(2), "c": None})
+    assert json.loads((tmp_path / "x.json").read_text()) == {"a": 0.5, "b": [0, 1], "c": None}
+
+
+def test_discriminator_by_region_averages_the_last_row():
+    grid = np.arange(-5.0, 5.0, 0.5)
+    last = np.where(grid < 0, 0.2, 0.8)   # D = 0.2 left of 0, 0.8 right of it
+    recorder = fake_recorder(grid, [np.zeros_like(grid), last])
+    # Modes N(-3, 0.5) and N(3, 0.5): windows [-4, -2] and [2, 4]; the gap (-2, 2) holds 0.2s and 0.8s.
+    regions = toy1d.discriminator_by_region(recorder, [-3.0, 3.0], [0.5, 0.5])
+    assert regions["final_d_near_mode_0"] == pytest.approx(0.2)
+    assert regions["final_d_near_mode_1"] == pytest.approx(0.8)
+    assert regions["final_d_in_gap"] == pytest.approx(np.mean(last[(grid > -2) & (grid < 2)]))
+
+
+def test_frames_carry_normalised_generator_densities():
+    grid = np.arange(-10.0, 10.0, 0.1)
+    rows = [np.full(grid.size, 0.5)] * 2
+    linear = toy1d.linear_generator_frames(fake_recorder(grid, rows, means=[0.0, 1.0], stddevs=[1.0, 2.0]), grid)
+    samples = [np.random.default_rng(seed).normal(0.0, 1.0, 1024) for seed in (0, 1)]
+    sampled = toy1d.sampled_generator_frames(fake_recorder(grid, rows, fake_samples=samples), grid)
+    for frame in linear + sampled:
+        assert np.sum(frame["generator_density"]) * 0.1 == pytest.approx(1.0, abs=0.01)
+    assert [frame["step"] for frame in linear] == [0, 10]
+
+
+def test_frames_need_a_recorded_grid():
+    with pytest.raises(ValueError, match="grid"):
+        toy1d.linear_generator_frames(fake_recorder([0.0], []), [0.0])
+
+
+def test_exponential_moving_average_is_debiased_like_tensorboard():
+    # s_1 = 0.5 * 0 -> 0 / (1 - 0.5); s_2 = 0.5 * 0 + 0.5 * 1 = 0.5 -> 0.5 / (1 - 0.25) = 2/3.
+    np.testing.assert_allclose(plotting.exponential_moving_average([0.0, 1.0], 0.5), [0.0, 2 / 3])
+    np.testing.assert_allclose(plotting.exponential_moving_average([0.3] * 5, 0.9), [0.3] * 5)
