@@ -4,6 +4,8 @@ import json
 
 from tensorboard.backend.event_processing import event_accumulator
 
+from gan_tf import toy1d
+
 from conftest import load_script
 
 EXPECTED_FILES = [
@@ -24,7 +26,7 @@ def test_smoke_run_writes_every_output(tmp_path, capsys):
     config = json.loads((tmp_path / "config.json").read_text())
     assert config["smoke"] is True and config["steps"] == script.SMOKE_STEPS
     for run in script.RUNS:
-        logs = tmp_path / "tensorboard" / script.slug(run)
+        logs = tmp_path / "tensorboard" / toy1d.slug(run)
         accumulator = event_accumulator.EventAccumulator(str(logs))
         accumulator.Reload()
         assert {"G/mean", "fake_data", "d_fake"} <= set(accumulator.Tags()["tensors"])
