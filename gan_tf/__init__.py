@@ -8,6 +8,7 @@ Package map:
   metrics         measures of a trained generator and closed forms (optimal discriminator)
   callbacks       observation during training: TensorBoard summaries and an in-memory recorder
   plotting        figures: series over steps, histogram ridges, training animations
+  toy1d           1-D toy experiments: recorded runs, summaries, the blog's figure sets (Figs 1-21)
   cli             the `gan-tf` command
 """
 
