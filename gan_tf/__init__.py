@@ -18,6 +18,7 @@ Package map:
   callbacks       observation during training: TensorBoard summaries and an in-memory recorder
   probes          gradient-norm probes of the generator
   plotting        figures: series over steps, histogram ridges, training animations (+ plotting_dynamics)
+  toy1d           1-D toy experiments: recorded runs, summaries, the blog's figure sets (Figs 1-21)
   experiment      what reproduction scripts share: flags, output folder, JSON, printed table
   cli             the `gan-tf` command
 """

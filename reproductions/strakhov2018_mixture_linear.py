@@ -18,9 +18,10 @@ Expected: (full run, seed 2018) Figs 8-13: every run ends with G/mean within 0.2
           Fig 14: mode averaging, G ends at N(2.1, 2.9) (blog: N(1.5, 3)) with 11% of its mass in the gap
           and D ~ 0.17 there, 0.71 on the left mode. Fig 15: mode collapse onto the left mode, G ends at
           N(-2.0, 1.0) (blog: N(-1.3, 1.7)), 0.2% of its mass near the right mode, where D(x) = 1.00.
-          Rates (tests/test_mixtures.py): averaging and collapse held for 8 of 8 seeds at 1000 steps.
-Runtime:  about 2.5 minutes of CPU (150 s user; 7 minutes wall on 2 cores shared with other jobs);
-          --smoke runs in ~40 s of CPU.
+          Rates (tests/test_mixtures.py): averaging and collapse each held for 8 of 8 seeds at 1000 steps
+          and 10 of 10 at 2000 steps (the slow test).
+Runtime:  about 2-2.5 minutes of CPU (122-150 s user; 2 minutes wall on a quiet machine, 7 when shared);
+          --smoke runs in ~25 s.
 
 The blog's text says the modes of Figs 8-13 are symmetric about zero; its histograms (Fig 12) show them
 near -3 and +2.5, each about 1 wide. We use 0.5 N(-2.5, 1) + 0.5 N(2.5, 1) (with +-3 the runs end with

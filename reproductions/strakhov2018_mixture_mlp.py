@@ -23,8 +23,8 @@ Expected: (full run, seed 2018) Figs 16-17: both probabilities end within 0.01 o
           blog's crude fit.
           The runs stay unstable to the end: G's histogram jumps between steps (Fig 19), so any one
           snapshot, the final one included, can hold a collapsed state.
-Runtime:  about 5 minutes of CPU (280 s user; 11 minutes wall on 2 cores shared with other jobs);
-          --smoke runs in ~45 s of CPU.
+Runtime:  about 4.5 minutes of CPU (277-280 s user; 4.5 minutes wall on a quiet machine, 11 when shared);
+          --smoke runs in ~25 s.
 
 Data of Figs 16-19 as in strakhov2018_mixture_linear.py: 0.5 N(-2.5, 1) + 0.5 N(2.5, 1). Generator: ReLU
 MLP 1 -> 256 -> 256 -> 1 as the text (and the issue) describe; the blog's code fed z into its second
