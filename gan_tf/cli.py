@@ -3,6 +3,7 @@
   gan-tf list                      the reproduction scripts of this checkout
   gan-tf reproduce NAME [ARGS...]  run one of them (ARGS go to the script, e.g. --smoke --out-dir DIR)
   gan-tf train --data PATH_OR_TFDS_NAME --out RUN_DIR [--epochs N] [--mixed-precision [float16|bfloat16]]
+               [--strategy mirrored|multi_worker|tpu [--sync-batch-norm]] [--deterministic]
                                    train a DCGAN (rerunning the same command resumes; see gan_tf.training)
   gan-tf sample --run RUN_DIR [--n 64] [--out grid.png]   draw from a trained generator
 """
@@ -47,9 +48,17 @@ def train_command(arguments):
         options["precision"] = f"mixed_{arguments.mixed_precision}"
     if arguments.no_xla:
         options["jit_compile"] = False
+    for flag in ("sync_batch_norm", "deterministic"):
+        if getattr(arguments, flag):
+            options[flag] = True
     if arguments.data == "digits":
         options.setdefault("image_size", 32)
-    training.train(training.TrainConfig(data=arguments.data, **options), arguments.out)
+    from gan_tf import checkpointing  # noqa: PLC0415
+
+    try:
+        training.train(training.TrainConfig(data=arguments.data, **options), arguments.out)
+    except checkpointing.NonFiniteLossError as error:
+        raise SystemExit(f"gan-tf train: {error}") from error
 
 
 def sample_command(arguments):
@@ -71,7 +80,8 @@ TRAIN_OPTIONS = {
     "latent_distribution": (str, "normal (default) or uniform (the write-up)"),
     "seed": (int, "default 0"),
     "data_dir": (str, "where TFDS datasets are (default data)"),
-    "steps_per_epoch": (int, "batches per epoch (default: one pass over the data)"),
+    "steps_per_epoch": (int, "batches per epoch, i.e. between checkpoints (default: one pass over the data)"),
+    "strategy": (str, "tf.distribute strategy: default, mirrored (all local GPUs), multi_worker (TF_CONFIG) or tpu"),
     "every_n_steps": (int, "TensorBoard period in steps (default 100)"),
 }
 
@@ -91,6 +101,9 @@ def build_parser():
                        help="mixed_float16 (loss-scaled, the default) or mixed_bfloat16")
     train.add_argument("--no-xla", action="store_true", help="do not XLA-compile the train step (saves ~8 s of "
                        "compilation on short runs; XLA makes steps ~2x faster on CPU)")
+    train.add_argument("--sync-batch-norm", action="store_true", help="batch-norm statistics over all replicas")
+    train.add_argument("--deterministic", action="store_true", help="TF op determinism: a resumed run matches "
+                       "an uninterrupted one bit for bit (slower on GPU)")
     for name, (kind, text) in TRAIN_OPTIONS.items():
         train.add_argument("--" + name.replace("_", "-"), type=kind, help=text)
     train.set_defaults(run=train_command)

@@ -2,34 +2,44 @@
 
 A run directory holds:
   config.json            the run's settings; rerunning with different ones is refused (ValueError)
-  checkpoints/           tf.train.CheckpointManager (last 3): G, D, both optimizers (Adam slots and, under
-                         mixed_float16, the loss scales), the seed generator's state and the epoch. TF writes
-                         each checkpoint to temporary files and renames them, and rewrites the index file
-                         `checkpoints/checkpoint` atomically once the checkpoint is complete: an interrupted
-                         save leaves the previous checkpoint as the latest.
+  checkpoints/           tf.train.CheckpointManager (last 3), written atomically (`gan_tf.checkpointing`): G, D,
+                         both optimizers (Adam slots, step counts and, under mixed_float16, the loss scales),
+                         the seed generator's state and the epoch
   tensorboard/           the write-up's views (`callbacks.ImageTensorBoard`)
   samples/epoch_NNN.png  the fixed-noise grid after each epoch
   generator.keras        the latest generator (written to a temporary file, then renamed)
-Rerunning the same command restores the latest checkpoint and continues from its epoch; the data order of a
-resumed epoch comes from seed + epoch.
+
+Exact resume: a run killed at any point (even SIGKILL) and rerun with the same command restores the latest
+checkpoint and continues from its epoch. The training data is one seeded stream of batches (pass after pass
+over the data, each pass reshuffled by tf.data from the run's seed); a resumed run skips the batches already
+consumed, so it sees the same batches in the same order as an uninterrupted run. With `deterministic=True`
+(TF's op determinism) the resumed run then matches the uninterrupted one exactly (tested on CPU). A checkpoint
+is written after every epoch: `steps_per_epoch` sets how often. Skipping costs one pass through the input
+pipeline per skipped batch (cheap for cached data; for data larger than the cache it re-reads the files).
+
+A non-finite loss stops training with `checkpointing.NonFiniteLossError` naming the step, before the epoch's
+checkpoint (float32); under mixed_float16 a step with non-finite gradients is skipped by the loss-scale
+optimizer and counted (`d_skipped_updates`, `g_skipped_updates` in the history and TensorBoard).
 
 Mixed precision: `precision="mixed_float16"` sets Keras' global dtype policy while the networks are built
 (heads stay float32, see `gan_tf.networks`) and wraps both optimizers in `LossScaleOptimizer` (Keras'
 `auto_scale_loss` would wrap only `model.optimizer`, which a GAN does not use); "mixed_bfloat16" needs no
 loss scaling. The policy in force before is restored afterwards.
+
+Distribution: `strategy` names a `tf.distribute` strategy (`gan_tf.strategies`); `batch_size` is the global
+batch; `sync_batch_norm` computes batch-norm statistics over the global batch.
 """
 
 import contextlib
 import dataclasses
 import json
-import os
 import pathlib
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_tf import callbacks, datasets, models, networks, plotting
+from gan_tf import callbacks, checkpointing, datasets, models, networks, plotting, strategies
 
 ARCHITECTURES = {"radford": (networks.dcgan_generator, networks.dcgan_discriminator),
                  "writeup": (networks.writeup_generator, networks.writeup_discriminator)}
@@ -61,12 +71,17 @@ class TrainConfig:
     steps_per_epoch: int = 0           # 0: one pass over the data
     every_n_steps: int = 100           # TensorBoard probe period
     jit_compile: bool = True           # XLA: ~2x faster on CPU too
+    strategy: str = "default"          # see gan_tf.strategies
+    sync_batch_norm: bool = False      # batch-norm statistics over all replicas
+    deterministic: bool = False        # TF op determinism: a resumed run matches an uninterrupted one
 
     def __post_init__(self):
         if self.architecture not in ARCHITECTURES:
             raise ValueError(f"architecture must be one of {sorted(ARCHITECTURES)}, got {self.architecture!r}.")
         if self.precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {PRECISIONS}, got {self.precision!r}.")
+        if self.strategy not in strategies.STRATEGIES:
+            raise ValueError(f"strategy must be one of {strategies.STRATEGIES}, got {self.strategy!r}.")
         for name in ("epochs", "batch_size", "latent_dim", "every_n_steps"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ValueError(f"{name} must be a positive integer, got {getattr(self, name)!r}.")
@@ -84,15 +99,16 @@ def dtype_policy(name):
 
 
 def build_gan(config, channels):
-    """The compiled GAN of `config` for images with `channels` channels (call inside `dtype_policy`)."""
+    """The compiled GAN of `config` for images with `channels` channels (call inside `dtype_policy` and the
+    strategy's scope)."""
     keras.utils.set_random_seed(config.seed)
     make_generator, make_discriminator = ARCHITECTURES[config.architecture]
     width = {"filters": config.filters} if config.architecture == "radford" else {"depths": _writeup_depths(config)}
-    generator = make_generator(latent_dim=config.latent_dim, image_size=config.image_size, channels=channels,
-                               stddev=config.init_stddev, **width)
+    shared = dict(image_size=config.image_size, channels=channels, stddev=config.init_stddev,
+                  synchronized_batch_norm=config.sync_batch_norm)
+    generator = make_generator(latent_dim=config.latent_dim, **shared, **width)
     width = width if config.architecture == "radford" else {"depths": tuple(reversed(width["depths"]))}
-    discriminator = make_discriminator(image_size=config.image_size, channels=channels, stddev=config.init_stddev,
-                                       **width)
+    discriminator = make_discriminator(**shared, **width)
     options = dict(d_steps=config.d_steps, g_steps=config.g_steps, seed=config.seed,
                    latent_distribution=config.latent_distribution)
     if config.feature_matching > 0:
@@ -115,54 +131,44 @@ def make_optimizer(config):
     return optimizer
 
 
-def checkpoint_of(gan, epoch):
-    """Everything a resumed run needs (the SeedGenerator is not trackable: its state variable is)."""
-    return tf.train.Checkpoint(generator=gan.generator, discriminator=gan.discriminator,
-                               d_optimizer=gan.d_optimizer, g_optimizer=gan.g_optimizer,
-                               seed_state=gan.seed_generator.state, epoch=epoch)
-
-
 def train(config, run_dir, verbose=1, extra_callbacks=()):
     """Train (or resume) the run in `run_dir`; returns the GAN (its `history` too). `extra_callbacks` (e.g. a
     `callbacks.ImageRecorder`) are added to the run's own."""
     run_dir = pathlib.Path(run_dir)
     _check_or_write_config(config, run_dir)
-    with dtype_policy(config.precision):
-        channels = _channels(config)
-        gan = build_gan(config, channels)
+    if config.deterministic:
+        tf.config.experimental.enable_op_determinism()
+    with dtype_policy(config.precision), strategies.make_strategy(config.strategy).scope():
+        gan = build_gan(config, _channels(config))
         epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
-        manager = tf.train.CheckpointManager(checkpoint_of(gan, epoch), run_dir / "checkpoints", CHECKPOINTS_KEPT)
-        if manager.latest_checkpoint:
-            manager.checkpoint.restore(manager.latest_checkpoint).assert_existing_objects_matched()
-        start = int(epoch.numpy())
-        if start >= config.epochs:
-            print(f"{run_dir}: already trained for {start} epochs (asked {config.epochs}); nothing to do.")
-            return gan
-        data, steps = _data(config, seed=config.seed + start)
-        monitors = [callbacks.ImageTensorBoard(run_dir / "tensorboard", _data(config, config.seed + 10_000)[0],
-                                               config.every_n_steps, seed=config.seed, initial_step=start * steps),
-                    EpochSaver(manager, epoch, run_dir, seed=config.seed), *extra_callbacks]
+        manager = tf.train.CheckpointManager(checkpointing.checkpoint_of(gan, epoch), run_dir / "checkpoints",
+                                             CHECKPOINTS_KEPT)
+    if manager.latest_checkpoint:
+        manager.checkpoint.restore(manager.latest_checkpoint).assert_existing_objects_matched()
+        print(f"{run_dir}: resuming from {manager.latest_checkpoint} (epoch {int(epoch.numpy())}).")
+    start = int(epoch.numpy())
+    if start >= config.epochs:
+        print(f"{run_dir}: already trained for {start} epochs (asked {config.epochs}); nothing to do.")
+        return gan
+    data, steps = training_stream(config, start)
+    monitors = [checkpointing.NonFiniteGuard(steps, config.d_steps, config.g_steps),
+                callbacks.ImageTensorBoard(run_dir / "tensorboard", _data(config, config.seed + 10_000),
+                                           config.every_n_steps, seed=config.seed, initial_step=start * steps),
+                checkpointing.CheckpointSaver(manager, epoch, run_dir, seed=config.seed), *extra_callbacks]
+    with dtype_policy(config.precision):
         gan.fit(data, epochs=config.epochs, initial_epoch=start, steps_per_epoch=steps, callbacks=monitors,
-                verbose=verbose, shuffle=False)
+                verbose=verbose)
     return gan
 
 
-class EpochSaver(keras.callbacks.Callback):
-    """After each epoch: the checkpoint, the fixed-noise grid samples/epoch_NNN.png, generator.keras."""
-
-    def __init__(self, manager, epoch, run_dir, seed=0, grid_size=64):
-        super().__init__()
-        self.manager, self.epoch, self.run_dir = manager, epoch, pathlib.Path(run_dir)
-        self.seed, self.grid_size = seed, grid_size
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.epoch.assign(epoch + 1)
-        self.manager.save(checkpoint_number=epoch + 1)
-        (self.run_dir / "samples").mkdir(exist_ok=True)
-        images = self.model.generate(self.grid_size, seed=self.seed)
-        _atomic(self.run_dir / "samples" / f"epoch_{epoch + 1:03d}.png",
-                lambda path: plotting.save_image_grid(images, path))
-        _atomic(self.run_dir / "generator.keras", self.model.generator.save, suffix=".keras")
+def training_stream(config, start_epoch=0):
+    """(endless dataset, steps per epoch): the run's batches from epoch `start_epoch` on, the same batches in
+    the same order whether or not the run was interrupted before (see the module docstring)."""
+    data = _data(config, config.seed)
+    steps = config.steps_per_epoch or int(data.cardinality())
+    if steps < 1:
+        raise ValueError(f"Cannot count the batches of {config.data!r}: pass steps_per_epoch.")
+    return data.repeat().skip(start_epoch * steps), steps
 
 
 def load_generator(run_dir):
@@ -189,17 +195,11 @@ def sample(run_dir, n=64, out="grid.png", seed=0, columns=None):
 
 
 def _data(config, seed):
-    data = datasets.from_spec(config.data, config.image_size, config.batch_size, seed, config.data_dir)
-    if config.steps_per_epoch:
-        return data.repeat(), config.steps_per_epoch
-    steps = int(data.cardinality())
-    if steps < 1:
-        raise ValueError(f"Cannot count the batches of {config.data!r}: pass steps_per_epoch.")
-    return data, steps
+    return datasets.from_spec(config.data, config.image_size, config.batch_size, seed, config.data_dir)
 
 
 def _channels(config):
-    return int(_data(config, config.seed)[0].element_spec.shape[-1])
+    return int(_data(config, config.seed).element_spec.shape[-1])
 
 
 def _writeup_depths(config):
@@ -218,11 +218,4 @@ def _check_or_write_config(config, run_dir):
             raise ValueError(f"{str(run_dir)!r} holds a run with other settings (saved, asked): {changed}. "
                              "Use another --out, or the same settings to resume (only --epochs may change).")
     run_dir.mkdir(parents=True, exist_ok=True)
-    _atomic(path, lambda temporary: temporary.write_text(json.dumps(wanted, indent=2) + "\n"))
-
-
-def _atomic(path, write, suffix=""):
-    """`write(temporary_path)` then rename onto `path`: readers never see a half-written file."""
-    temporary = path.with_name(f".{path.stem}.tmp{suffix or path.suffix}")
-    write(temporary)
-    os.replace(temporary, path)
+    checkpointing.atomic_write(path, lambda temporary: temporary.write_text(json.dumps(wanted, indent=2) + "\n"))

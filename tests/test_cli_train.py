@@ -8,7 +8,7 @@ import PIL.Image
 import pytest
 import tensorflow as tf
 
-from gan_tf import cli, training
+from gan_tf import checkpointing, cli, training
 
 TINY = ["--image-size", "16", "--filters", "4", "--batch-size", "4", "--steps-per-epoch", "3",
         "--every-n-steps", "2", "--no-xla"]
@@ -106,9 +106,9 @@ def test_checkpoint_restores_optimizer_slots_seed_state_and_loss_scale(tmp_path)
     with training.dtype_policy("mixed_float16"):
         gan = training.build_gan(config, channels=1)
         gan.fit(tf.data.Dataset.from_tensors(np.zeros((8, 16, 16, 1), np.float32)).repeat(3), verbose=0, shuffle=False)
-        path = training.checkpoint_of(gan, tf.Variable(1, dtype=tf.int64)).write(str(tmp_path / "ckpt"))
+        path = checkpointing.checkpoint_of(gan, tf.Variable(1, dtype=tf.int64)).write(str(tmp_path / "ckpt"))
         fresh = training.build_gan(dataclasses.replace(config, seed=1), channels=1)
-        training.checkpoint_of(fresh, tf.Variable(0, dtype=tf.int64)).read(path).assert_consumed()
+        checkpointing.checkpoint_of(fresh, tf.Variable(0, dtype=tf.int64)).read(path).assert_consumed()
     for optimizer_name in ("d_optimizer", "g_optimizer"):
         saved, restored = getattr(gan, optimizer_name), getattr(fresh, optimizer_name)
         for a, b in zip(saved.variables, restored.variables):  # iterations, Adam moments, loss scale
