@@ -144,10 +144,13 @@ FEATURES_LAYER = "features"
 DCGAN_SIZES = (16, 32, 64, 128)
 
 
-def dcgan_generator(latent_dim=100, image_size=64, channels=3, filters=64, stddev=DCGAN_STDDEV):
+def dcgan_generator(latent_dim=100, image_size=64, channels=3, filters=64, stddev=DCGAN_STDDEV,
+                    synchronized_batch_norm=False):
     """Radford's generator: z -> 4x4 transposed conv (valid) -> stride-2 transposed convs, BN + ReLU -> tanh.
 
     At 64x64 and filters=64 the depths are 512-256-128-64-channels (ngf*8 ... ngf); at 32x32, 256-128-64.
+    `synchronized_batch_norm`: under `tf.distribute`, batch statistics over the global batch (all replicas)
+    instead of each replica's share (the same for every builder here).
     """
     _check_dcgan_arguments(latent_dim, image_size, channels, filters, stddev)
     blocks = _upsampling_blocks(image_size)
@@ -157,14 +160,14 @@ def dcgan_generator(latent_dim=100, image_size=64, channels=3, filters=64, stdde
         depth = filters * 2 ** (blocks - 1 - index)
         features = _transposed_convolution(depth, 4, 1 if index == 0 else 2, stddev, f"deconv_{index}",
                                            padding="valid" if index == 0 else "same")(features)
-        features = _batch_norm(PYTORCH_BN, f"deconv_{index}_bn")(features)
+        features = _batch_norm(PYTORCH_BN, f"deconv_{index}_bn", synchronized_batch_norm)(features)
         features = keras.layers.ReLU(name=f"deconv_{index}_relu")(features)
     features = _transposed_convolution(channels, 4, 2, stddev, "to_image")(features)
     images = keras.layers.Activation("tanh", dtype="float32", name="images")(features)
     return keras.Model(latent, images, name=f"dcgan_generator_{image_size}")
 
 
-def dcgan_discriminator(image_size=64, channels=3, filters=64, stddev=DCGAN_STDDEV):
+def dcgan_discriminator(image_size=64, channels=3, filters=64, stddev=DCGAN_STDDEV, synchronized_batch_norm=False):
     """Radford's discriminator: stride-2 4x4 convs with LeakyReLU 0.2 and BN (not on the first) -> 4x4 valid
     conv to one float32 logit. At 64x64 and filters=64 the depths are 64-128-256-512."""
     _check_dcgan_arguments(1, image_size, channels, filters, stddev)
@@ -174,7 +177,7 @@ def dcgan_discriminator(image_size=64, channels=3, filters=64, stddev=DCGAN_STDD
     for index in range(blocks):
         features = _convolution(filters * 2 ** index, 4, stddev, f"conv_{index}")(features)
         if index > 0:
-            features = _batch_norm(PYTORCH_BN, f"conv_{index}_bn")(features)
+            features = _batch_norm(PYTORCH_BN, f"conv_{index}_bn", synchronized_batch_norm)(features)
         name = FEATURES_LAYER if index == blocks - 1 else f"conv_{index}_lrelu"
         features = keras.layers.LeakyReLU(0.2, name=name)(features)
     logits = keras.layers.Conv2D(1, 4, padding="valid", use_bias=False, dtype="float32", name="logit_conv",
@@ -183,7 +186,8 @@ def dcgan_discriminator(image_size=64, channels=3, filters=64, stddev=DCGAN_STDD
     return keras.Model(images, logits, name=f"dcgan_discriminator_{image_size}")
 
 
-def writeup_generator(latent_dim=100, image_size=64, channels=3, depths=None, stddev=DCGAN_STDDEV):
+def writeup_generator(latent_dim=100, image_size=64, channels=3, depths=None, stddev=DCGAN_STDDEV,
+                      synchronized_batch_norm=False):
     """The write-up's generator: dense z -> 4x4xdepths[0] (BN, ReLU), then 5x5 stride-2 transposed convs
     through depths[1:] (BN, ReLU) and to `channels` (tanh). Default depths: 512-256-128-64 at 64x64."""
     depths = _writeup_depths(depths, image_size)
@@ -191,18 +195,19 @@ def writeup_generator(latent_dim=100, image_size=64, channels=3, depths=None, st
     latent = keras.Input(shape=(latent_dim,), name="latent")
     features = keras.layers.Dense(4 * 4 * depths[0], kernel_initializer=_normal(stddev), name="projection")(latent)
     features = keras.layers.Reshape((4, 4, depths[0]), name="projection_as_image")(features)
-    features = _batch_norm(WRITEUP_BN, "projection_bn")(features)
+    features = _batch_norm(WRITEUP_BN, "projection_bn", synchronized_batch_norm)(features)
     features = keras.layers.ReLU(name="projection_relu")(features)
     for index, depth in enumerate(depths[1:]):
         features = _transposed_convolution(depth, 5, 2, stddev, f"deconv_{index}", use_bias=True)(features)
-        features = _batch_norm(WRITEUP_BN, f"deconv_{index}_bn")(features)
+        features = _batch_norm(WRITEUP_BN, f"deconv_{index}_bn", synchronized_batch_norm)(features)
         features = keras.layers.ReLU(name=f"deconv_{index}_relu")(features)
     features = _transposed_convolution(channels, 5, 2, stddev, "to_image", use_bias=True)(features)
     images = keras.layers.Activation("tanh", dtype="float32", name="images")(features)
     return keras.Model(latent, images, name=f"writeup_generator_{image_size}")
 
 
-def writeup_discriminator(image_size=64, channels=3, depths=None, stddev=DCGAN_STDDEV):
+def writeup_discriminator(image_size=64, channels=3, depths=None, stddev=DCGAN_STDDEV,
+                          synchronized_batch_norm=False):
     """The write-up's discriminator: 5x5 stride-2 convs through depths (default 64-128-256-512 at 64x64),
     LeakyReLU 0.2, BN except on the first, then a dense float32 logit on the flattened last features."""
     depths = tuple(reversed(_writeup_depths(None if depths is None else tuple(reversed(depths)), image_size)))
@@ -212,7 +217,7 @@ def writeup_discriminator(image_size=64, channels=3, depths=None, stddev=DCGAN_S
     for index, depth in enumerate(depths):
         features = _convolution(depth, 5, stddev, f"conv_{index}", use_bias=True)(features)
         if index > 0:
-            features = _batch_norm(WRITEUP_BN, f"conv_{index}_bn")(features)
+            features = _batch_norm(WRITEUP_BN, f"conv_{index}_bn", synchronized_batch_norm)(features)
         name = FEATURES_LAYER if index == len(depths) - 1 else f"conv_{index}_lrelu"
         features = keras.layers.LeakyReLU(0.2, name=name)(features)
     flat = keras.layers.Flatten(name="flatten")(features)
@@ -251,9 +256,9 @@ def _transposed_convolution(depth, kernel, strides, stddev, name, padding="same"
                                         kernel_initializer=_normal(stddev), name=name)
 
 
-def _batch_norm(options, name):
+def _batch_norm(options, name, synchronized=False):
     return keras.layers.BatchNormalization(gamma_initializer=keras.initializers.RandomNormal(1.0, DCGAN_STDDEV),
-                                           name=name, **options)
+                                           synchronized=synchronized, name=name, **options)
 
 
 def _upsampling_blocks(image_size):
