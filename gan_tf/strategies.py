@@ -9,7 +9,11 @@
 
 The GAN needs nothing per strategy: `fit`'s batch is the global batch, split across replicas; each replica's
 mean loss is divided by the number of replicas before the gradients are summed (`gan_tf.models.gan`);
-Keras' metrics sum their totals and counts across replicas; each replica draws its own z.
+Keras' metrics sum their totals and counts across replicas; each replica draws its own z. Batch norm uses
+each replica's share of the batch unless the networks are built with `synchronized_batch_norm=True`
+(`gan-tf train --sync-batch-norm`). Train one distributed model per process: TF reuses collective keys
+across strategies, so a second model in the same process can abort with "Shape mismatch in the collective
+instance" (tensorflow/tensorflow#62790; tests/distributed_step.py shows TF's own test workaround).
 """
 
 import os
