@@ -44,16 +44,19 @@ def atomic_write(path, write, suffix=""):
 
 
 class CheckpointSaver(keras.callbacks.Callback):
-    """After each epoch: the checkpoint, the fixed-noise grid samples/epoch_NNN.png, generator.keras."""
+    """After each epoch: the checkpoint, and with `write_files` the fixed-noise grid samples/epoch_NNN.png and
+    generator.keras (a multi-worker run's non-chief workers save only their scratch checkpoint)."""
 
-    def __init__(self, manager, epoch, run_dir, seed=0, grid_size=64):
+    def __init__(self, manager, epoch, run_dir, seed=0, grid_size=64, write_files=True):
         super().__init__()
         self.manager, self.epoch, self.run_dir = manager, epoch, pathlib.Path(run_dir)
-        self.seed, self.grid_size = seed, grid_size
+        self.seed, self.grid_size, self.write_files = seed, grid_size, write_files
 
     def on_epoch_end(self, epoch, logs=None):
         self.epoch.assign(epoch + 1)
         self.manager.save(checkpoint_number=epoch + 1)
+        if not self.write_files:
+            return
         (self.run_dir / "samples").mkdir(exist_ok=True)
         images = self.model.generate(self.grid_size, seed=self.seed)
         atomic_write(self.run_dir / "samples" / f"epoch_{epoch + 1:03d}.png",

@@ -43,3 +43,21 @@ def local_devices():
     """The local GPUs' names, or every logical CPU device's when there is no GPU."""
     gpus = tf.config.list_logical_devices("GPU")
     return [device.name for device in (gpus or tf.config.list_logical_devices("CPU"))]
+
+
+def is_chief(strategy):
+    """Whether this process writes the run's files: always, except on the non-chief workers of a multi-worker
+    strategy (the chief is task "chief", or worker 0 when the cluster names no chief)."""
+    resolver = getattr(strategy, "cluster_resolver", None)
+    if resolver is None or not resolver.task_type:
+        return True
+    if resolver.task_type == "chief":
+        return True
+    return resolver.task_type == "worker" and resolver.task_id == 0 and "chief" not in resolver.cluster_spec().jobs
+
+
+def worker_name(strategy):
+    """"chief", or e.g. "worker_1" for a non-chief worker (its scratch folder's name)."""
+    if is_chief(strategy):
+        return "chief"
+    return f"{strategy.cluster_resolver.task_type}_{strategy.cluster_resolver.task_id}"

@@ -138,23 +138,30 @@ def train(config, run_dir, verbose=1, extra_callbacks=()):
     _check_or_write_config(config, run_dir)
     if config.deterministic:
         tf.config.experimental.enable_op_determinism()
-    with dtype_policy(config.precision), strategies.make_strategy(config.strategy).scope():
+    strategy = strategies.make_strategy(config.strategy)
+    chief = strategies.is_chief(strategy)
+    with dtype_policy(config.precision), strategy.scope():
         gan = build_gan(config, _channels(config))
         epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
-        manager = tf.train.CheckpointManager(checkpointing.checkpoint_of(gan, epoch), run_dir / "checkpoints",
-                                             CHECKPOINTS_KEPT)
-    if manager.latest_checkpoint:
-        manager.checkpoint.restore(manager.latest_checkpoint).assert_existing_objects_matched()
-        print(f"{run_dir}: resuming from {manager.latest_checkpoint} (epoch {int(epoch.numpy())}).")
+        # Every multi-worker worker must save (collectively); only the chief's checkpoints are the run's.
+        directory = run_dir / "checkpoints" if chief else run_dir / "workers" / strategies.worker_name(strategy)
+        manager = tf.train.CheckpointManager(checkpointing.checkpoint_of(gan, epoch), directory, CHECKPOINTS_KEPT)
+    latest = tf.train.latest_checkpoint(str(run_dir / "checkpoints"))
+    if latest:
+        manager.checkpoint.restore(latest).assert_existing_objects_matched()
+        print(f"{run_dir}: resuming from {latest} (epoch {int(epoch.numpy())}).")
     start = int(epoch.numpy())
     if start >= config.epochs:
         print(f"{run_dir}: already trained for {start} epochs (asked {config.epochs}); nothing to do.")
         return gan
     data, steps = training_stream(config, start)
     monitors = [checkpointing.NonFiniteGuard(steps, config.d_steps, config.g_steps),
-                callbacks.ImageTensorBoard(run_dir / "tensorboard", _data(config, config.seed + 10_000),
-                                           config.every_n_steps, seed=config.seed, initial_step=start * steps),
-                checkpointing.CheckpointSaver(manager, epoch, run_dir, seed=config.seed), *extra_callbacks]
+                checkpointing.CheckpointSaver(manager, epoch, run_dir, seed=config.seed, write_files=chief),
+                *extra_callbacks]
+    if chief:
+        monitors.insert(1, callbacks.ImageTensorBoard(run_dir / "tensorboard", _data(config, config.seed + 10_000),
+                                                      config.every_n_steps, seed=config.seed,
+                                                      initial_step=start * steps))
     with dtype_policy(config.precision):
         gan.fit(data, epochs=config.epochs, initial_epoch=start, steps_per_epoch=steps, callbacks=monitors,
                 verbose=verbose)

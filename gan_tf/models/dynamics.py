@@ -56,7 +56,7 @@ class ParityAlternatingGAN(gan_module.GAN):
         update_generator = tf.equal(self.batch_index % 2, 0)
         tf.cond(update_generator, lambda: self._generator_batch(real), lambda: self._discriminator_batch(real))
         self.batch_index.assign_add(1)
-        return {metric.name: metric.result() for metric in self.metrics}
+        return self.metric_results()
 
     def _generator_batch(self, real):
         g_loss = self.generator_step(real)

@@ -142,7 +142,11 @@ class GAN(keras.Model):
         self.g_loss_tracker.update_state(g_loss)
         self.p_real_on_real_tracker.update_state(tf.sigmoid(tf.cast(real_logits, tf.float32)))
         self.p_real_on_fake_tracker.update_state(tf.sigmoid(tf.cast(fake_logits, tf.float32)))
-        return {metric.name: metric.result() for metric in self.metrics}
+        return self.metric_results()
+
+    def metric_results(self):
+        """The trackers' values, as `train_step` returns them (Keras' metrics are summed over replicas)."""
+        return {metric.name: _multi_worker_safe(metric.result()) for metric in self.metrics}
 
     def fit(self, *args, **kwargs):
         """`keras.Model.fit`; a `tf.data.Dataset` is shuffled by its own pipeline, so `shuffle` defaults to
@@ -244,6 +248,16 @@ def _scale_for_update(optimizer, loss):
     if replicas > 1:
         loss = loss / replicas
     return optimizer.scale_loss(loss)
+
+
+def _multi_worker_safe(value):
+    """Keras 3 reduces the outputs of a multi-worker step with `strategy.reduce(MEAN, value, axis=0)`, which
+    fails on a scalar (tensorflow/tensorflow#72388): there each replica returns its value as shape [1]."""
+    strategy = tf.distribute.get_strategy()
+    # Keras' own test for that code path (private, as Keras uses it).
+    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and strategy.extended._in_multi_worker_mode():
+        return tf.reshape(value, [1])
+    return value
 
 
 def _minimize(optimizer, tape, scaled_loss, variables):
