@@ -14,7 +14,7 @@ import pytest
 import tensorflow as tf
 
 import gan_tf
-from gan_tf import export, layers, networks, training
+from gan_tf import cli, export, layers, networks, training
 
 LATENT_DIM = 8
 # Measured (2 CPU cores, TF 2.21): every output is bitwise equal to the in-process generator's. The tolerance
@@ -99,7 +99,7 @@ def exported(tmp_path_factory):
     for name, gan in gans.items():
         export.export_generator(gan, folder / name)
     gans["run"] = write_run(folder / "run_dir")
-    export.export_run(folder / "run_dir", folder / "run")
+    cli.main(["export", "--run", str(folder / "run_dir"), "--out", str(folder / "run")])
     expected = {}
     for index, (name, gan) in enumerate(gans.items()):
         latent = keras.ops.convert_to_numpy(gan.sample_latent(5, seed=index))
