@@ -20,6 +20,7 @@ Package map:
   plotting        figures: series over steps, histogram ridges, training animations (+ plotting_dynamics)
   toy1d           1-D toy experiments: recorded runs, summaries, the blog's figure sets (Figs 1-21)
   experiment      what reproduction scripts share: flags, output folder, JSON, printed table
+  export          generator-only export (.keras, SavedModel) that loads without gan_tf
   cli             the `gan-tf` command
 """
 

@@ -68,6 +68,14 @@ def sample_command(arguments):
     print(f"{arguments.n} samples of {arguments.run_dir} -> {arguments.out}")
 
 
+def export_command(arguments):
+    """`gan-tf export`: the run's generator as .keras + SavedModel + sampling.json (see gan_tf.export)."""
+    from gan_tf import export  # noqa: PLC0415
+
+    paths = export.export_run(arguments.run_dir, arguments.out, overwrite=arguments.overwrite)
+    print(f"generator of {arguments.run_dir} -> " + ", ".join(str(path) for path in paths.values()))
+
+
 # `gan-tf train` options: name -> (type, help); unset ones keep TrainConfig's defaults.
 TRAIN_OPTIONS = {
     "epochs": (int, "epochs in total (default 25); raise it to continue a finished run"),
@@ -113,6 +121,11 @@ def build_parser():
     sample.add_argument("--out", default="grid.png", help="PNG grid to write (default grid.png)")
     sample.add_argument("--seed", type=int, default=0, help="latent seed (default 0)")
     sample.set_defaults(run=sample_command)
+    export = commands.add_parser("export", help="export a run's generator (.keras, SavedModel) to use without gan_tf")
+    export.add_argument("--run", dest="run_dir", required=True, help="a run directory written by gan-tf train")
+    export.add_argument("--out", required=True, help="output folder: generator.keras, saved_model/, sampling.json")
+    export.add_argument("--overwrite", action="store_true", help="replace an earlier export in --out")
+    export.set_defaults(run=export_command)
     return parser
 
 

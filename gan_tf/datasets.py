@@ -49,23 +49,25 @@ ImageFiles = collections.namedtuple("ImageFiles", ["paths", "skipped"])
 def scan_image_folder(folder, skip_invalid=False, verify=False):
     """The image files under `folder` (recursively, sorted): `ImageFiles(paths, skipped)`.
 
-    A file with an image extension whose first bytes are not a JPEG, PNG, GIF or BMP header (an empty file,
-    an HTML error page, ...) raises a ValueError naming it, or is listed in `skipped` if `skip_invalid`.
-    With `verify`, every file is also fully decoded once (PIL; about 2 ms per CelebA image), which catches
-    truncated or corrupt bodies too; without it such a file fails later in TF's decoder, unnamed.
+    A file with an image extension that cannot be read (no permission, a broken link) or whose first bytes are
+    not a JPEG, PNG, GIF or BMP header (an empty file, an HTML error page, ...) raises a ValueError naming it
+    and why, or is listed in `skipped` if `skip_invalid`. With `verify`, every file is also fully decoded once
+    (PIL; about 2 ms per CelebA image), which catches truncated or corrupt bodies too; without it such a file
+    fails later in TF's decoder, unnamed. Folders named like images (photos.jpg/) are searched, not read.
     """
     folder = pathlib.Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"Image folder {str(folder)!r} does not exist or is not a directory.")
-    candidates = sorted(path for path in folder.rglob("*") if path.suffix.lower() in IMAGE_EXTENSIONS)
+    candidates = sorted(path for path in folder.rglob("*")
+                        if path.suffix.lower() in IMAGE_EXTENSIONS and not path.is_dir())
     if not candidates:
         raise FileNotFoundError(f"Image folder {str(folder)!r} holds no {'/'.join(IMAGE_EXTENSIONS)} files.")
     paths, skipped = [], []
     for path in candidates:
-        valid = _is_image(path, verify)
-        if not valid and not skip_invalid:
-            raise ValueError(f"{str(path)!r} is not a JPEG, PNG, GIF or BMP image (pass skip_invalid=True to skip it).")
-        (paths if valid else skipped).append(str(path))
+        problem = _image_problem(path, verify)
+        if problem and not skip_invalid:
+            raise ValueError(f"{str(path)!r} {problem} (pass skip_invalid=True to skip it).")
+        (skipped if problem else paths).append(str(path))
     if not paths:
         raise ValueError(f"Image folder {str(folder)!r}: none of its {len(candidates)} image files is valid.")
     return ImageFiles(paths, skipped)
@@ -92,17 +94,22 @@ def image_folder(folder, image_size=64, batch_size=64, channels=3, crop=None, se
                   shuffle_buffer=len(files.paths))  # paths are small: shuffle them all
 
 
-def _is_image(path, verify):
-    with open(path, "rb") as file:
-        if not file.read(8).startswith(MAGIC_NUMBERS):
-            return False
+def _image_problem(path, verify):
+    """Why `path` is not a usable image ("cannot be read: ...", ...), or None."""
+    try:
+        with open(path, "rb") as file:
+            header = file.read(8)
+    except OSError as error:
+        return f"cannot be read: {error.strerror or error}"
+    if not header.startswith(MAGIC_NUMBERS):
+        return "is not a JPEG, PNG, GIF or BMP image"
     if verify:
         try:
             with PIL.Image.open(path) as image:
                 image.load()
-        except (OSError, SyntaxError, ValueError):
-            return False
-    return True
+        except (OSError, SyntaxError, ValueError) as error:
+            return f"is truncated or corrupt: {error}"
+    return None
 
 
 def celeba_folder(folder, image_size=64, batch_size=64, seed=None, **options):

@@ -162,6 +162,6 @@ FAMILIES = {
 
 def get(name):
     """The `LossFamily` registered under `name`; a ValueError lists the known names otherwise."""
-    if name not in FAMILIES:
-        raise ValueError(f"Unknown loss {name!r}: expected one of {sorted(FAMILIES)}.")
+    if not isinstance(name, str) or name not in FAMILIES:
+        raise ValueError(f"Unknown loss {name!r}: expected one of {sorted(FAMILIES)} (a name).")
     return FAMILIES[name]

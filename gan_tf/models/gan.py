@@ -42,6 +42,7 @@ class GAN(keras.Model):
                  latent_distribution="normal", seed=None, **kwargs):
         super().__init__(**kwargs)
         _check_latent_dim(generator, latent_dim)
+        _check_discriminator_output(discriminator)
         for name, value in (("d_steps", d_steps), ("g_steps", g_steps)):
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be an integer >= 1, got {value!r}.")
@@ -152,6 +153,7 @@ class GAN(keras.Model):
         """`keras.Model.fit`; a `tf.data.Dataset` is shuffled by its own pipeline, so `shuffle` defaults to
         False for one (Keras would otherwise warn on every call that it ignores shuffle=True)."""
         data = args[0] if args else kwargs.get("x")
+        _check_real_batches(self.generator, data)
         if isinstance(data, tf.data.Dataset) and len(args) < 9:
             kwargs.setdefault("shuffle", False)
         return super().fit(*args, **kwargs)
@@ -274,3 +276,42 @@ def _check_latent_dim(generator, latent_dim):
             f"latent_dim={latent_dim} does not match the generator {generator.name!r}, "
             f"whose input has shape {tuple(inputs[0].shape)}."
         )
+
+
+# ---- input checks (bad input fails before any step, naming what was expected) ------------------------------
+
+
+def _check_discriminator_output(discriminator):
+    """ValueError unless D's (first) output is one logit per sample `[batch, 1]` (when its shape is known)."""
+    outputs = getattr(discriminator, "outputs", None)
+    if not outputs or tuple(outputs[0].shape[1:]) == (1,):
+        return
+    which = "first output" if len(outputs) > 1 else "output"
+    raise ValueError(f"The discriminator {discriminator.name!r} must return one logit per sample, shape [batch, 1]; "
+                     f"its {which} has shape {tuple(outputs[0].shape)}.")
+
+
+def _check_real_batches(generator, data):
+    """ValueError naming both shapes if the real batches of `fit`'s data (a tf.data.Dataset, or an array of samples;
+    the first element of (samples, labels)) do not have the shape of the generator's samples."""
+    sample_shape = tuple(generator.outputs[0].shape) if getattr(generator, "outputs", None) else None
+    real_shape = _batch_shape(data)
+    if sample_shape is None or real_shape is None:
+        return
+    same = len(real_shape) == len(sample_shape) and all(
+        real is None or sample is None or real == sample for real, sample in zip(real_shape[1:], sample_shape[1:]))
+    if not same:
+        raise ValueError(f"The real batches have shape {real_shape} but the generator {generator.name!r} makes "
+                         f"samples of shape {sample_shape}: the data must come in batches [batch, *sample shape] "
+                         "(check image_size / channels, and batch the dataset).")
+
+
+def _batch_shape(data):
+    if isinstance(data, tf.data.Dataset):
+        spec = data.element_spec
+        spec = spec[0] if isinstance(spec, (tuple, list)) and spec else spec
+        has_rank = isinstance(spec, tf.TensorSpec) and spec.shape.rank is not None
+        return tuple(spec.shape) if has_rank else None
+    if isinstance(data, (np.ndarray, tf.Tensor)):
+        return (None, *data.shape[1:])
+    return None

@@ -1,0 +1,193 @@
+"""Generator-only export that loads without gan_tf: a `.keras` file, a TF SavedModel and `sampling.json`.
+
+    from gan_tf import export
+    export.export_generator(gan, "exported")           # a trained gan_tf.GAN (or a bare generator model)
+    export.export_run("runs/celeba", "exported")       # a `gan-tf train` run directory (its latest checkpoint)
+    # or, from a shell:  gan-tf export --run runs/celeba --out exported
+
+writes into the output folder:
+  generator.keras   `keras.saving.load_model(path)(z)`: a plain Functional model, z `[n, latent_dim]` -> samples
+  saved_model/      `loaded = tf.saved_model.load(path)`, then `loaded.serve(z)["samples"]` (keep `loaded`: its
+                    variables die with it); its "serving_default" signature takes
+                    `latent` float32 `[None, latent_dim]` and returns `samples` float32 (inference mode: BN
+                    uses its moving statistics). Needs TensorFlow only, not Keras.
+  sampling.json     latent_dim, latent_distribution (and how to draw z with NumPy), sample_shape, output_range
+
+Neither file references a gan_tf class. The exported model is a copy of the generator built from core Keras
+layers only: core layers are copied as they are (config and weights); gan_tf's one generator layer,
+`networks.LocationScale` (x = |a| z + b, the blog's linear generator), becomes the equivalent `Dense` with kernel
+diag(|a|) and bias b (the same outputs: the off-diagonal terms add exact zeros). Any other non-Keras layer makes a
+`.keras` export raise a ValueError naming it; `formats=("saved_model",)` still exports it, since a SavedModel
+stores the traced TensorFlow graph rather than Python classes.
+"""
+
+import json
+import pathlib
+import shutil
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from gan_tf import models, networks
+
+FORMATS = ("keras", "saved_model")
+KERAS_FILE, SAVED_MODEL_DIR, SAMPLING_FILE = "generator.keras", "saved_model", "sampling.json"
+LATENT_RECIPES = {
+    "normal": "z ~ N(0, 1) per coordinate: numpy.random.default_rng(seed).standard_normal((n, latent_dim), "
+              "dtype=numpy.float32)",
+    "uniform": "z ~ U(-1, 1) per coordinate: numpy.random.default_rng(seed).uniform(-1, 1, (n, latent_dim))"
+               ".astype(numpy.float32)",
+}
+OUTPUT_RANGES = {"tanh": [-1.0, 1.0], "sigmoid": [0.0, 1.0], "relu": [0.0, None]}  # by output activation
+
+
+def export_generator(source, out_dir, latent_distribution=None, formats=FORMATS, overwrite=False, metadata=None):
+    """Export the generator of `source` into `out_dir` (see the module docstring); returns {name: path}.
+
+    Args:
+      source: a `gan_tf.GAN` (its generator, latent_dim and latent_distribution), or a generator
+        `keras.Model` with one input z `[None, latent_dim]` (then pass `latent_distribution`, "normal" if omitted).
+      out_dir: the output folder (created). Existing exported files raise FileExistsError unless `overwrite`.
+      formats: any of "keras", "saved_model".
+      metadata: extra JSON-serializable entries for sampling.json (e.g. where the generator came from).
+    """
+    generator, latent_distribution = _generator_of(source, latent_distribution)
+    latent_dim = _latent_dim(generator)
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown or not formats:
+        raise ValueError(f"formats must be a non-empty subset of {FORMATS}, got {tuple(formats)!r}.")
+    out_dir = pathlib.Path(out_dir)
+    targets = {"keras": out_dir / KERAS_FILE, "saved_model": out_dir / SAVED_MODEL_DIR}
+    paths = {name: targets[name] for name in FORMATS if name in formats}
+    paths["sampling"] = out_dir / SAMPLING_FILE
+    _make_room(paths.values(), overwrite)
+    plain = plain_keras_generator(generator) if "keras" in formats else generator
+    if "keras" in formats:
+        plain.save(paths["keras"])
+    if "saved_model" in formats:
+        save_serving_model(plain, latent_dim, paths["saved_model"])
+    description = sampling_description(generator, latent_dim, latent_distribution)
+    paths["sampling"].write_text(json.dumps({**description, **(metadata or {})}, indent=2) + "\n")
+    return paths
+
+
+def export_run(run_dir, out_dir, **options):
+    """Export the generator of the latest checkpoint of a `gan-tf train` run directory (see `export_generator`).
+
+    It rebuilds the run's GAN with `gan_tf.training.load_generator`, which reads the run's data once to know
+    its channels: the data of config.json must still be there.
+    """
+    from gan_tf import training  # noqa: PLC0415  (training pulls in the image pipelines)
+
+    gan, config = training.load_generator(run_dir)
+    metadata = {"run_dir": str(run_dir), "data": config.data, **options.pop("metadata", {})}
+    return export_generator(gan, out_dir, metadata=metadata, **options)
+
+
+def plain_keras_generator(generator):
+    """A copy of `generator`, with its weights, made of core Keras layers only (see the module docstring)."""
+    copy = keras.models.clone_model(generator, clone_function=_core_keras_layer)
+    for layer in generator.layers:
+        _copy_weights(layer, copy.get_layer(layer.name))
+    foreign = _non_keras_classes(keras.saving.serialize_keras_object(copy))
+    if foreign:
+        raise ValueError(f"The generator {generator.name!r} uses classes that are not core Keras: {foreign}. "
+                         "A .keras file would need them to load; export with formats=('saved_model',) instead.")
+    return copy
+
+
+def save_serving_model(generator, latent_dim, path):
+    """A TF SavedModel of `generator` whose `serve` / "serving_default" maps `latent` float32 `[None, latent_dim]`
+    to {"samples": float32}, in inference mode."""
+    archive = keras.export.ExportArchive()
+    archive.track(generator)
+    archive.add_endpoint("serve", lambda latent: {"samples": tf.cast(generator(latent, training=False), tf.float32)},
+                         input_signature=[tf.TensorSpec([None, latent_dim], tf.float32, name="latent")])
+    archive.write_out(str(path), verbose=False)
+
+
+def sampling_description(generator, latent_dim, latent_distribution):
+    """What sampling.json holds: how to draw z and what comes out."""
+    output_range = OUTPUT_RANGES.get(_output_activation(generator), [None, None])
+    description = {
+        "latent_dim": latent_dim,
+        "latent_distribution": latent_distribution,
+        "latent_recipe": LATENT_RECIPES[latent_distribution],
+        "sample_shape": list(generator.outputs[0].shape[1:]),
+        "output_range": output_range,  # null: unbounded on that side
+        "keras": f"keras.saving.load_model('{KERAS_FILE}')(z)",
+        "saved_model": f"loaded = tf.saved_model.load('{SAVED_MODEL_DIR}'); loaded.serve(z)['samples']",
+    }
+    if output_range == [-1.0, 1.0] and len(description["sample_shape"]) == 3:
+        description["to_uint8_pixels"] = "numpy.round((samples + 1) * 127.5).astype(numpy.uint8)"
+    return description
+
+
+def _generator_of(source, latent_distribution):
+    if isinstance(source, models.GAN):
+        if latent_distribution not in (None, source.latent_distribution):
+            raise ValueError(f"latent_distribution={latent_distribution!r} contradicts the GAN's "
+                             f"{source.latent_distribution!r}; leave it out for a GAN.")
+        return source.generator, source.latent_distribution
+    if not isinstance(source, keras.Model):
+        raise ValueError(f"source must be a gan_tf.GAN or a generator keras.Model, got {type(source).__name__}.")
+    latent_distribution = latent_distribution or "normal"
+    if latent_distribution not in LATENT_RECIPES:
+        raise ValueError(f"latent_distribution must be one of {sorted(LATENT_RECIPES)}, got {latent_distribution!r}.")
+    return source, latent_distribution
+
+
+def _latent_dim(generator):
+    inputs = getattr(generator, "inputs", None) or []
+    if len(inputs) != 1 or len(inputs[0].shape) != 2 or inputs[0].shape[-1] is None:
+        shapes = [tuple(tensor.shape) for tensor in inputs]
+        raise ValueError(f"Only generators with one input z [None, latent_dim] can be exported; {generator.name!r} "
+                         f"has inputs {shapes} (a built Functional or Sequential model is needed).")
+    return int(inputs[0].shape[-1])
+
+
+def _make_room(paths, overwrite):
+    for path in paths:
+        if path.exists() and not overwrite:
+            raise FileExistsError(f"{str(path)!r} already exists: pass overwrite=True (--overwrite) or another folder.")
+        if path.is_dir():
+            shutil.rmtree(path)
+    next(iter(paths)).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _core_keras_layer(layer):
+    if isinstance(layer, networks.LocationScale):
+        return keras.layers.Dense(layer.location.shape[0], name=layer.name, dtype=layer.dtype_policy)
+    return layer.__class__.from_config(layer.get_config())
+
+
+def _copy_weights(source, target):
+    if isinstance(source, networks.LocationScale):
+        scale, location = keras.ops.convert_to_numpy(source.stddev), keras.ops.convert_to_numpy(source.location)
+        target.set_weights([np.diag(scale), location])
+    else:
+        target.set_weights(source.get_weights())
+
+
+def _non_keras_classes(config):
+    """Class names in a serialized config whose module is not Keras' (e.g. "gan_tf.networks.LocationScale")."""
+    found = []
+    if isinstance(config, dict):
+        module = config.get("module")
+        if isinstance(module, str) and "class_name" in config and module.split(".")[0] != "keras":
+            found.append(f"{module}.{config['class_name']}")
+        values = config.values()
+    elif isinstance(config, (list, tuple)):
+        values = config
+    else:
+        return found
+    for value in values:
+        found.extend(name for name in _non_keras_classes(value) if name not in found)
+    return found
+
+
+def _output_activation(generator):
+    """The name of the activation of the generator's output layer ("tanh", "linear", ...)."""
+    activation = getattr(generator.layers[-1], "activation", None)
+    return getattr(activation, "__name__", None)
