@@ -80,6 +80,11 @@ class TrainConfig:
             raise ValueError(f"architecture must be one of {sorted(ARCHITECTURES)}, got {self.architecture!r}.")
         if self.precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {PRECISIONS}, got {self.precision!r}.")
+        if self.image_size not in networks.DCGAN_SIZES:
+            raise ValueError(f"image_size must be one of {networks.DCGAN_SIZES}, got {self.image_size!r}.")
+        if self.latent_distribution not in models.gan.LATENT_DISTRIBUTIONS:
+            raise ValueError(f"latent_distribution must be one of {models.gan.LATENT_DISTRIBUTIONS}, "
+                             f"got {self.latent_distribution!r}.")
         if self.strategy not in strategies.STRATEGIES:
             raise ValueError(f"strategy must be one of {strategies.STRATEGIES}, got {self.strategy!r}.")
         for name in ("epochs", "batch_size", "latent_dim", "every_n_steps"):
@@ -163,9 +168,20 @@ def train(config, run_dir, verbose=1, extra_callbacks=()):
                                                       config.every_n_steps, seed=config.seed,
                                                       initial_step=start * steps))
     with dtype_policy(config.precision):
-        gan.fit(data, epochs=config.epochs, initial_epoch=start, steps_per_epoch=steps, callbacks=monitors,
-                verbose=verbose)
+        try:
+            gan.fit(data, epochs=config.epochs, initial_epoch=start, steps_per_epoch=steps, callbacks=monitors,
+                    verbose=verbose)
+        except tf.errors.InvalidArgumentError:
+            _name_corrupt_image(config)
+            raise
     return gan
+
+
+def _name_corrupt_image(config):
+    """TF's image decoder fails without naming the file: decode a folder's every file to raise a ValueError
+    that names the corrupt one (nothing happens for other data or other errors)."""
+    if pathlib.Path(config.data).is_dir():
+        datasets.scan_image_folder(config.data, verify=True)
 
 
 def training_stream(config, start_epoch=0):

@@ -152,3 +152,27 @@ def test_fit_accepts_matching_batches_and_unknown_batch_sizes():
     dataset = tf.data.Dataset.from_tensor_slices(np.zeros((8,) + IMAGE_SHAPE, np.float32)).batch(3)  # [None, ...]
     gan.fit(dataset, epochs=1, verbose=0)
     assert int(gan.d_optimizer.iterations) == 3
+
+
+def test_gan_tf_train_names_a_corrupt_image_that_tf_cannot_decode(tmp_path):
+    from gan_tf import training  # noqa: PLC0415
+
+    folder = tmp_path / "images"
+    folder.mkdir()
+    for index in range(7):
+        PIL.Image.fromarray(np.full((16, 16, 3), 30 * index, np.uint8)).save(folder / f"{index}.jpg")
+    good = (folder / "0.jpg").read_bytes()
+    (folder / "5.jpg").write_bytes(good[: len(good) // 2])  # a JPEG header, half a body
+    config = training.TrainConfig(data=str(folder), epochs=1, image_size=16, filters=4, batch_size=7,
+                                  jit_compile=False)
+    with pytest.raises(ValueError, match=r"5\.jpg.*truncated or corrupt"):
+        training.train(config, tmp_path / "run", verbose=0)
+
+
+@pytest.mark.parametrize("option, value", [("image_size", 48), ("latent_distribution", "gaussian"),
+                                           ("strategy", "gpus"), ("precision", "float16")])
+def test_train_config_refuses_bad_settings_before_writing_anything(tmp_path, option, value):
+    from gan_tf import training  # noqa: PLC0415
+
+    with pytest.raises(ValueError, match=f"{option} must be one of .*{value!r}"):
+        training.TrainConfig(data="digits", **{option: value})
