@@ -15,6 +15,8 @@ Package map:
   metrics         measures of a trained generator and closed forms (optimal discriminator, mode coverage)
   image_metrics   FID / KID with local InceptionV3 weights, digits classifier scores
   training        resumable image-GAN training behind `gan-tf train`
+  checkpointing   atomic checkpoints and files, the non-finite-loss guard
+  strategies      tf.distribute strategies by name (mirrored, multi-worker, TPU)
   callbacks       observation during training: TensorBoard summaries and an in-memory recorder
   probes          gradient-norm probes of the generator
   plotting        figures: series over steps, histogram ridges, training animations (+ plotting_dynamics)
