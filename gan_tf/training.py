@@ -204,7 +204,7 @@ def load_generator(run_dir):
     latest = tf.train.latest_checkpoint(str(run_dir / "checkpoints"))
     if latest is None:
         raise FileNotFoundError(f"{str(run_dir / 'checkpoints')!r} holds no checkpoint yet: train first.")
-    gan = build_gan(dataclasses.replace(config, precision="float32", jit_compile=False), _channels(config))
+    gan = build_gan(dataclasses.replace(config, precision="float32", jit_compile=False), _channels(config, run_dir))
     tf.train.Checkpoint(generator=gan.generator).restore(latest).expect_partial()
     return gan, config
 
@@ -221,7 +221,12 @@ def _data(config, seed):
     return datasets.from_spec(config.data, config.image_size, config.batch_size, seed, config.data_dir)
 
 
-def _channels(config):
+def _channels(config, run_dir=None):
+    """The images' channels: from the run's saved generator when there is one (the data may be gone), else
+    from the data."""
+    saved = pathlib.Path(run_dir) / "generator.keras" if run_dir else None
+    if saved and saved.is_file():
+        return int(keras.saving.load_model(saved, compile=False).output_shape[-1])
     return int(_data(config, config.seed).element_spec.shape[-1])
 
 

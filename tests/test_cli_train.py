@@ -86,6 +86,16 @@ def test_sample_draws_a_grid_from_the_run(trained_run, tmp_path):
     assert PIL.Image.open(out).size == (3 * (16 + 2) + 2, 3 * (16 + 2) + 2)  # 3x3 images, 2-pixel padding
 
 
+def test_sample_works_after_the_training_data_is_gone(image_folder, tmp_path):
+    import shutil  # noqa: PLC0415
+
+    folder = shutil.copytree(image_folder, tmp_path / "images")
+    cli.main(["train", "--data", str(folder), "--out", str(tmp_path / "run"), "--epochs", "1", *TINY])
+    shutil.rmtree(folder)
+    cli.main(["sample", "--run", str(tmp_path / "run"), "--n", "4", "--out", str(tmp_path / "grid.png")])
+    assert (tmp_path / "grid.png").is_file()
+
+
 def test_missing_run_and_unknown_data_are_named(tmp_path):
     with pytest.raises(FileNotFoundError, match="no config.json"):
         cli.main(["sample", "--run", str(tmp_path / "nowhere")])

@@ -14,7 +14,7 @@ import pytest
 import tensorflow as tf
 
 import gan_tf
-from gan_tf import cli, export, layers, networks, training
+from gan_tf import checkpointing, cli, export, layers, networks, training
 
 LATENT_DIM = 8
 # Measured (2 CPU cores, TF 2.21): every output is bitwise equal to the in-process generator's. The tolerance
@@ -84,7 +84,7 @@ def write_run(run_dir):
     run_dir.mkdir()
     (run_dir / "config.json").write_text(json.dumps(dataclasses.asdict(config)))
     epoch = tf.Variable(1, dtype=tf.int64)
-    tf.train.CheckpointManager(training.checkpoint_of(gan, epoch), run_dir / "checkpoints", 3).save()
+    tf.train.CheckpointManager(checkpointing.checkpoint_of(gan, epoch), run_dir / "checkpoints", 3).save()
     return gan
 
 
