@@ -4,7 +4,8 @@ PyTorch DCGAN, and the JPEG input pipeline's images/s against what training cons
 Command:  python benchmarks/dcgan_images_per_second.py [--rounds 3] [--block-seconds 6] [--images 512]
           (or: make benchmark-dcgan)
 Measures: images/s (= steps/s x 64), variants timed in alternating rounds, medians compared:
-            PyTorch eager          the lecture's DCGAN (pytorch/examples) and its training loop, 2 threads
+            PyTorch eager          the lecture's DCGAN (pytorch/examples) and its training loop, with 2
+                                   intra-op threads and with 1; ratios use the faster
             gan_tf fit             gan_tf.GAN.fit, networks.dcgan_generator/dcgan_discriminator (Radford,
                                    ngf = ndf = 64), one in-memory real batch repeated (no input cost)
             gan_tf fit + XLA       the same with jit_compile=True
@@ -36,6 +37,7 @@ from gan_tf import datasets, networks
 BATCH_SIZE, IMAGE_SIZE, LATENT_DIM = 64, 64, 100
 CELEBA_WIDTH, CELEBA_HEIGHT = 178, 218
 LEARNING_RATE, BETA_1 = 2e-4, 0.5
+TORCH_2_THREADS, TORCH_1_THREAD = "PyTorch eager, 2 threads", "PyTorch eager, 1 thread"
 
 
 def write_jpegs(folder, count, seed=0):
@@ -78,12 +80,14 @@ def pipeline_runner(dataset):
     return lambda count: [next(batches) for _ in range(count)]
 
 
-def torch_runner(seed=0):
+def torch_runner(threads, seed=0):
+    """run(count): the lecture's loop with `threads` intra-op threads (set at every call: it is global)."""
     torch_reference.set_up(seed)
     models = torch_reference.dcgan(LEARNING_RATE, BETA_1)
     real = torch_reference.torch.rand(BATCH_SIZE, 3, IMAGE_SIZE, IMAGE_SIZE) * 2 - 1
 
     def run(count):
+        torch_reference.torch.set_num_threads(threads)
         for _ in range(count):
             torch_reference.dcgan_step(*models, real, LATENT_DIM)
 
@@ -93,7 +97,8 @@ def torch_runner(seed=0):
 def variants(folder):
     chosen = []
     if torch_reference.available():
-        chosen.append(timing.Variant("PyTorch eager", torch_runner(), 1))
+        chosen.append(timing.Variant(TORCH_2_THREADS, torch_runner(2), 1))
+        chosen.append(timing.Variant(TORCH_1_THREAD, torch_runner(1), 1))
     else:
         print(torch_reference.MISSING_MESSAGE)
     chosen.append(timing.Variant("gan_tf fit", fit_runner(gan_tf_model(False), in_memory_batches()), 1))
@@ -119,8 +124,8 @@ def main(argv=None):
     images = {name: [rate * BATCH_SIZE for rate in values] for name, values in rates.items()}
     print(f"\nDCGAN {IMAGE_SIZE}x{IMAGE_SIZE}, batch {BATCH_SIZE}: images/s (one D and one G update per batch)")
     baselines = {"gan_tf fit": "gan_tf fit"}
-    if "PyTorch eager" in images:
-        baselines["PyTorch eager"] = "PyTorch eager"
+    if TORCH_1_THREAD in images:
+        baselines["PyTorch (faster)"] = [TORCH_2_THREADS, TORCH_1_THREAD]
     middle = timing.print_table(images, baselines, "images/s")
     consumed = max(rate for name, rate in middle.items() if name != "input pipeline alone")
     print(f"\ninput pipeline alone / fastest training step: {middle['input pipeline alone'] / consumed:.1f}x "

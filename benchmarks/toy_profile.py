@@ -12,6 +12,9 @@ Measures: steps/s, variants timed in alternating rounds, medians (toys and model
                                              tf.range loop inside one tf.function(jit_compile=True), real
                                              batches from tf.random in the graph: the floor without Keras'
                                              per-step loop (one iterator get_next and one XLA launch per step)
+            fit + XLA, 100 stacked batches   the fix this suggests, sketched here (StackedStepsGAN): through
+                                             `fit`, each dataset element holds 100 real batches (one tfp draw)
+                                             and one train_step runs the 100 steps in one XLA program
 Expected: the one-XLA-program loop runs several thousand steps/s, 5-10x `fit + XLA`: most of gan_tf's step
           time is Keras' per-step machinery around a ~0.1 ms XLA step, plus (lecture_2d) tfp's mixture sampling
           competing for the 2 cores. See benchmarks/README.md.
@@ -25,6 +28,7 @@ import gan_tf
 import timing
 import toy_vs_pytorch
 import torch_reference
+from gan_tf import distributions
 
 STEPS = toy_vs_pytorch.STEPS_PER_EXECUTION
 
@@ -54,6 +58,33 @@ def one_program_runner(toy):
     return lambda count: [steps() for _ in range(count // STEPS)]
 
 
+class StackedStepsGAN(gan_tf.GAN):
+    """A sketch of the fix the profile suggests, not a gan_tf API: every dataset element stacks STEPS real
+    batches `[STEPS, batch, ...]` and one train_step (one XLA program) runs GAN.train_step on each in turn."""
+
+    def train_step(self, stacked):
+        def body(index):
+            gan_tf.GAN.train_step(self, stacked[index])
+            return index + 1
+
+        tf.while_loop(lambda index: index < tf.shape(stacked)[0], body, [tf.constant(0)])
+        return {metric.name: metric.result() for metric in self.metrics}
+
+
+def stacked_runner(toy):
+    """run(count): fit + XLA of StackedStepsGAN, real batches drawn STEPS at a time in one tfp sample."""
+    generator, discriminator, d_optimizer, g_optimizer, _ = toy_vs_pytorch.keras_toy(toy)
+    settings = toy_vs_pytorch.TOYS[toy]
+    target = distributions.normal(2.0, 3.0) if toy == "blog_1d" else toy_vs_pytorch.two_gaussians()
+    stacked = distributions.sample_dataset(target, STEPS * settings["batch_size"], seed=0).map(
+        lambda samples: tf.reshape(samples, [STEPS, settings["batch_size"], -1]))
+    gan = StackedStepsGAN(generator, discriminator, latent_dim=settings["latent_dim"], seed=0)
+    gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, loss=settings["loss"], jit_compile=True)
+    d_optimizer.build(discriminator.trainable_variables)  # no variable may be created inside the while loop
+    g_optimizer.build(generator.trainable_variables)
+    return lambda count: gan.fit(stacked, steps_per_epoch=count // STEPS, epochs=1, verbose=0)
+
+
 def real_batches_runner(toy):
     batches = iter(toy_vs_pytorch.keras_toy(toy)[-1])
     return lambda count: [next(batches) for _ in range(count)]
@@ -69,6 +100,7 @@ def variants(toy):
     chosen.append(timing.Variant("... one constant batch", constant_batch_runner(toy)[1], STEPS))
     chosen.append(timing.Variant("real batches alone", real_batches_runner(toy), STEPS))
     chosen.append(timing.Variant("100 steps in one XLA program", one_program_runner(toy), STEPS))
+    chosen.append(timing.Variant("fit + XLA, 100 stacked batches", stacked_runner(toy), STEPS))
     return chosen
 
 
