@@ -1,9 +1,10 @@
 """DCGAN 64x64, batch 64: images/s of one training step (D update + G update), gan_tf against the lecture's
 PyTorch DCGAN, and the JPEG input pipeline's images/s against what training consumes.
 
-Command:  python benchmarks/dcgan_images_per_second.py [--rounds 3] [--block-seconds 6] [--images 512]
+Command:  python benchmarks/dcgan_images_per_second.py [--rounds 5] [--block-seconds 6] [--images 512]
           (or: make benchmark-dcgan)
-Measures: images/s (= steps/s x 64), variants timed in alternating rounds, medians compared:
+Measures: images/s (= steps/s x 64), variants timed in alternating rounds, medians compared; `fit` rows time
+          the steps from the first batch's start to the last batch's end (StepClock), not fit's start-up:
             PyTorch eager          the lecture's DCGAN (pytorch/examples) and its training loop, with 2
                                    intra-op threads and with 1; ratios use the faster
             gan_tf fit             gan_tf.GAN.fit, networks.dcgan_generator/dcgan_discriminator (Radford,
@@ -13,16 +14,17 @@ Measures: images/s (= steps/s x 64), variants timed in alternating rounds, media
             input pipeline alone   gan_tf.datasets.celeba_folder over --images synthetic 178x218 JPEGs (about
                                    12 KB each, as CelebA's) written to a temporary folder: read, decode, central
                                    108 crop, antialiased resize to 64, batch 64, cache off (cache_bytes=0)
-Expected: (2 AMD EPYC cores, see benchmarks/README.md) a step costs seconds for everyone, so per-step overhead
-          is irrelevant here and the figures track convolution kernels: see the README for the measured ratios.
-          The input pipeline alone delivers far more images/s than any training step consumes, so the
-          input is not the bottleneck (the "JPEG" row stays close to the in-memory row).
+Expected: (2 AMD EPYC cores shared with other jobs, load 3-4; see benchmarks/README.md) one step costs seconds
+          (about 160 GFLOP on either side): gan_tf without XLA about 1.6x the faster PyTorch, XLA slower than
+          no XLA on these CPU convolutions; the input pipeline alone delivers about 50x what the fastest
+          training step consumes, so the input is not the bottleneck (the "JPEG" row matches its in-memory row).
 Without torch installed the PyTorch row is skipped with a message.
 """
 
 import argparse
 import pathlib
 import tempfile
+import time
 
 import keras
 import numpy as np
@@ -71,8 +73,30 @@ def in_memory_batches(seed=0):
     return tf.data.Dataset.from_tensors(batch).repeat()
 
 
+class StepClock(keras.callbacks.Callback):
+    """Seconds from the start of the first batch to the end of the last one in a `fit` call: the steps,
+    without fit's own start-up and teardown (1-3 s per call here, paid once per epoch in real training)."""
+
+    def on_train_begin(self, logs=None):
+        self.first_start = self.last_end = None
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if self.first_start is None:
+            self.first_start = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.last_end = time.perf_counter()
+
+
 def fit_runner(gan, dataset):
-    return lambda count: gan.fit(dataset, steps_per_epoch=count, epochs=1, verbose=0)
+    """run(count): fit for `count` steps; returns the seconds the steps took (see StepClock)."""
+    clock = StepClock()
+
+    def run(count):
+        gan.fit(dataset, steps_per_epoch=count, epochs=1, verbose=0, callbacks=[clock])
+        return clock.last_end - clock.first_start
+
+    return run
 
 
 def pipeline_runner(dataset):
@@ -111,7 +135,7 @@ def variants(folder):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=3, help="timed blocks per variant (medians are reported)")
+    parser.add_argument("--rounds", type=int, default=5, help="timed blocks per variant (medians are reported)")
     parser.add_argument("--block-seconds", type=float, default=6.0, help="approximate length of one timed block")
     parser.add_argument("--images", type=int, default=512, help="synthetic JPEGs written for the input pipeline")
     arguments = parser.parse_args(argv)

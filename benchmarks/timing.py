@@ -2,7 +2,8 @@
 and the median rate is reported, so a load that comes and goes on a shared machine hits every variant alike.
 
 A variant is `Variant(name, run, granularity)`: `run(count)` performs `count` units of work (training steps)
-and `count` is always a multiple of `granularity` (e.g. `steps_per_execution`).
+and `count` is always a multiple of `granularity` (e.g. `steps_per_execution`). `run` may return the seconds
+the units themselves took (e.g. measured by a callback inside `fit`); otherwise the whole call is timed.
 """
 
 import collections
@@ -38,8 +39,9 @@ def interleaved(variants, rounds, block_seconds, log=print):
         shift = round_index % len(variants)
         for variant in variants[shift:] + variants[:shift]:
             start = time.perf_counter()
-            variant.run(counts[variant.name])
-            rates[variant.name].append(counts[variant.name] / (time.perf_counter() - start))
+            seconds = variant.run(counts[variant.name])
+            seconds = time.perf_counter() - start if seconds is None else seconds
+            rates[variant.name].append(counts[variant.name] / seconds)
         log(f"  round {round_index + 1}/{rounds} done, load {load_text()}")
     return rates
 
