@@ -3,7 +3,7 @@ and the median rate is reported, so a load that comes and goes on a shared machi
 
 A variant is `Variant(name, run, granularity)`: `run(count)` performs `count` units of work (training steps)
 and `count` is always a multiple of `granularity` (e.g. `steps_per_execution`). `run` may return the seconds
-the units themselves took (e.g. measured by a callback inside `fit`); otherwise the whole call is timed.
+(a float) the units themselves took (e.g. measured by a callback inside `fit`); otherwise the whole call is timed.
 """
 
 import collections
@@ -40,7 +40,7 @@ def interleaved(variants, rounds, block_seconds, log=print):
         for variant in variants[shift:] + variants[:shift]:
             start = time.perf_counter()
             seconds = variant.run(counts[variant.name])
-            seconds = time.perf_counter() - start if seconds is None else seconds
+            seconds = seconds if isinstance(seconds, float) else time.perf_counter() - start
             rates[variant.name].append(counts[variant.name] / seconds)
         log(f"  round {round_index + 1}/{rounds} done, load {load_text()}")
     return rates

@@ -93,6 +93,13 @@ def test_interleaved_timing_rotates_and_keeps_granularity():
         timing.interleaved(variants, rounds=0, block_seconds=1.0)
 
 
+def test_interleaved_timing_uses_the_seconds_a_run_reports():
+    variants = [timing.Variant("reports", lambda count: 0.5 * count, 1), timing.Variant("silent", lambda count: [], 1)]
+    rates = timing.interleaved(variants, rounds=1, block_seconds=0.0, log=lambda text: None)
+    assert rates["reports"] == [2.0]
+    assert rates["silent"][0] > 2.0  # timed by the wall clock: an empty call is fast
+
+
 def test_table_ratios_use_the_faster_of_several_baselines():
     lines = []
     middle = timing.print_table({"slow": [1.0, 2.0, 3.0], "fast": [4.0], "ours": [12.0]},
