@@ -14,10 +14,11 @@ Measures: images/s (= steps/s x 64), variants timed in alternating rounds, media
             input pipeline alone   gan_tf.datasets.celeba_folder over --images synthetic 178x218 JPEGs (about
                                    12 KB each, as CelebA's) written to a temporary folder: read, decode, central
                                    108 crop, antialiased resize to 64, batch 64, cache off (cache_bytes=0)
-Expected: (2 AMD EPYC cores shared with other jobs, load 3-4; see benchmarks/README.md) one step costs seconds
-          (about 160 GFLOP on either side): gan_tf without XLA about 1.6x the faster PyTorch, XLA slower than
-          no XLA on these CPU convolutions; the input pipeline alone delivers about 50x what the fastest
-          training step consumes, so the input is not the bottleneck (the "JPEG" row matches its in-memory row).
+Expected: (2 AMD EPYC cores shared with other jobs, load 1.5-4; see benchmarks/README.md) one step costs 1.5-3 s
+          (about 160 GFLOP on either side): gan_tf without XLA 36-38 images/s, 0.9-1.6x the faster PyTorch
+          depending on the load; XLA slower than no XLA (0.67-0.75x) on these CPU convolutions; the input
+          pipeline alone delivers about 50x what the fastest training step consumes, so the input is not the
+          bottleneck (the "JPEG" row matches its in-memory row within the noise).
 Without torch installed the PyTorch row is skipped with a message.
 """
 
