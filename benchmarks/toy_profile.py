@@ -15,10 +15,11 @@ Measures: steps/s, variants timed in alternating rounds, medians (toys and model
             fit + XLA, 100 stacked batches   the fix this suggests, sketched here (StackedStepsGAN): through
                                              `fit`, each dataset element holds 100 real batches (one tfp draw)
                                              and one train_step runs the 100 steps in one XLA program
-Expected: (2 cores, load 3-4; see benchmarks/README.md) 100 steps in one XLA program run 1,700 (blog_1d) and
-          16,000 (lecture_2d) steps/s, 2.7x and 10x `fit + XLA`, and the stacked fit 4.5x and 13x PyTorch:
-          most of gan_tf's toy step is Keras' per-step machinery around the compiled step, not the input
-          pipeline (5-10x faster than fit consumes) and, on lecture_2d, not arithmetic.
+Expected: (2 cores, load 2-4; see benchmarks/README.md) 100 steps in one XLA program run 1,200-1,700 (blog_1d)
+          and 16,000-18,000 (lecture_2d) steps/s, 3-14x `fit + XLA`; the stacked fit reaches 2-4.5x (blog_1d)
+          and 13-17x (lecture_2d) PyTorch. Most of gan_tf's toy step is Keras' per-step machinery around the
+          compiled step, not the input pipeline (4-14x faster than fit consumes) and, on lecture_2d, not
+          arithmetic.
 """
 
 import argparse
