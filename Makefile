@@ -1,12 +1,21 @@
 # Two commands for a fresh machine; each creates .venv and installs when needed.
 #   make reproduce   -> the blog's Normal experiment (Figs 1-7) into outputs/
 #   make test        -> the default test suite (what CI runs)
+#   make benchmark   -> toy GANs: gan_tf vs an eager TF loop vs PyTorch eager (installs torch, see below)
+#   make benchmark-dcgan -> DCGAN 64x64 images/s vs the lecture's PyTorch DCGAN, and the JPEG input pipeline
+# PyTorch is a benchmark-only tool, never a gan_tf dependency: the benchmark targets install $(TORCH) into
+# .venv. pip resolves it to a CPU wheel here (a local wheel); elsewhere add the CPU index, e.g.
+#   make benchmark TORCH_PIP_OPTIONS="--index-url https://download.pytorch.org/whl/cpu"
+# (a plain `pip install torch` on Linux pulls the CUDA build, gigabytes).
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
+TORCH := torch==2.13.0
+TORCH_PIP_OPTIONS ?=
+TORCH_STAMP := $(VENV)/.torch-installed
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: reproduce test test-slow benchmark clean
+.PHONY: reproduce test test-slow benchmark benchmark-dcgan clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +32,17 @@ test: $(STAMP)
 test-slow: $(STAMP)
 	$(VENV)/bin/python -m pytest -m slow
 
-benchmark: $(STAMP)
+$(TORCH_STAMP): $(STAMP)
+	$(VENV)/bin/pip install --quiet $(TORCH_PIP_OPTIONS) "$(TORCH)"
+	touch $(TORCH_STAMP)
+
+benchmark: $(STAMP) $(TORCH_STAMP)
 	$(VENV)/bin/python benchmarks/toy_steps_per_second.py
+	$(VENV)/bin/python benchmarks/toy_vs_pytorch.py
+	$(VENV)/bin/python benchmarks/toy_profile.py
+
+benchmark-dcgan: $(STAMP) $(TORCH_STAMP)
+	$(VENV)/bin/python benchmarks/dcgan_images_per_second.py
 
 clean:
 	rm -rf outputs .pytest_cache
