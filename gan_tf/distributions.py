@@ -40,14 +40,17 @@ def mixture(means, stddevs, weights=None):
     )
 
 
-def sample_dataset(distribution, batch_size, seed=None):
+def sample_dataset(distribution, batch_size, seed=None, stack=None):
     """An endless `tf.data.Dataset` of float32 batches `[batch_size, event_dim]` drawn from `distribution`.
 
     Sampling happens inside the tf.data graph (no Python per step). With an integer `seed` the stream is
-    identical on every run: batch k is drawn with the stateless seed (seed, k).
+    identical on every run: element k is drawn with the stateless seed (seed, k). With `stack=K` each
+    element stacks K batches `[K, batch_size, event_dim]` (one draw), for `GAN.compile(stacked_batches=True)`.
     """
     if not isinstance(batch_size, int) or batch_size <= 0:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
+    if stack is not None and (not isinstance(stack, int) or stack <= 0):
+        raise ValueError(f"stack must be None or a positive integer, got {stack!r}.")
     if len(distribution.event_shape) != 1:
         raise ValueError(f"distribution must have a 1-D event shape [event_dim], got {distribution.event_shape}.")
     if seed is None:
@@ -55,9 +58,11 @@ def sample_dataset(distribution, batch_size, seed=None):
     elif not isinstance(seed, int) or not 0 <= seed < 2**31:
         raise ValueError(f"seed must be None or an integer in [0, 2**31), got {seed!r}.")
 
+    shape = (batch_size,) if stack is None else (stack, batch_size)
+
     def draw(index):
         stateless_seed = tf.stack([tf.constant(seed, tf.int32), tf.cast(index % (2**31), tf.int32)])
-        return tf.cast(distribution.sample(batch_size, seed=stateless_seed), tf.float32)
+        return tf.cast(distribution.sample(shape, seed=stateless_seed), tf.float32)
 
     counter = tf.data.Dataset.counter()
     batches = counter.map(draw, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)

@@ -15,6 +15,8 @@ loss (`LossScaleOptimizer.scale_loss` under `mixed_float16`; a no-op otherwise) 
 is divided by the number of replicas, because Keras sums gradients across replicas.
 """
 
+import functools
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -63,9 +65,15 @@ class GAN(keras.Model):
         # Nothing to build here: the GAN owns no weights but its networks' (and the seed state).
         self.built = generator.built and discriminator.built
 
-    def compile(self, d_optimizer, g_optimizer, loss="non_saturating", **kwargs):
+    def compile(self, d_optimizer, g_optimizer, loss="non_saturating", stacked_batches=False, **kwargs):
         """Set both optimizers and the loss family (a name in `gan_tf.losses.FAMILIES`).
 
+        stacked_batches: every element of the training data holds K real batches `[K, batch, ...]` (e.g.
+          `distributions.sample_dataset(..., stack=K)`) and one Keras step runs `train_step` on each in turn,
+          in one program (one XLA launch with `jit_compile=True`): Keras' per-step cost (~0.5-1 ms on CPU) is
+          paid once per K updates, which is what limits small GANs. `steps_per_epoch` and callbacks count
+          elements; the trackers still average over every update. The optimizers are built here (no variable
+          may be created inside the loop).
         Other keyword arguments (`steps_per_execution`, `jit_compile`, ...) go to `keras.Model.compile`.
         Under `mixed_float16`, pass `keras.optimizers.LossScaleOptimizer`s: Keras' `auto_scale_loss` only
         wraps `self.optimizer`, which a GAN does not use.
@@ -75,6 +83,12 @@ class GAN(keras.Model):
         self.loss_name = loss
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
+        self.stacked_batches = bool(stacked_batches)
+        self.__dict__.pop("train_step", None)  # an earlier stacked compile's
+        if self.stacked_batches:
+            _build_optimizer(self.d_optimizer, self.discriminator)
+            _build_optimizer(self.g_optimizer, self.generator)
+            self.train_step = functools.partial(_train_on_stacked_batches, self, type(self).train_step)
 
     @property
     def metrics(self):
@@ -153,7 +167,7 @@ class GAN(keras.Model):
         """`keras.Model.fit`; a `tf.data.Dataset` is shuffled by its own pipeline, so `shuffle` defaults to
         False for one (Keras would otherwise warn on every call that it ignores shuffle=True)."""
         data = args[0] if args else kwargs.get("x")
-        _check_real_batches(self.generator, data)
+        _check_real_batches(self.generator, data, stacked=getattr(self, "stacked_batches", False))
         if isinstance(data, tf.data.Dataset) and len(args) < 9:
             kwargs.setdefault("shuffle", False)
         return super().fit(*args, **kwargs)
@@ -204,6 +218,7 @@ class GAN(keras.Model):
             "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
             "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
             "loss": self.loss_name,
+            "stacked_batches": self.stacked_batches,
         }
 
     def compile_from_config(self, config):
@@ -211,6 +226,7 @@ class GAN(keras.Model):
             d_optimizer=keras.saving.deserialize_keras_object(config["d_optimizer"]),
             g_optimizer=keras.saving.deserialize_keras_object(config["g_optimizer"]),
             loss=config["loss"],
+            stacked_batches=config.get("stacked_batches", False),
         )
         # Optimizers receive their saved slots only once built.
         self.d_optimizer.build(self.discriminator.trainable_variables)
@@ -252,6 +268,22 @@ def _scale_for_update(optimizer, loss):
     return optimizer.scale_loss(loss)
 
 
+def _train_on_stacked_batches(gan, train_step, stacked):
+    """`train_step(gan, batch)` for each batch of `stacked` `[K, batch, ...]`, in a graph loop; the trackers."""
+    def body(index):
+        train_step(gan, tf.nest.map_structure(lambda tensor: tensor[index], stacked))
+        return index + 1
+
+    count = tf.shape(tf.nest.flatten(stacked)[0])[0]
+    tf.while_loop(lambda index: index < count, body, [tf.constant(0)])
+    return gan.metric_results()
+
+
+def _build_optimizer(optimizer, network):
+    if not optimizer.built:
+        optimizer.build(network.trainable_variables)
+
+
 def _multi_worker_safe(value):
     """Keras 3 reduces the outputs of a multi-worker step with `strategy.reduce(MEAN, value, axis=0)`, which
     fails on a scalar (tensorflow/tensorflow#72388): there each replica returns its value as shape [1]."""
@@ -291,11 +323,14 @@ def _check_discriminator_output(discriminator):
                      f"its {which} has shape {tuple(outputs[0].shape)}.")
 
 
-def _check_real_batches(generator, data):
+def _check_real_batches(generator, data, stacked=False):
     """ValueError naming both shapes if the real batches of `fit`'s data (a tf.data.Dataset, or an array of samples;
-    the first element of (samples, labels)) do not have the shape of the generator's samples."""
+    the first element of (samples, labels); stacks of batches if `stacked`) do not have the shape of the
+    generator's samples."""
     sample_shape = tuple(generator.outputs[0].shape) if getattr(generator, "outputs", None) else None
     real_shape = _batch_shape(data)
+    if stacked and real_shape is not None:
+        real_shape = real_shape[1:]
     if sample_shape is None or real_shape is None:
         return
     same = len(real_shape) == len(sample_shape) and all(
