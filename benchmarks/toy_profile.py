@@ -12,9 +12,10 @@ Measures: steps/s, variants timed in alternating rounds, medians (toys and model
                                              tf.range loop inside one tf.function(jit_compile=True), real
                                              batches from tf.random in the graph: the floor without Keras'
                                              per-step loop (one iterator get_next and one XLA launch per step)
-            fit + XLA, 100 stacked batches   the fix this suggests, sketched here (StackedStepsGAN): through
-                                             `fit`, each dataset element holds 100 real batches (one tfp draw)
-                                             and one train_step runs the 100 steps in one XLA program
+            fit + XLA, 100 stacked batches   the fix this suggested, now gan_tf's
+                                             `GAN.compile(stacked_batches=True)`: through `fit`, each dataset
+                                             element holds 100 real batches (one tfp draw) and one Keras step
+                                             runs the 100 training steps in one XLA program
 Expected: (2 cores, load 2-4; see benchmarks/README.md) 100 steps in one XLA program run 1,200-1,700 (blog_1d)
           and 16,000-18,000 (lecture_2d) steps/s, 3-14x `fit + XLA`; the stacked fit reaches 2-4.5x (blog_1d)
           and 13-17x (lecture_2d) PyTorch. Most of gan_tf's toy step is Keras' per-step machinery around the
@@ -30,7 +31,6 @@ import gan_tf
 import timing
 import toy_vs_pytorch
 import torch_reference
-from gan_tf import distributions
 
 STEPS = toy_vs_pytorch.STEPS_PER_EXECUTION
 
@@ -60,33 +60,6 @@ def one_program_runner(toy):
     return lambda count: [steps() for _ in range(count // STEPS)]
 
 
-class StackedStepsGAN(gan_tf.GAN):
-    """A sketch of the fix the profile suggests, not a gan_tf API: every dataset element stacks STEPS real
-    batches `[STEPS, batch, ...]` and one train_step (one XLA program) runs GAN.train_step on each in turn."""
-
-    def train_step(self, stacked):
-        def body(index):
-            gan_tf.GAN.train_step(self, stacked[index])
-            return index + 1
-
-        tf.while_loop(lambda index: index < tf.shape(stacked)[0], body, [tf.constant(0)])
-        return {metric.name: metric.result() for metric in self.metrics}
-
-
-def stacked_runner(toy):
-    """run(count): fit + XLA of StackedStepsGAN, real batches drawn STEPS at a time in one tfp sample."""
-    generator, discriminator, d_optimizer, g_optimizer, _ = toy_vs_pytorch.keras_toy(toy)
-    settings = toy_vs_pytorch.TOYS[toy]
-    target = distributions.normal(2.0, 3.0) if toy == "blog_1d" else toy_vs_pytorch.two_gaussians()
-    stacked = distributions.sample_dataset(target, STEPS * settings["batch_size"], seed=0).map(
-        lambda samples: tf.reshape(samples, [STEPS, settings["batch_size"], -1]))
-    gan = StackedStepsGAN(generator, discriminator, latent_dim=settings["latent_dim"], seed=0)
-    gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, loss=settings["loss"], jit_compile=True)
-    d_optimizer.build(discriminator.trainable_variables)  # no variable may be created inside the while loop
-    g_optimizer.build(generator.trainable_variables)
-    return lambda count: gan.fit(stacked, steps_per_epoch=count // STEPS, epochs=1, verbose=0)
-
-
 def real_batches_runner(toy):
     batches = iter(toy_vs_pytorch.keras_toy(toy)[-1])
     return lambda count: [next(batches) for _ in range(count)]
@@ -102,7 +75,7 @@ def variants(toy):
     chosen.append(timing.Variant("... one constant batch", constant_batch_runner(toy)[1], STEPS))
     chosen.append(timing.Variant("real batches alone", real_batches_runner(toy), STEPS))
     chosen.append(timing.Variant("100 steps in one XLA program", one_program_runner(toy), STEPS))
-    chosen.append(timing.Variant("fit + XLA, 100 stacked batches", stacked_runner(toy), STEPS))
+    chosen.append(timing.Variant("fit + XLA, 100 stacked batches", toy_vs_pytorch.fit_runner(toy, True, True), STEPS))
     return chosen
 
 

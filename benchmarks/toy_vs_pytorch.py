@@ -9,6 +9,8 @@ Measures: for each toy, training steps per second (one step = one D update then 
             TF eager loop      the same step written with GradientTape, run eagerly from Python
             gan_tf fit         gan_tf.GAN.fit, steps_per_execution=100
             gan_tf fit + XLA   the same with jit_compile=True
+            ..., stacked       compile(stacked_batches=True): each dataset element stacks 100 batches and one
+                               Keras step (one XLA launch) runs 100 training steps
           Variants are timed in alternating rounds of about --block-seconds each (compilation excluded) and the
           medians compared: the "x PyTorch (faster)" column is the issue's target (>= 3 on 2 cores).
 Toys:     blog_1d     the blog's Normal experiment: linear G, MLP D [256, 256], batch 32, Adam 0.01 / 0.02
@@ -63,8 +65,9 @@ def two_gaussians():
     return tfd.MixtureSameFamily(tfd.Categorical(probs=[0.5, 0.5]), components)
 
 
-def keras_toy(toy, seed=0):
-    """(generator, discriminator, d_optimizer, g_optimizer, dataset of real batches) for `toy`."""
+def keras_toy(toy, seed=0, stack=None):
+    """(generator, discriminator, d_optimizer, g_optimizer, dataset of real batches) for `toy` (stacks of
+    `stack` batches when given)."""
     settings = TOYS[toy]
     keras.utils.set_random_seed(seed)
     if toy == "blog_1d":
@@ -74,7 +77,7 @@ def keras_toy(toy, seed=0):
         generator, discriminator = lecture_networks(settings["latent_dim"])
         target = two_gaussians()
     d_rate, g_rate = settings["learning_rates"]
-    dataset = distributions.sample_dataset(target, settings["batch_size"], seed=seed)
+    dataset = distributions.sample_dataset(target, settings["batch_size"], seed=seed, stack=stack)
     return generator, discriminator, keras.optimizers.Adam(d_rate), keras.optimizers.Adam(g_rate), dataset
 
 
@@ -100,14 +103,19 @@ def eager_runner(toy):
     return lambda count: [step() for _ in range(count)]
 
 
-def fit_runner(toy, jit_compile):
-    """run(count): `gan_tf.GAN.fit` for `count` steps (a multiple of STEPS_PER_EXECUTION)."""
-    generator, discriminator, d_optimizer, g_optimizer, dataset = keras_toy(toy)
+def fit_runner(toy, jit_compile, stacked=False):
+    """run(count): `gan_tf.GAN.fit` for `count` steps (a multiple of STEPS_PER_EXECUTION): STEPS_PER_EXECUTION
+    steps per Keras execution, or with `stacked` STEPS_PER_EXECUTION batches per Keras step
+    (`compile(stacked_batches=True)`: one XLA launch per 100 steps)."""
+    generator, discriminator, d_optimizer, g_optimizer, dataset = keras_toy(
+        toy, stack=STEPS_PER_EXECUTION if stacked else None)
     settings = TOYS[toy]
     gan = gan_tf.GAN(generator, discriminator, latent_dim=settings["latent_dim"], seed=0)
-    gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, loss=settings["loss"],
-                steps_per_execution=STEPS_PER_EXECUTION, jit_compile=jit_compile)
-    return lambda count: gan.fit(dataset, steps_per_epoch=count, epochs=1, verbose=0)
+    execution = {"stacked_batches": True} if stacked else {"steps_per_execution": STEPS_PER_EXECUTION}
+    gan.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, loss=settings["loss"], jit_compile=jit_compile,
+                **execution)
+    elements = (lambda count: count // STEPS_PER_EXECUTION) if stacked else (lambda count: count)
+    return lambda count: gan.fit(dataset, steps_per_epoch=elements(count), epochs=1, verbose=0)
 
 
 def torch_runner(toy, threads, seed=0):
@@ -140,6 +148,8 @@ def variants(toy):
     chosen.append(timing.Variant("TF eager loop", eager_runner(toy), 1))
     chosen.append(timing.Variant("gan_tf fit", fit_runner(toy, False), STEPS_PER_EXECUTION))
     chosen.append(timing.Variant("gan_tf fit + XLA", fit_runner(toy, True), STEPS_PER_EXECUTION))
+    chosen.append(timing.Variant("gan_tf fit + XLA, stacked", fit_runner(toy, True, stacked=True),
+                                 STEPS_PER_EXECUTION))
     return chosen
 
 
