@@ -108,7 +108,8 @@ def build_parser():
     train.add_argument("--mixed-precision", nargs="?", const="float16", choices=("float16", "bfloat16"),
                        help="mixed_float16 (loss-scaled, the default) or mixed_bfloat16")
     train.add_argument("--no-xla", action="store_true", help="do not XLA-compile the train step (saves ~8 s of "
-                       "compilation on short runs; XLA makes steps ~2x faster on CPU)")
+                       "compilation; on CPU, XLA was ~2x faster for 32x32 digits but 0.7x for the 64x64 DCGAN: "
+                       "see benchmarks/README.md)")
     train.add_argument("--sync-batch-norm", action="store_true", help="batch-norm statistics over all replicas")
     train.add_argument("--deterministic", action="store_true", help="TF op determinism: a resumed run matches "
                        "an uninterrupted one bit for bit (slower on GPU)")

@@ -70,7 +70,7 @@ class TrainConfig:
     data_dir: str = "data"
     steps_per_epoch: int = 0           # 0: one pass over the data
     every_n_steps: int = 100           # TensorBoard probe period
-    jit_compile: bool = True           # XLA: ~2x faster on CPU too
+    jit_compile: bool = True           # XLA (CPU: faster for small images, slower at 64x64; see benchmarks)
     strategy: str = "default"          # see gan_tf.strategies
     sync_batch_norm: bool = False      # batch-norm statistics over all replicas
     deterministic: bool = False        # TF op determinism: a resumed run matches an uninterrupted one
