@@ -1,4 +1,4 @@
-"""Layers for discriminators.
+"""Layers for discriminators: minibatch discrimination and maxout units.
 
 Minibatch discrimination: Salimans et al. 2016, "Improved Techniques for Training GANs",
 https://arxiv.org/abs/1606.03498, Sec. 3.2. For features f(x_i) in R^A and a learned tensor T in R^{A x B x C}:
@@ -51,3 +51,41 @@ class MinibatchDiscrimination(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "num_kernels": self.num_kernels, "kernel_dim": self.kernel_dim}
+
+
+@keras.saving.register_keras_serializable(package="gan_tf")
+class Maxout(keras.layers.Layer):
+    """Maxout units (Goodfellow et al. 2013, https://arxiv.org/abs/1302.4389): `units` outputs, each the maximum
+    of `pieces` affine functions of the input, h_i(x) = max_j (x W_ij + b_ij). PacGAN's 2-D discriminator used
+    3 layers of 200 maxout units with 5 pieces ("LinearMaxout").
+
+    Args:
+      units: number of outputs.
+      pieces: affine pieces per output (>= 2; 1 would be a plain linear layer).
+    """
+
+    def __init__(self, units, pieces=5, **kwargs):
+        super().__init__(**kwargs)
+        for name, value, least in (("units", units, 1), ("pieces", pieces, 2)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise ValueError(f"{name} must be an integer >= {least}, got {value!r}.")
+        self.units = units
+        self.pieces = pieces
+
+    def build(self, input_shape):
+        if input_shape[-1] is None:
+            raise ValueError(f"Maxout needs a known last input dimension, got shape {input_shape}.")
+        self.kernel = self.add_weight(name="kernel", shape=(input_shape[-1], self.units * self.pieces),
+                                      initializer="glorot_uniform")
+        self.bias = self.add_weight(name="bias", shape=(self.units * self.pieces,), initializer="zeros")
+
+    def call(self, inputs):
+        affine = ops.matmul(inputs, self.kernel) + self.bias
+        pieces = ops.reshape(affine, (-1, *affine.shape[1:-1], self.units, self.pieces))
+        return ops.max(pieces, axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], self.units)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units, "pieces": self.pieces}

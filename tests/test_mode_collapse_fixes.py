@@ -37,6 +37,17 @@ def test_minibatch_layer_round_trips_through_its_config():
         layers.MinibatchDiscrimination(num_kernels=0)
 
 
+
+def test_maxout_takes_the_largest_of_each_units_affine_pieces():
+    layer = layers.Maxout(units=3, pieces=4)
+    inputs = np.random.default_rng(2).normal(size=(5, 2)).astype(np.float32)
+    output = layer(inputs).numpy()
+    affine = (inputs @ layer.kernel.numpy() + layer.bias.numpy()).reshape(5, 3, 4)  # unit i: pieces 4i .. 4i+3
+    assert output.shape == (5, 3) and np.allclose(output, affine.max(axis=-1), rtol=1e-5)
+    assert not np.allclose(output, affine.mean(axis=-1))  # a max, not a mean of the pieces
+    with pytest.raises(ValueError, match="pieces"):
+        layers.Maxout(units=3, pieces=1)
+
 def test_pack_concatenates_consecutive_samples():
     samples = np.arange(12, dtype=np.float32).reshape(6, 2)
     assert packing_module.pack(samples, 3).numpy().tolist() == [[0, 1, 2, 3, 4, 5], [6, 7, 8, 9, 10, 11]]
