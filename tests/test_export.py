@@ -26,10 +26,12 @@ RTOL, ATOL = 1e-5, 1e-6
 
 LOADER = textwrap.dedent("""
     import json, pathlib, sys
+    # As if gan_tf were not installed: `make test` installs it (editable) into the venv that runs this file.
+    sys.modules["gan_tf"] = None
     try:
         import gan_tf  # noqa: F401
         importable = True
-    except ModuleNotFoundError:
+    except ImportError:
         importable = False
     import keras, numpy as np, tensorflow as tf
     folder = pathlib.Path(sys.argv[1])
@@ -109,7 +111,8 @@ def exported(tmp_path_factory):
     (folder / "loader.py").write_text(LOADER)
     environment = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     environment.update(CUDA_VISIBLE_DEVICES="", TF_CPP_MIN_LOG_LEVEL="2")
-    # -I: no PYTHONPATH, no user site, no script or current folder on sys.path; the cwd is not the repository.
+    # -I: no PYTHONPATH, no user site, no script or current folder on sys.path; the cwd is not the repository;
+    # the loader blocks `import gan_tf` itself, for an installed gan_tf.
     process = subprocess.run([sys.executable, "-I", str(folder / "loader.py"), str(folder)], cwd=folder,
                              env=environment, capture_output=True, text=True, timeout=300)
     assert process.returncode == 0, process.stderr[-3000:]
