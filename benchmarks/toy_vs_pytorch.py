@@ -16,10 +16,10 @@ Measures: for each toy, training steps per second (one step = one D update then 
 Toys:     blog_1d     the blog's Normal experiment: linear G, MLP D [256, 256], batch 32, Adam 0.01 / 0.02
           lecture_2d  EE-559 lecture 10.1's minimal GAN: 8 -> 100 -> 2 and 2 -> 100 -> 1, batch 10, Adam 1e-3,
                       saturating G loss, a two-Gaussian 2-D target
-Expected: (2 AMD EPYC cores shared with other jobs, load 2-5; see benchmarks/README.md) gan_tf fit + XLA runs
-          33-65x the TF eager loop but only 2.0-2.1x PyTorch eager on blog_1d and 1.9-3.4x on lecture_2d: the 3x
-          target is not met. PyTorch with 2 threads collapses under such load (single rounds at 6-30 steps/s).
-          Why: benchmarks/toy_profile.py.
+Expected: (2 AMD EPYC cores; see benchmarks/README.md) on a quiet machine (load ~1) stacked batches run 3.7x
+          PyTorch eager on blog_1d (2,056 vs 558 steps/s) and 14.7x on lecture_2d; `fit` + XLA without them about
+          1.7-2x. With another job on one core blog_1d's stacked ratio falls to ~2.5x. PyTorch with 2 threads
+          collapses under such load (single rounds at 6-30 steps/s). Why: benchmarks/toy_profile.py.
 Without torch installed the PyTorch column is skipped with a message.
 """
 
