@@ -36,9 +36,10 @@ def checkpoint_of(gan, epoch):
 
 
 def atomic_write(path, write, suffix=""):
-    """`write(temporary_path)` then rename onto `path`: readers never see a half-written file."""
+    """`write(temporary_path)` then rename onto `path`: readers never see a half-written file (the temporary
+    name holds the process id: the workers of a multi-worker run write the same config.json)."""
     path = pathlib.Path(path)
-    temporary = path.with_name(f".{path.stem}.tmp{suffix or path.suffix}")
+    temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp{suffix or path.suffix}")
     write(temporary)
     os.replace(temporary, path)
 
