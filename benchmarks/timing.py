@@ -90,3 +90,16 @@ def print_table(rates, baselines, unit, log=print):
         row += "".join(f" {middle[name] / reference:20.2f}" for reference in references.values())
         log(row)
     return middle
+
+
+def run_toys(toys, variants_of, baselines_of, heading_of, rounds, block_seconds):
+    """For each toy: time `variants_of(toy)` in interleaved rounds, print the table against the baselines
+    `baselines_of(rates)` (see `print_table`); returns {toy: table}."""
+    print(f"machine: {machine_text()}")
+    results = {}
+    for toy in toys:
+        print(f"\n{toy}: {heading_of(toy)}")
+        rates = interleaved(variants_of(toy), rounds, block_seconds)
+        results[toy] = print_table(rates, baselines_of(rates), "steps/s")
+    print(f"\nload average at the end: {load_text()}")
+    return results

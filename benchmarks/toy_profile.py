@@ -85,17 +85,15 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=3, help="timed blocks per variant (medians are reported)")
     parser.add_argument("--block-seconds", type=float, default=1.5, help="approximate length of one timed block")
     arguments = parser.parse_args(argv)
-    print(f"machine: {timing.machine_text()}")
-    results = {}
-    for toy in arguments.toy:
-        print(f"\n{toy}: steps/s (or real batches/s)")
-        rates = timing.interleaved(variants(toy), arguments.rounds, arguments.block_seconds)
-        baselines = {"gan_tf fit + XLA": "gan_tf fit + XLA"}
-        if toy_vs_pytorch.TORCH_1_THREAD in rates:
-            baselines["PyTorch 1 thread"] = toy_vs_pytorch.TORCH_1_THREAD
-        results[toy] = timing.print_table(rates, baselines, "steps/s")
-    print(f"\nload average at the end: {timing.load_text()}")
-    return results
+    return timing.run_toys(arguments.toy, variants, baselines, lambda toy: "steps/s (or real batches/s)",
+                           arguments.rounds, arguments.block_seconds)
+
+
+def baselines(rates):
+    chosen = {"gan_tf fit + XLA": "gan_tf fit + XLA"}
+    if toy_vs_pytorch.TORCH_1_THREAD in rates:
+        chosen["PyTorch 1 thread"] = toy_vs_pytorch.TORCH_1_THREAD
+    return chosen
 
 
 if __name__ == "__main__":

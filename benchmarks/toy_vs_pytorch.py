@@ -159,17 +159,18 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=5, help="timed blocks per variant (medians are reported)")
     parser.add_argument("--block-seconds", type=float, default=2.0, help="approximate length of one timed block")
     arguments = parser.parse_args(argv)
-    print(f"machine: {timing.machine_text()}")
-    results = {}
-    for toy in arguments.toy:
-        print(f"\n{toy}: batch {TOYS[toy]['batch_size']}, steps/s (one D and one G update per step)")
-        rates = timing.interleaved(variants(toy), arguments.rounds, arguments.block_seconds)
-        baselines = {"TF eager loop": "TF eager loop"}
-        if TORCH_1_THREAD in rates:
-            baselines["PyTorch (faster)"] = [TORCH_2_THREADS, TORCH_1_THREAD]
-        results[toy] = timing.print_table(rates, baselines, "steps/s")
-    print(f"\nload average at the end: {timing.load_text()}")
-    return results
+    return timing.run_toys(arguments.toy, variants, baselines, heading, arguments.rounds, arguments.block_seconds)
+
+
+def heading(toy):
+    return f"batch {TOYS[toy]['batch_size']}, steps/s (one D and one G update per step)"
+
+
+def baselines(rates):
+    chosen = {"TF eager loop": "TF eager loop"}
+    if TORCH_1_THREAD in rates:
+        chosen["PyTorch (faster)"] = [TORCH_2_THREADS, TORCH_1_THREAD]
+    return chosen
 
 
 if __name__ == "__main__":
