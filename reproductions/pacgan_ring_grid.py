@@ -11,22 +11,24 @@ Outputs:  samples.png    2,500 samples of every method (first seed) over the mod
           table.md       our mean +- standard error beside the published numbers
           config.json, metrics.json (every run's metrics and runtime)
 Expected: (measured, 10,000 steps; modes / %HQ / rev KL, mean over seeds 0-4; per seed in metrics.json)
-              ring: gan 7.6 / 96.7 / 0.27, pacgan2 8.0 / 96.6 / 0.00, pacgan4 8.0 / 90.7 / 0.00,
-                    minibatch 7.2 / 86.4 / 0.39, consensus 8.0 / 65.8 / 0.01,
-                    seeds 0-1 only (the budget): unrolled 8.0 / 97.8 / 0.04, wgan_gp 5.0 / 45.6 / 0.70
-              grid: gan 11.2 / 84.3 / 1.21, pacgan2 17.2 / 20.7 / 1.33, pacgan4 19.6 / 1.7 / 0.43,
-                    minibatch 20.0 / 54.8 / 1.38, consensus 24.4 / 9.6 / 0.54,
-                    seeds 0-1 only: unrolled 8.0 / 91.1 / 1.85, wgan_gp 19.0 / 37.6 / 0.97
+              ring: gan 7.6 / 96.7 / 0.27, unrolled 8.0 / 97.9 / 0.03, wgan_gp 3.8 / 36.3 / - (seed 3 captured no
+                    mode: reverse KL undefined), pacgan2 8.0 / 96.6 / 0.00, pacgan4 8.0 / 90.7 / 0.00,
+                    minibatch 7.2 / 86.4 / 0.39, consensus 8.0 / 65.8 / 0.01
+              grid: gan 11.2 / 84.3 / 1.21, unrolled 8.0 / 91.0 / 1.79, wgan_gp 13.4 / 19.8 / 1.33,
+                    pacgan2 17.2 / 20.7 / 1.33, pacgan4 19.6 / 1.7 / 0.43, minibatch 20.0 / 54.8 / 1.38,
+                    consensus 24.4 / 9.6 / 0.54
           The issue's target (all modes in every seed, >= 95% HQ, rev KL < 0.05) is met on the ring by PacGAN2 in
-          every seed (8 modes, HQ 95.5-97.6%, rev KL <= 0.002), above the paper's 7.9 / 95.6 / 0.07, and on
-          the grid by no method in any seed: consensus keeps 24-25 modes but < 11% HQ, the GAN sharpens (82-87%
-          HQ) on 9-13 modes, PacGAN2 16-22 / 7-43%, PacGAN4 17-22 modes of diffuse samples (< 3% HQ). On the ring
-          longer training costs the GAN modes in one seed (seed 0: 6; at 3,000 steps 8.0 in every seed). Unrolled
-          GAN on the ring: 8 / 97.8 / 0.058 and 0.027 (seed 0 misses the KL bound); WGAN-GP's seed 1 collapsed.
+          every seed (8 modes, HQ 95.5-97.6%, rev KL <= 0.002), above the paper's 7.9 / 95.6 / 0.07, and by
+          unrolled GAN in 4 of 5 (8 modes, HQ 97.6-98.6%; rev KL 0.015-0.035, seed 0 0.058); on the grid by no
+          method in any seed: consensus keeps 24-25 modes but < 11% HQ, the GAN sharpens (82-87% HQ) on 9-13
+          modes, unrolled (86-97% HQ) on 6-11, PacGAN2 11-22 / 7-43%, PacGAN4 17-22 modes of diffuse samples
+          (< 3% HQ). On the ring longer training costs the GAN modes in one seed (seed 0: 6; at 3,000 steps 8.0
+          in every seed); WGAN-GP collapses in 3 of 5 ring seeds (2, 0 and 1 modes).
 Runtime:  44 min for gan, pacgan2, pacgan4, minibatch and consensus x 5 seeds x 2 datasets (23-85 s per run), one
           process pinned to one core of a loaded 2-core machine, one TF thread, XLA; unrolled and WGAN-GP take
-          ~147 s per run (10 min per seed for both datasets): ~95 min for the full default run. Here they were run
-          for seeds 0-1 only (`--methods unrolled wgan_gp`, stopped after seed 1).
+          ~90-147 s per run (~10 min per seed for both datasets): ~95 min for the full default run. The table
+          above merges three runs of this script (the five methods; unrolled and WGAN-GP seeds 0-1; seeds 2-4
+          as two processes, `--methods unrolled wgan_gp --seed 2 --seeds 2` and `--seed 4 --seeds 1`).
           --smoke about 20-40 s (no XLA: compiling would cost more than its 4 steps).
 
 Data and metrics exactly as PacGAN: ring = 8 Gaussians on the unit circle, stddev 0.01; grid = 25 Gaussians at
