@@ -94,7 +94,13 @@ DATASETS = {
     "ring": (lambda: distributions.ring_of_gaussians(8, 1.0, 0.01), 0.01),
     "grid": (lambda: distributions.grid_of_gaussians(5, 2.0, 0.05), 0.05),
 }
-METHODS = ("gan", "unrolled", "wgan_gp", "pacgan2", "pacgan4", "minibatch", "consensus")
+METHODS = ("gan", "unrolled", "wgan_gp", "pacgan2", "pacgan4", "minibatch", "consensus", "instance_noise",
+           "gan_large_batch")
+# Methods trained with another budget than (BATCH_SIZE, --steps): (batch size, multiple of --steps).
+# gan_large_batch is instance_noise without the noise: the ablation that shows what the noise does.
+BUDGETS = {"instance_noise": (400, 3), "gan_large_batch": (400, 3)}
+NOISE_STDDEV = 1.0  # s(0) of the instance noise on D's inputs (the grid's modes are 2 apart, the ring's radius 1)
+NOISE_ANNEAL_FRACTION = 0.5  # s falls linearly to 0 over the first half of the run; the second half is noise-free
 # (ring modes, %HQ, rev KL), (grid modes, %HQ, rev KL) as printed in the papers (see Source:).
 PUBLISHED = {
     "gan": ("PacGAN T2-3", (6.3, 98.2, 0.45), (17.3, 94.8, 0.70)),
@@ -139,6 +145,9 @@ def build(method, seed, num_steps):
     elif method == "consensus":
         model = models.ConsensusGAN(*arguments, gamma=GAMMA, seed=seed)
         return model, keras.optimizers.RMSprop(rate), keras.optimizers.RMSprop(rate)
+    elif method == "instance_noise":
+        model = models.InstanceNoiseGAN(*arguments, initial_stddev=NOISE_STDDEV,
+                                        anneal_steps=max(1, int(NOISE_ANNEAL_FRACTION * num_steps)), seed=seed)
     elif packing > 1:
         model = models.PacGAN(*arguments, packing=packing, seed=seed)
     else:
@@ -146,8 +155,15 @@ def build(method, seed, num_steps):
     return model, adam(), adam()
 
 
+def budget(method, num_steps):
+    """(batch size, generator steps) of `method` in a run of `num_steps` steps (`--steps`)."""
+    batch_size, multiple = BUDGETS.get(method, (BATCH_SIZE, 1))
+    return batch_size, multiple * num_steps
+
+
 def train(method, dataset, seed, num_steps, jit_compile=JIT_COMPILE):
     """Train one method on one dataset; returns (samples [2500, 2], metrics dict)."""
+    batch_size, num_steps = budget(method, num_steps)
     keras.utils.set_random_seed(seed)
     make_distribution, stddev = DATASETS[dataset]
     distribution = make_distribution()
@@ -156,18 +172,19 @@ def train(method, dataset, seed, num_steps, jit_compile=JIT_COMPILE):
     model.compile(d_optimizer, g_optimizer, loss=loss, steps_per_execution=min(STEPS_PER_EXECUTION, num_steps),
                   jit_compile=jit_compile)
     start = time.time()
-    model.fit(distributions.sample_dataset(distribution, BATCH_SIZE, seed=seed), epochs=1, steps_per_epoch=num_steps,
+    model.fit(distributions.sample_dataset(distribution, batch_size, seed=seed), epochs=1, steps_per_epoch=num_steps,
               verbose=0)
     samples = model.generate(metrics.PACGAN_NUM_SAMPLES, seed=seed + 10_000)
     scores = metrics.mode_coverage(samples, distribution.components_distribution.mean().numpy(), stddev)
-    return samples, {**scores, "seconds": time.time() - start}
+    return samples, {**scores, "batch_size": batch_size, "steps": num_steps, "seconds": time.time() - start}
 
 
 def summarize(runs, methods, datasets):
     """Rows of mean and standard error (over seeds) of each metric, per method and dataset."""
     rows = []
     for method in methods:
-        row = {"method": method}
+        first = next(run for run in runs if run["method"] == method)
+        row = {"method": method, "budget": f"{first['batch_size']} x {first['steps']:,}"}
         for dataset in datasets:
             for key in ("modes", "high_quality", "reverse_kl"):
                 values = np.array([run[key] for run in runs if run["method"] == method and run["dataset"] == dataset])
@@ -190,12 +207,12 @@ def markdown_table(rows, datasets, num_seeds):
         return " / ".join("-" if value is None else f"{value:g}" for value in PUBLISHED[method][index])
 
     header = "| method | " + " | ".join(f"ours {d}: modes / %HQ / rev KL ({num_seeds} seeds)" for d in datasets)
-    header += " | published ring | published grid | source |"
-    lines = [header, "|" + "---|" * (len(datasets) + 4)]
+    header += " | batch x G steps | published ring | published grid | source |"
+    lines = [header, "|" + "---|" * (len(datasets) + 5)]
     for row in rows:
         source = PUBLISHED.get(row["method"], ("-",))[0]
         lines.append(f"| {row['method']} | " + " | ".join(ours(row, d) for d in datasets)
-                     + f" | {published(row['method'], 1)} | {published(row['method'], 2)} | {source} |")
+                     + f" | {row['budget']} | {published(row['method'], 1)} | {published(row['method'], 2)} | {source} |")
     return "\n".join(lines) + "\n"
 
 
@@ -242,6 +259,8 @@ def main(argv=None):
         "unrolling_steps": UNROLLING_STEPS, "gp_weight": GP_WEIGHT,
         "unrolling_learning_rate": UNROLLING_LEARNING_RATE, "n_critic": N_CRITIC, "gamma": GAMMA,
         "minibatch_kernels": MINIBATCH_KERNELS, "minibatch_kernel_dim": MINIBATCH_KERNEL_DIM, "seeds": seeds,
+        "budgets": {method: budget(method, num_steps) for method in own.methods}, "noise_stddev": NOISE_STDDEV,
+        "noise_anneal_fraction": NOISE_ANNEAL_FRACTION,
         "datasets": own.datasets, "methods": own.methods, "smoke": arguments.smoke})
     runs, first_samples = [], {}
     for seed in seeds:  # seeds outermost: an interrupted run leaves complete seeds in metrics.json

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from conftest import load_script
+from gan_tf import models
 
 SCRIPTS = {
-    "reproductions/pacgan_ring_grid.py": (["--methods", "gan", "minibatch", "--datasets", "ring"],
+    "reproductions/pacgan_ring_grid.py": (["--methods", "gan", "minibatch", "instance_noise", "--datasets", "ring"],
                                           ["samples.png", "table.md"]),
     "reproductions/mirza2014_odena2016_conditional_ring.py": ([], ["samples_per_class.png"]),
 }
@@ -30,13 +31,13 @@ def test_smoke_run_writes_every_output(path, tmp_path, capsys):
 
 def test_benchmark_table_sets_ours_beside_the_published_numbers():
     module = load_script("reproductions/pacgan_ring_grid.py")
-    runs = [{"method": "gan", "dataset": "ring", "modes": modes, "high_quality": 0.9, "reverse_kl": 0.1}
-            for modes in (6, 8)]
+    runs = [{"method": "gan", "dataset": "ring", "modes": modes, "high_quality": 0.9, "reverse_kl": 0.1,
+             "batch_size": 100, "steps": 10_000} for modes in (6, 8)]
     rows = module.summarize(runs, ["gan"], ["ring"])
     assert rows[0]["ring_modes"] == 7.0 and rows[0]["ring_modes_se"] == pytest.approx(1.0)  # std 1.414 / sqrt 2
     assert rows[0]["ring_high_quality"] == pytest.approx(90.0)
     table = module.markdown_table(rows, ["ring"], 2)
-    assert "7.0 +- 1.0 / 90.0 +- 0.0 / 0.10 +- 0.00" in table and "6.3 / 98.2 / 0.45" in table
+    assert "7.0 +- 1.0 / 90.0 +- 0.0 / 0.10 +- 0.00 | 100 x 10,000 | 6.3 / 98.2 / 0.45" in table
 
 
 def test_consensus_script_keeps_its_protocol_through_the_library_metrics():
@@ -47,3 +48,24 @@ def test_consensus_script_keeps_its_protocol_through_the_library_metrics():
                               np.tile([[0.5, 0.5]], (5, 1))])
     modes, high_quality = module.mode_statistics(samples, centres)
     assert modes == 1 and high_quality == pytest.approx(35 / 40)
+
+
+def test_instance_noise_anneals_over_the_first_half_of_its_larger_budget():
+    module = load_script("reproductions/pacgan_ring_grid.py")
+    assert module.budget("gan", 10_000) == (module.BATCH_SIZE, 10_000)
+    assert module.budget("instance_noise", 10_000) == module.budget("gan_large_batch", 10_000) == (400, 30_000)
+    model, _, _ = module.build("instance_noise", 0, 30_000)
+    assert model.anneal_steps == 15_000 and model.initial_stddev == module.NOISE_STDDEV
+    ablation, _, _ = module.build("gan_large_batch", 0, 30_000)
+    assert type(ablation) is models.GAN
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dataset", ["ring", "grid"])
+def test_instance_noise_meets_the_issue_target(dataset):
+    """All modes, >= 95% high quality, reverse KL < 0.05 (seed 0; measured over seeds 0-4 in the script's
+    docstring, e.g. grid HQ 97.8-98.4%). About 4 min per dataset."""
+    module = load_script("reproductions/pacgan_ring_grid.py")
+    _, scores = module.train("instance_noise", dataset, 0, module.NUM_STEPS)
+    assert scores["modes"] == {"ring": 8, "grid": 25}[dataset], scores
+    assert scores["high_quality"] >= 0.95 and scores["reverse_kl"] < 0.05, scores
