@@ -4,31 +4,38 @@ Source:   Lin, Khetan, Fanti, Oh 2018, "PacGAN" (https://arxiv.org/abs/1712.0408
           PacGAN2, PacGAN4, 10 runs); VEEGAN (Srivastava et al. 2017, https://arxiv.org/abs/1705.07761), Table 1
           (unrolled GAN); GDPP (Elfeki et al. 2019, https://arxiv.org/abs/1812.00068), Table 1 (WGAN-GP). The
           fixes are those of the mode-collapse slides of ../shared/seeds/000_* (minibatch discrimination,
-          unrolled GAN), with consensus optimization (Mescheder et al. 2017) and WGAN-GP (Gulrajani et al. 2017).
+          unrolled GAN) and its instance noise (Sønderby et al. 2016, https://arxiv.org/abs/1610.04490; Arjovsky
+          and Bottou 2017), with consensus optimization (Mescheder et al. 2017) and WGAN-GP (Gulrajani et al. 2017).
 Command:  python reproductions/pacgan_ring_grid.py [--out-dir DIR] [--smoke] [--seed S] [--seeds N]
           [--datasets ring grid] [--methods gan unrolled ...] [--steps N]
 Outputs:  samples.png    2,500 samples of every method (first seed) over the modes, ring and grid
           table.md       our mean +- standard error beside the published numbers
           config.json, metrics.json (every run's metrics and runtime)
-Expected: (measured, 10,000 steps; modes / %HQ / rev KL, mean over seeds 0-4; per seed in metrics.json)
+Expected: (measured; modes / %HQ / rev KL, mean over seeds 0-4; per seed in metrics.json)
+          batch 100, 10,000 steps:
               ring: gan 7.6 / 96.7 / 0.27, unrolled 8.0 / 97.9 / 0.03, wgan_gp 3.8 / 36.3 / - (seed 3 captured no
                     mode: reverse KL undefined), pacgan2 8.0 / 96.6 / 0.00, pacgan4 8.0 / 90.7 / 0.00,
                     minibatch 7.2 / 86.4 / 0.39, consensus 8.0 / 65.8 / 0.01
               grid: gan 11.2 / 84.3 / 1.21, unrolled 8.0 / 91.0 / 1.79, wgan_gp 13.4 / 19.8 / 1.33,
                     pacgan2 17.2 / 20.7 / 1.33, pacgan4 19.6 / 1.7 / 0.43, minibatch 20.0 / 54.8 / 1.38,
                     consensus 24.4 / 9.6 / 0.54
-          The issue's target (all modes in every seed, >= 95% HQ, rev KL < 0.05) is met on the ring by PacGAN2 in
-          every seed (8 modes, HQ 95.5-97.6%, rev KL <= 0.002), above the paper's 7.9 / 95.6 / 0.07, and by
-          unrolled GAN in 4 of 5 (8 modes, HQ 97.6-98.6%; rev KL 0.015-0.035, seed 0 0.058); on the grid by no
-          method in any seed: consensus keeps 24-25 modes but < 11% HQ, the GAN sharpens (82-87% HQ) on 9-13
-          modes, unrolled (86-97% HQ) on 6-11, PacGAN2 11-22 / 7-43%, PacGAN4 17-22 modes of diffuse samples
-          (< 3% HQ). On the ring longer training costs the GAN modes in one seed (seed 0: 6; at 3,000 steps 8.0
-          in every seed); WGAN-GP collapses in 3 of 5 ring seeds (2, 0 and 1 modes).
-Runtime:  44 min for gan, pacgan2, pacgan4, minibatch and consensus x 5 seeds x 2 datasets (23-85 s per run), one
-          process pinned to one core of a loaded 2-core machine, one TF thread, XLA; unrolled and WGAN-GP take
-          ~90-147 s per run (~10 min per seed for both datasets): ~95 min for the full default run. The table
-          above merges three runs of this script (the five methods; unrolled and WGAN-GP seeds 0-1; seeds 2-4
-          as two processes, `--methods unrolled wgan_gp --seed 2 --seeds 2` and `--seed 4 --seeds 1`).
+          batch 400, 30,000 steps:
+              ring: instance_noise 8.0 / 98.0 / 0.01, gan_large_batch 8.0 / 98.9 / 0.02
+              grid: instance_noise 25.0 / 97.8 / 0.01, gan_large_batch 15.8 / 97.4 / 0.61
+          The issue's target (all modes in every seed, >= 95% HQ, rev KL < 0.05) is met on both datasets in every
+          seed by the GAN with annealed instance noise: ring 8 modes, HQ 97.3-98.6%, rev KL 0.002-0.021; grid 25
+          modes, HQ 97.1-98.4%, rev KL 0.008-0.018 (above PacGAN4's published 24.8 / 93.6 / 0.04). Its ablation
+          without noise (gan_large_batch) meets it on the ring but keeps 14-19 of the grid's 25 modes. At
+          batch 100 and 10k steps the target is met on the ring by PacGAN2 in every seed (HQ 95.5-97.6%, rev KL
+          <= 0.002) and by unrolled GAN in 4 of 5 (seed 0: rev KL 0.058); on the grid by no method in any seed:
+          consensus keeps 24-25 modes but < 11% HQ, the GAN sharpens (82-87% HQ) on 9-13 modes, unrolled (86-97%
+          HQ) on 6-11, PacGAN2 11-22 / 7-43%, PacGAN4 17-22 modes of diffuse samples (< 3% HQ). WGAN-GP
+          collapses in 3 of 5 ring seeds (2, 0 and 1 modes).
+Runtime:  one process pinned to one core of a loaded 2-core machine, one TF thread, XLA: gan, pacgan2, pacgan4,
+          minibatch and consensus 23-85 s per run (44 min for 5 seeds x 2 datasets), unrolled and WGAN-GP 90-147 s
+          (~50 min), instance_noise and gan_large_batch ~200 s (~70 min): ~2 h 45 min for the full default run.
+          The table above merges five runs of this script, split by methods and seeds (`--methods ... --seed S
+          --seeds N`) over the machine's two cores.
           --smoke about 20-40 s (no XLA: compiling would cost more than its 4 steps).
 
 Data and metrics exactly as PacGAN: ring = 8 Gaussians on the unit circle, stddev 0.01; grid = 25 Gaussians at
@@ -42,25 +49,12 @@ optimizer); every learning rate follows a cosine decay to 1% of its initial valu
 over its 5 x `NUM_STEPS` updates). Unrolled GAN: K = 5 plain gradient steps of size 1e-3 (measured on the ring,
 seed 0, 3,000 steps: 1e-3 gave 8 modes, 92.6% HQ; 1e-2 gave 1 mode, 1e-1 none). Minibatch discrimination: 5
 kernels of dimension 3 after D's last hidden layer. WGAN-GP: lambda 10, 5 critic steps per G step.
+instance_noise: the GAN (same networks and optimizers) with instance noise N(0, s^2) on both of D's inputs, s
+falling linearly from 1 to 0 over the first half of the run (`gan_tf.models.InstanceNoiseGAN`; the slides' fix
+for disjoint supports), batch 400 and 3 x `NUM_STEPS` steps (`BUDGETS`); gan_large_batch is the same run
+without the noise.
 
-Configuration and its pilots (grid, seed 0, the hard case; modes / %HQ / rev KL at the end of the run; G and D
-3 x 128 ReLU, Adam(1e-3, beta_1 0.5) with cosine decay to 1%, batch 100, unless said; one core, XLA):
-  steps      GAN 3k 11 / 4.9 / -; 10k 11 / 85.2 / 1.14; 20k 15 / 94.1 / 1.01 (HQ rises through the decay's tail).
-             PacGAN2 20k 9 / 94.8 / 1.03. PacGAN4 20k 24 / 3.1 / 0.33 (samples spread over the whole square).
-             Consensus 10k 24 / 9.3 / 0.55. WGAN-GP (Adam(1e-3, 0, 0.9)) 10k 14 / 25.9 / 1.41.
-  schedule   no decay (earlier pilot, 3k steps): GAN 14 / 46, PacGAN2 18 / 1.9 (not re-run at 10k steps);
-             exponential decay to 0.1%: GAN 11 / 5.6, PacGAN2 23 / 4.1 (10k: frozen before it sharpens);
-             Adam 1e-4 (PacGAN's rate): PacGAN2 10k 23 / 2.3, PacGAN4 20k 19 / 1.4; G at 2e-4 and D at 1e-3:
-             GAN 10k 13 / 76.2, PacGAN2 10k 19 / 24.9; 3 D steps per G step: GAN 10k 10 / 92.8.
-  networks   G 4 x 256 and D 3 x 256: GAN 10k 15 / 88.4 / 0.77, PacGAN2 10k 25 / 28.8 / 0.29 but 20k 19 / 85.8 /
-             1.02, PacGAN4 12k 18 / 2.0 (3-5x slower); PacGAN4 with D 3 x 512: 10k 22 / 5.4; D of 3 x 200
-             maxout units (5 pieces, as `gan_tf.layers.Maxout`): PacGAN4 10k 22 / 1.8; batch norm in G: GAN 10k
-             12 / 63.5; PacGAN's own networks and Adam 1e-4 cost 16 ms per step (5 min per 20k-step run, 2k
-             steps: GAN 12 / 8.4), beyond the budget of 70 runs.
-  batch      500: GAN 11 / 95.8 after 12k of 20k steps (5x slower; stopped).
-  No pilot reached the target on the grid's seed 0: runs that keep >= 22 modes stay diffuse (HQ < 30%) and runs
-  that sharpen to > 85% HQ keep 9-19 modes, so seeds 1-4 were not piloted. The default, 10k steps of the small
-  networks, is what the CPU budget (all 7 methods x 5 seeds x 2 datasets) allowed.
+The pilots behind these choices: reproductions/pacgan_ring_grid_pilots.md.
 """
 
 import argparse
@@ -230,7 +224,7 @@ def plot_samples(samples, datasets, methods, path):
             axis.set(xlim=(-limit, limit), ylim=(-limit, limit), xticks=[], yticks=[], aspect="equal")
             axis.set_title(f"{method} on {dataset}\n{scores['modes']} modes, {100 * scores['high_quality']:.0f}% HQ",
                            fontsize=8)
-    figure.suptitle("2,500 generator samples (blue) and the mixture's modes (red circles), first seed", fontsize=10)
+    figure.suptitle("2,500 generator samples (blue) and the mixture's modes (red circles),\nfirst seed", fontsize=10)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)

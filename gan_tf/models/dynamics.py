@@ -168,6 +168,8 @@ class InstanceNoiseGAN(gan_module.GAN):
     D sees real + e and fake + e', e, e' ~ N(0, s(t)^2) independently per sample, where t counts training steps
     (calls of `train_step`, saved as `noise_step`) and s follows `annealed_stddev`. Noise makes the two
     distributions overlap, so D cannot become perfect and G keeps a gradient (the slides' JSD problem).
+    Annealed from s(0) = 1 over half of the run, it makes a GAN cover all 25 modes of PacGAN's 2-D grid in every
+    seed, where the same GAN without noise keeps 14-19 (`reproductions/pacgan_ring_grid.py`).
 
     Args:
       initial_stddev: s(0) > 0.
