@@ -205,8 +205,9 @@ def markdown_table(rows, datasets, num_seeds):
     lines = [header, "|" + "---|" * (len(datasets) + 5)]
     for row in rows:
         source = PUBLISHED.get(row["method"], ("-",))[0]
-        lines.append(f"| {row['method']} | " + " | ".join(ours(row, d) for d in datasets)
-                     + f" | {row['budget']} | {published(row['method'], 1)} | {published(row['method'], 2)} | {source} |")
+        cells = [ours(row, d) for d in datasets] + [row["budget"], published(row["method"], 1),
+                                                     published(row["method"], 2), source]
+        lines.append(f"| {row['method']} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
