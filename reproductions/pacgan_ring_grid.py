@@ -8,6 +8,8 @@ Source:   Lin, Khetan, Fanti, Oh 2018, "PacGAN" (https://arxiv.org/abs/1712.0408
           and Bottou 2017), with consensus optimization (Mescheder et al. 2017) and WGAN-GP (Gulrajani et al. 2017).
 Command:  python reproductions/pacgan_ring_grid.py [--out-dir DIR] [--smoke] [--seed S] [--seeds N]
           [--datasets ring grid] [--methods gan unrolled ...] [--steps N]
+          python reproductions/pacgan_ring_grid.py --merge DIR [DIR ...] --out-dir DIR  (one table of runs split
+          over processes: table.md and metrics.json, no figure)
 Outputs:  samples.png    2,500 samples of every method (first seed) over the modes, ring and grid
           table.md       our mean +- standard error beside the published numbers
           config.json, metrics.json (every run's metrics and runtime)
@@ -34,8 +36,8 @@ Expected: (measured; modes / %HQ / rev KL, mean over seeds 0-4; per seed in metr
 Runtime:  one process pinned to one core of a loaded 2-core machine, one TF thread, XLA: gan, pacgan2, pacgan4,
           minibatch and consensus 23-85 s per run (44 min for 5 seeds x 2 datasets), unrolled and WGAN-GP 90-147 s
           (~50 min), instance_noise and gan_large_batch ~200 s (~70 min): ~2 h 45 min for the full default run.
-          The table above merges five runs of this script, split by methods and seeds (`--methods ... --seed S
-          --seeds N`) over the machine's two cores.
+          The table above merges (`--merge`) runs of this script, split by methods and seeds (`--methods
+          ... --seed S --seeds N`) over the machine's two cores.
           --smoke about 20-40 s (no XLA: compiling would cost more than its 4 steps).
 
 Data and metrics exactly as PacGAN: ring = 8 Gaussians on the unit circle, stddev 0.01; grid = 25 Gaussians at
@@ -58,6 +60,8 @@ The pilots behind these choices: reproductions/pacgan_ring_grid_pilots.md.
 """
 
 import argparse
+import json
+import pathlib
 import time
 
 import keras
@@ -181,7 +185,8 @@ def summarize(runs, methods, datasets):
         row = {"method": method, "budget": f"{first['batch_size']} x {first['steps']:,}"}
         for dataset in datasets:
             for key in ("modes", "high_quality", "reverse_kl"):
-                values = np.array([run[key] for run in runs if run["method"] == method and run["dataset"] == dataset])
+                values = np.array([float(run[key]) for run in runs  # float: JSON keeps NaN as "nan"
+                                   if run["method"] == method and run["dataset"] == dataset])
                 values = values * 100 if key == "high_quality" else values
                 row[f"{dataset}_{key}"] = float(np.mean(values))
                 spread = np.std(values, ddof=1) / np.sqrt(len(values)) if len(values) > 1 else 0.0
@@ -237,6 +242,7 @@ def parse_arguments(argv):
     extra.add_argument("--steps", type=int, default=NUM_STEPS)
     extra.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=list(DATASETS))
     extra.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
+    extra.add_argument("--merge", nargs="+", metavar="DIR", help="train nothing: one table of earlier --out-dirs")
     own, rest = extra.parse_known_args(argv)
     return experiment.parse_arguments(__file__, __doc__, argv=rest), own
 
@@ -244,6 +250,8 @@ def parse_arguments(argv):
 def main(argv=None):
     arguments, own = parse_arguments(argv)
     out_dir = experiment.output_directory(arguments)
+    if own.merge:
+        return write_summary(out_dir, merged_runs(own.merge))
     num_steps = 4 if arguments.smoke else own.steps
     jit_compile = JIT_COMPILE and not arguments.smoke  # compiling costs ~6 s per run, more than 4 steps
     seeds = [arguments.seed + offset for offset in range(1 if arguments.smoke else own.seeds)]
@@ -266,12 +274,31 @@ def main(argv=None):
                 first_samples.setdefault((method, dataset), (samples, scores))
                 print(f"{dataset} {method} seed {seed}: {scores}", flush=True)
                 experiment.write_json(out_dir / "metrics.json", {"runs": runs, "complete": False})
-    rows = summarize(runs, own.methods, own.datasets)
-    experiment.write_json(out_dir / "metrics.json", {"runs": runs, "summary": rows})
-    (out_dir / "table.md").write_text(markdown_table(rows, own.datasets, len(seeds)))
+    write_summary(out_dir, runs)
     plot_samples(first_samples, own.datasets, own.methods, out_dir / "samples.png")
-    print(markdown_table(rows, own.datasets, len(seeds)))
 
+
+def merged_runs(directories):
+    """The runs in the metrics.json of earlier `--out-dir`s, one per (method, dataset, seed): later folders win."""
+    runs = {}
+    for directory in directories:
+        path = pathlib.Path(directory) / "metrics.json"
+        if not path.is_file():
+            raise FileNotFoundError(f"--merge: {path} does not exist (expected an --out-dir of this script).")
+        for run in json.loads(path.read_text())["runs"]:
+            runs[(run["method"], run["dataset"], run["seed"])] = run
+    return list(runs.values())
+
+
+def write_summary(out_dir, runs):
+    """metrics.json (runs and summary rows) and table.md of `runs`; prints the table."""
+    methods = [method for method in METHODS if any(run["method"] == method for run in runs)]
+    datasets = [dataset for dataset in DATASETS if any(run["dataset"] == dataset for run in runs)]
+    rows = summarize(runs, methods, datasets)
+    table = markdown_table(rows, datasets, len({run["seed"] for run in runs}))
+    experiment.write_json(out_dir / "metrics.json", {"runs": runs, "summary": rows})
+    (out_dir / "table.md").write_text(table)
+    print(table)
 
 if __name__ == "__main__":
     main()

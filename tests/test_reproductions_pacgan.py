@@ -69,3 +69,21 @@ def test_instance_noise_meets_the_issue_target(dataset):
     _, scores = module.train("instance_noise", dataset, 0, module.NUM_STEPS)
     assert scores["modes"] == {"ring": 8, "grid": 25}[dataset], scores
     assert scores["high_quality"] >= 0.95 and scores["reverse_kl"] < 0.05, scores
+
+
+def test_merge_makes_one_table_of_runs_split_over_processes(tmp_path, capsys):
+    module = load_script("reproductions/pacgan_ring_grid.py")
+    run = {"method": "gan", "dataset": "grid", "seed": 0, "modes": 10, "high_quality": 0.5, "reverse_kl": "nan",
+           "batch_size": 100, "steps": 10_000}
+    first, second = tmp_path / "first", tmp_path / "second"
+    for directory, runs in ((first, [run, {**run, "seed": 1}]), (second, [{**run, "seed": 1, "modes": 20}])):
+        directory.mkdir()
+        (directory / "metrics.json").write_text(json.dumps({"runs": runs}))
+    module.main(["--merge", str(first), str(second), "--out-dir", str(tmp_path / "merged")])
+    merged = json.loads((tmp_path / "merged" / "metrics.json").read_text())
+    assert sorted((run["seed"], run["modes"]) for run in merged["runs"]) == [(0, 10), (1, 20)]  # the later folder wins
+    assert merged["summary"][0]["grid_modes"] == 15.0
+    assert "15.0 +- 5.0 / 50.0 +- 0.0 / nan" in (tmp_path / "merged" / "table.md").read_text()
+    assert "(2 seeds)" in capsys.readouterr().out
+    with pytest.raises(FileNotFoundError, match="missing/metrics.json"):
+        module.main(["--merge", str(tmp_path / "missing"), "--out-dir", str(tmp_path / "merged")])
