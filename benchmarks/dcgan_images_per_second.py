@@ -11,7 +11,7 @@ Measures: images/s (= steps/s x 64), variants timed in alternating rounds, media
                                    ngf = ndf = 64), one in-memory real batch repeated (no input cost)
             gan_tf fit + XLA       the same with jit_compile=True
             gan_tf fit + XLA, JPEG the XLA model fed by the JPEG pipeline below instead: input cost included
-            input pipeline alone   gan_tf.datasets.celeba_folder over --images synthetic 178x218 JPEGs (about
+            input pipeline alone   gan_tf.images.datasets.celeba_folder over --images synthetic 178x218 JPEGs (about
                                    12 KB each, as CelebA's) written to a temporary folder: read, decode, central
                                    108 crop, antialiased resize to 64, batch 64, cache off (cache_bytes=0)
 Expected: (2 AMD EPYC cores shared with other jobs, load 1.5-4; see benchmarks/README.md) one step costs 1.5-3 s
@@ -35,7 +35,8 @@ import tensorflow as tf
 import gan_tf
 import timing
 import torch_reference
-from gan_tf import datasets, networks
+from gan_tf import networks
+from gan_tf.images import datasets
 
 BATCH_SIZE, IMAGE_SIZE, LATENT_DIM = 64, 64, 100
 CELEBA_WIDTH, CELEBA_HEIGHT = 178, 218

@@ -4,7 +4,7 @@
   gan-tf reproduce NAME [ARGS...]  run one of them (ARGS go to the script, e.g. --smoke --out-dir DIR)
   gan-tf train --data PATH_OR_TFDS_NAME --out RUN_DIR [--epochs N] [--mixed-precision [float16|bfloat16]]
                [--strategy mirrored|multi_worker|tpu [--sync-batch-norm]] [--deterministic]
-                                   train a DCGAN (rerunning the same command resumes; see gan_tf.training)
+                                   train a DCGAN (rerunning the same command resumes; see gan_tf.images.training)
   gan-tf sample --run RUN_DIR [--n 64] [--out grid.png]   draw from a trained generator
 """
 
@@ -41,7 +41,7 @@ def reproduce_command(arguments):
 
 
 def train_command(arguments):
-    from gan_tf import training  # noqa: PLC0415  (TensorFlow only for the commands that need it)
+    from gan_tf.images import training  # noqa: PLC0415  (TensorFlow only for the commands that need it)
 
     options = {name: getattr(arguments, name) for name in TRAIN_OPTIONS if getattr(arguments, name) is not None}
     if arguments.mixed_precision:
@@ -53,7 +53,7 @@ def train_command(arguments):
             options[flag] = True
     if arguments.data == "digits":
         options.setdefault("image_size", 32)
-    from gan_tf import checkpointing  # noqa: PLC0415
+    from gan_tf.images import checkpointing  # noqa: PLC0415
 
     try:
         training.train(training.TrainConfig(data=arguments.data, **options), arguments.out)
@@ -62,15 +62,15 @@ def train_command(arguments):
 
 
 def sample_command(arguments):
-    from gan_tf import training  # noqa: PLC0415
+    from gan_tf.images import training  # noqa: PLC0415
 
     training.sample(arguments.run_dir, arguments.n, arguments.out, arguments.seed)
     print(f"{arguments.n} samples of {arguments.run_dir} -> {arguments.out}")
 
 
 def export_command(arguments):
-    """`gan-tf export`: the run's generator as .keras + SavedModel + sampling.json (see gan_tf.export)."""
-    from gan_tf import export  # noqa: PLC0415
+    """`gan-tf export`: the run's generator as .keras + SavedModel + sampling.json (see gan_tf.images.export)."""
+    from gan_tf.images import export  # noqa: PLC0415
 
     paths = export.export_run(arguments.run_dir, arguments.out, overwrite=arguments.overwrite)
     print(f"generator of {arguments.run_dir} -> " + ", ".join(str(path) for path in paths.values()))

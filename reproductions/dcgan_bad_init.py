@@ -33,7 +33,8 @@ import shutil
 
 import numpy as np
 
-from gan_tf import callbacks, datasets, plotting, training
+from gan_tf import callbacks, plotting
+from gan_tf.images import datasets, training
 
 # ---- configuration -------------------------------------------------------------------------------
 SEED = 2017

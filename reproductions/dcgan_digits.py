@@ -23,7 +23,7 @@ Runtime:  225 CPU-seconds: about 4-5 minutes on 2 free CPU cores, 13 minutes whe
 Set-up: Radford's 32x32 DCGAN (4x4 kernels, BN, ReLU / LeakyReLU 0.2, N(0, 0.02) init) at half width
 (ngf = ndf = 32, for CPU time), z ~ N(0, 1) of dim 100, Adam 2e-4 beta1 0.5, batch 64, one D step per G step,
 non-saturating loss. Scores use 1,000 samples; images are averaged back to 8x8 for the classifier, which is
-trained on the training digits passed through the same upscaling (gan_tf.image_metrics).
+trained on the training digits passed through the same upscaling (gan_tf.images.quality).
 """
 
 import argparse
@@ -33,7 +33,8 @@ import shutil
 
 import numpy as np
 
-from gan_tf import callbacks, datasets, image_metrics, plotting, training
+from gan_tf import callbacks, plotting
+from gan_tf.images import datasets, quality, training
 
 # ---- configuration -------------------------------------------------------------------------------
 SEED = 2015                       # Radford et al.'s year
@@ -60,13 +61,13 @@ def train(config, out_dir):
 
 def score(gan, config):
     """Classifier scores of generated digits, next to the same scores of real held-out digits."""
-    classifier = image_metrics.train_digits_classifier(config.image_size)
+    classifier = quality.train_digits_classifier(config.image_size)
     test = np.concatenate(list(datasets.digits(config.image_size, 359, split="test", seed=0).as_numpy_iterator()))
     train_images, _ = datasets.digits_arrays("train")
-    reference = image_metrics.real_digit_inputs(train_images, config.image_size)
+    reference = quality.real_digit_inputs(train_images, config.image_size)
     generated = gan.generate(SCORED_SAMPLES, seed=SCORE_SEED)
-    return {"generated": image_metrics.digits_scores(classifier, generated, reference_images=test),
-            "real_held_out": image_metrics.digits_scores(classifier, test, reference_images=reference),
+    return {"generated": quality.digits_scores(classifier, generated, reference_images=test),
+            "real_held_out": quality.digits_scores(classifier, test, reference_images=reference),
             "scored_samples": SCORED_SAMPLES}
 
 

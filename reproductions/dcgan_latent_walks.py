@@ -26,7 +26,8 @@ import pathlib
 
 import numpy as np
 
-from gan_tf import image_metrics, plotting, training
+from gan_tf import plotting
+from gan_tf.images import quality, training
 
 # ---- configuration -------------------------------------------------------------------------------
 SEED = 25
@@ -70,7 +71,7 @@ def path_statistics(images):
 
 
 def digit_labels(images, classifier):
-    return classifier.predict(image_metrics.to_digit_inputs(images))
+    return classifier.predict(quality.to_digit_inputs(images))
 
 
 def main(argv=None):
@@ -105,7 +106,7 @@ def draw(gan, config, out_dir):
                              scale=scale)
     new_samples = generate(gan, random_latents(2 * ROWS, dimension, distribution, rng))
     metrics = {"new_sample_change": float(np.abs(new_samples[:ROWS] - new_samples[ROWS:]).mean())}
-    classifier = image_metrics.train_digits_classifier(config.image_size) if config.data == "digits" else None
+    classifier = quality.train_digits_classifier(config.image_size) if config.data == "digits" else None
     base = random_latents(ROWS, dimension, distribution, rng)
     for walked in [d for d in WALK_DIMENSIONS if d < dimension]:
         images = generate(gan, walk_latents(base, walked, ENDS[distribution]))

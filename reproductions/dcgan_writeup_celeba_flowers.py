@@ -7,7 +7,7 @@ Command:  python reproductions/dcgan_writeup_celeba_flowers.py --dataset celeba|
           [--data-dir DIR] [--smoke] [--out-dir DIR]
           The data are not downloaded: CelebA's five files go in <data-dir>/downloads/manual/ (or pass the
           unzipped img_align_celeba/ folder with --celeba-folder); flowers: flower_photos.tgz in
-          <data-dir>/downloads/manual/ (see gan_tf.datasets). Missing data raise a FileNotFoundError saying
+          <data-dir>/downloads/manual/ (see gan_tf.images.datasets). Missing data raise a FileNotFoundError saying
           where to put what. --smoke runs a narrow network for 2 steps on tfds.testing.mock_data.
 Outputs:  outputs/dcgan_writeup_celeba_flowers/<dataset>/
             losses.png (D, D real, D fake, G), d_predictions.png (D's probabilities on real / generated images),
@@ -35,7 +35,8 @@ import pathlib
 
 import tensorflow_datasets as tfds
 
-from gan_tf import callbacks, datasets, plotting, training
+from gan_tf import callbacks, plotting
+from gan_tf.images import datasets, training
 
 # ---- configuration -------------------------------------------------------------------------------
 SEED = 2016

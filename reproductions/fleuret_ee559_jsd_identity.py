@@ -24,7 +24,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from gan_tf import distributions, divergences, experiment, models, networks  # noqa: E402
+from gan_tf import distributions, models, networks  # noqa: E402
+from gan_tf.analysis import divergences
+from gan_tf.reproduction import script
 
 GENERATORS = ((0.0, 1.0), (0.5, 1.0), (1.0, 1.0), (1.0, 0.5), (2.0, 1.0), (3.0, 0.5))  # (mean, stddev) of p_g
 HIDDEN = [64, 64]
@@ -84,11 +86,11 @@ def plot(rows, example_logits, path):
 
 
 def main(argv=None):
-    arguments = experiment.parse_arguments(__file__, __doc__, argv=argv)
-    out_dir = experiment.output_directory(arguments)
+    arguments = script.parse_arguments(__file__, __doc__, argv=argv)
+    out_dir = script.output_directory(arguments)
     generators, num_steps = ((GENERATORS[2],), 50) if arguments.smoke else (GENERATORS, D_STEPS)
     seeds = [arguments.seed + offset for offset in range(1 if arguments.smoke else NUM_SEEDS)]
-    experiment.write_json(out_dir / "config.json", {
+    script.write_json(out_dir / "config.json", {
         "data": "N(0, 1)", "generators_mean_stddev": generators, "hidden": HIDDEN, "batch_size": BATCH_SIZE,
         "learning_rate": LEARNING_RATE, "d_steps": num_steps, "seeds": seeds,
         "grid": [GRID[0], GRID[-1], len(GRID)], "smoke": arguments.smoke})
@@ -101,12 +103,12 @@ def main(argv=None):
             rows[-1]["identity_error_optimal_d"] = abs(rows[-1]["two_jsd_minus_log4"] - rows[-1]["value_optimal_d"])
             if example_logits is None or (mean, stddev) == EXAMPLE:
                 example_logits = logits
-    experiment.write_json(out_dir / "metrics.json", {"pairs": rows, "max_gap": max(row["gap"] for row in rows),
+    script.write_json(out_dir / "metrics.json", {"pairs": rows, "max_gap": max(row["gap"] for row in rows),
                                                      "min_gap": min(row["gap"] for row in rows),
                                                      "max_identity_error_optimal_d": max(
                                                          row["identity_error_optimal_d"] for row in rows)})
     plot(rows, example_logits, out_dir / "jsd_identity.png")
-    experiment.print_table(rows, ["mean", "stddev", "seed", "jsd", "two_jsd_minus_log4", "value_optimal_d",
+    script.print_table(rows, ["mean", "stddev", "seed", "jsd", "two_jsd_minus_log4", "value_optimal_d",
                                   "value_trained_d", "gap"])
 
 

@@ -33,7 +33,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow_probability as tfp  # noqa: E402
 
-from gan_tf import distributions, experiment, models, plotting_dynamics, probes  # noqa: E402
+from gan_tf import distributions, models  # noqa: E402
+from gan_tf.reproduction import dynamics_plots, probes, script
 
 tfd = tfp.distributions
 
@@ -135,7 +136,7 @@ def plot_samples(runs, real, steps_wanted, path):
     figure, axes = plt.subplots(2, len(columns), figsize=(2.2 * len(columns), 5.0), squeeze=False)
     for row, loss in enumerate(LOSSES):
         snapshots = runs[loss]["samples"][columns]
-        plotting_dynamics.sample_snapshots(axes[row], snapshots, steps_wanted, real=real, limits=(-3.5, 3.5))
+        dynamics_plots.sample_snapshots(axes[row], snapshots, steps_wanted, real=real, limits=(-3.5, 3.5))
         axes[row][0].set_ylabel(f"{LOSS_LABELS[loss].split(':')[0]}\nx2", fontsize=8)
     axes[0][-1].legend(loc="lower right", fontsize=7, markerscale=4)
     figure.suptitle("EE-559 lecture 10.1 minimal GAN (batch t: G if t even, D if odd): samples over training",
@@ -165,7 +166,7 @@ def plot_saturation(sweeps, runs, path):
                         label=LOSS_LABELS[loss] if index == 0 else None)
         steps = runs[loss][0]["step"]
         norms = [run["generator_gradient_norm"] for run in runs[loss]]
-        plotting_dynamics.series_over_seeds(training, steps, norms, LOSS_LABELS[loss].split(":")[0],
+        dynamics_plots.series_over_seeds(training, steps, norms, LOSS_LABELS[loss].split(":")[0],
                                             color=f"C{LOSSES.index(loss)}", log=True)
     frozen.set(xscale="log", yscale="log", xlabel="mean D(G(z)) on 1000 fakes", ylabel="||grad_theta L_G||",
                title="G frozen at init, D trained alone (3 seeds)")
@@ -201,8 +202,8 @@ def summarise_sweeps(sweeps, seeds):
 
 
 def main(argv=None):
-    arguments = experiment.parse_arguments(__file__, __doc__, argv=argv)
-    out_dir = experiment.output_directory(arguments)
+    arguments = script.parse_arguments(__file__, __doc__, argv=argv)
+    out_dir = script.output_directory(arguments)
     smoke = arguments.smoke
     num_batches, probe_every = (40, 20) if smoke else (NUM_BATCHES, PROBE_EVERY)
     frozen_steps, frozen_every = (20, 10) if smoke else (FROZEN_D_STEPS, FROZEN_PROBE_EVERY)
@@ -211,22 +212,22 @@ def main(argv=None):
               "num_batches": num_batches, "probe_every": probe_every, "seeds": seeds, "frozen_d_steps": frozen_steps,
               "target": "mixture of N((-1.5, 0), diag(0.2, 0.6)^2) and N((1.5, 0), diag(0.2, 0.6)^2), weights 1/2",
               "schedule": "ParityAlternatingGAN: batch t updates G if t even, D if t odd", "smoke": smoke}
-    experiment.write_json(out_dir / "config.json", config)
+    script.write_json(out_dir / "config.json", config)
 
     runs = {loss: [train(loss, seed, num_batches, probe_every) for seed in seeds] for loss in LOSSES}
     sweeps = [frozen_generator_sweep(seed, frozen_steps, frozen_every) for seed in seeds]
     reference = target().sample(PROBE_SIZE, seed=12345).numpy()
     rows, saturation = summarise_runs(runs, seeds, reference), summarise_sweeps(sweeps, seeds)
     baseline = energy_distance(target().sample(PROBE_SIZE, seed=54321).numpy(), reference)
-    experiment.write_json(out_dir / "metrics.json", {"runs": rows, "frozen_generator": saturation,
+    script.write_json(out_dir / "metrics.json", {"runs": rows, "frozen_generator": saturation,
                                                      "energy_distance_between_two_real_samples": baseline})
     recorded = list(runs["minimax"][0]["step"])
     steps_wanted = recorded if smoke else [step for step in SNAPSHOT_STEPS if step in recorded]
     first_seed = {loss: runs[loss][0] for loss in LOSSES}
     plot_samples(first_seed, reference, steps_wanted, out_dir / "samples_over_training.png")
     plot_saturation(sweeps, runs, out_dir / "saturation.png")
-    experiment.print_table(rows, ["loss", "seed", "energy_distance", "fraction_right_mode", "final_p_real_on_fake"])
-    experiment.print_table(saturation, ["seed", "min_p_real_on_fake", "minimax_norm_start", "minimax_norm_end",
+    script.print_table(rows, ["loss", "seed", "energy_distance", "fraction_right_mode", "final_p_real_on_fake"])
+    script.print_table(saturation, ["seed", "min_p_real_on_fake", "minimax_norm_start", "minimax_norm_end",
                                         "non_saturating_norm_start", "non_saturating_norm_end", "final_norm_ratio",
                                         "final_odds"])
     print(f"energy distance between two real samples of {PROBE_SIZE}: {baseline:.4f}")

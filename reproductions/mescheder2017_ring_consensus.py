@@ -27,7 +27,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from gan_tf import distributions, experiment, metrics, models, plotting_dynamics, probes  # noqa: E402
+from gan_tf import distributions, metrics, models  # noqa: E402
+from gan_tf.reproduction import dynamics_plots, probes, script
 
 NUM_MODES, RADIUS, MODE_STDDEV = 8, 1.0, 0.01
 BATCH_SIZE = 512
@@ -89,7 +90,7 @@ def plot_samples(runs, real, path):
     figure, axes = plt.subplots(len(METHODS), len(columns), figsize=(2.6 * len(columns), 2.7 * len(METHODS)),
                                 squeeze=False)
     for row, method in enumerate(METHODS):
-        plotting_dynamics.sample_snapshots(axes[row], runs[method]["samples"][columns], wanted, real=real,
+        dynamics_plots.sample_snapshots(axes[row], runs[method]["samples"][columns], wanted, real=real,
                                            limits=(-1.6, 1.6), title_prefix=f"{method}, ")
     axes[0][-1].legend(loc="center", fontsize=7, markerscale=4)
     figure.suptitle("Numerics of GANs toy (8 Gaussians, radius 1, stddev 0.01): samples over training", fontsize=10)
@@ -103,9 +104,9 @@ def plot_modes(all_runs, path):
     for index, method in enumerate(METHODS):
         steps = all_runs[method][0]["step"]
         color = f"C{index}"
-        plotting_dynamics.series_over_seeds(modes_axis, steps, [run["modes"] for run in all_runs[method]], method,
+        dynamics_plots.series_over_seeds(modes_axis, steps, [run["modes"] for run in all_runs[method]], method,
                                             color)
-        plotting_dynamics.series_over_seeds(quality_axis, steps, [run["high_quality"] for run in all_runs[method]],
+        dynamics_plots.series_over_seeds(quality_axis, steps, [run["high_quality"] for run in all_runs[method]],
                                             method, color)
     modes_axis.set(xlabel="step", ylabel=f"modes captured (of {NUM_MODES})", ylim=(-0.3, NUM_MODES + 0.3),
                    title=f">= {MIN_SAMPLES_PER_MODE} of {NUM_PROBE_SAMPLES} samples within "
@@ -122,11 +123,11 @@ def plot_modes(all_runs, path):
 
 
 def main(argv=None):
-    arguments = experiment.parse_arguments(__file__, __doc__, argv=argv)
-    out_dir = experiment.output_directory(arguments)
+    arguments = script.parse_arguments(__file__, __doc__, argv=argv)
+    out_dir = script.output_directory(arguments)
     num_steps, probe_every = (40, 20) if arguments.smoke else (NUM_STEPS, PROBE_EVERY)
     seeds = [arguments.seed + offset for offset in range(1 if arguments.smoke else NUM_SEEDS)]
-    experiment.write_json(out_dir / "config.json", {
+    script.write_json(out_dir / "config.json", {
         "num_modes": NUM_MODES, "radius": RADIUS, "mode_stddev": MODE_STDDEV, "batch_size": BATCH_SIZE,
         "latent_dim": LATENT_DIM, "hidden": [HIDDEN_UNITS] * HIDDEN_LAYERS, "learning_rate": LEARNING_RATE,
         "optimizer": "RMSprop", "gamma": GAMMA, "loss": "non_saturating", "num_steps": num_steps,
@@ -138,13 +139,13 @@ def main(argv=None):
              "mean_modes_last_quarter": float(np.mean(run["modes"][-max(1, len(run["modes"]) // 4):]))}
             for method in METHODS for seed, run in zip(seeds, all_runs[method])]
     modes_over_steps = {method: [run["modes"] for run in all_runs[method]] for method in METHODS}
-    experiment.write_json(out_dir / "metrics.json", {"runs": rows, "steps": all_runs["alternating"][0]["step"],
+    script.write_json(out_dir / "metrics.json", {"runs": rows, "steps": all_runs["alternating"][0]["step"],
                                                      "modes_over_steps": modes_over_steps})
     ring = distributions.ring_of_gaussians(NUM_MODES, RADIUS, MODE_STDDEV)
     plot_samples({method: runs[0] for method, runs in all_runs.items()}, ring.sample(1000, seed=7).numpy(),
                  out_dir / "samples_over_training.png")
     plot_modes(all_runs, out_dir / "modes.png")
-    experiment.print_table(rows, ["method", "seed", "final_modes", "final_high_quality", "mean_modes_last_quarter"])
+    script.print_table(rows, ["method", "seed", "final_modes", "final_high_quality", "mean_modes_last_quarter"])
 
 
 if __name__ == "__main__":

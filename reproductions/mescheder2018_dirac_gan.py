@@ -28,7 +28,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from gan_tf import dirac, experiment  # noqa: E402
+from gan_tf.analysis import dirac  # noqa: E402
+from gan_tf.reproduction import script  # noqa: E402
 
 START = (1.0, 1.0)  # (theta, psi)
 STEP = 0.2  # h, both players
@@ -136,11 +137,11 @@ def plot_distance(paths, path):
 
 
 def main(argv=None):
-    arguments = experiment.parse_arguments(__file__, __doc__, argv=argv)
-    out_dir = experiment.output_directory(arguments)
+    arguments = script.parse_arguments(__file__, __doc__, argv=argv)
+    out_dir = script.output_directory(arguments)
     num_steps = 50 if arguments.smoke else NUM_STEPS
     growth_steps = 50 if arguments.smoke else GROWTH_STEPS
-    experiment.write_json(out_dir / "config.json", {
+    script.write_json(out_dir / "config.json", {
         "start": START, "step": STEP, "num_steps": num_steps, "gamma_small": GAMMA_SMALL,
         "gamma_consensus": GAMMA_CONSENSUS, "gamma_large": GAMMA_LARGE, "noise_stddev": NOISE_STDDEV,
         "wgan_clip": WGAN_CLIP, "growth_steps": growth_steps, "smoke": arguments.smoke})
@@ -160,10 +161,10 @@ def main(argv=None):
                       "closest_distance_to_saddle": float(distance_to_saddle.min()),
                       "steps_within_0.05_of_saddle": int(np.sum(distance_to_saddle < 0.05)),
                       "end": extra["manifold_path"][-1]}
-    experiment.write_json(out_dir / "metrics.json", {"methods": rows, "gradient_norm_saddle": saddle_metrics})
+    script.write_json(out_dir / "metrics.json", {"methods": rows, "gradient_norm_saddle": saddle_metrics})
     plot_trajectories(paths, rows, extra, out_dir / "trajectories.png")
     plot_distance(paths, out_dir / "distance.png")
-    experiment.print_table(rows, ["method", "closed_form_modulus", "jacobian_modulus", "measured_growth_near_0",
+    script.print_table(rows, ["method", "closed_form_modulus", "jacobian_modulus", "measured_growth_near_0",
                                  "final_distance"], digits=6)
     print(f"gradient-norm descent: saddle of L at {extra['saddle'][0]:.4f} (both coordinates); from "
           f"({manifold_start[0]:.6f}, 1) it comes within {saddle_metrics['closest_distance_to_saddle']:.2e} and stays "

@@ -25,7 +25,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from gan_tf import distributions, experiment, models  # noqa: E402
+from gan_tf import distributions, models  # noqa: E402
+from gan_tf.reproduction import script
 
 NUM_CLASSES, RADIUS, MODE_STDDEV = 8, 1.0, 0.05
 LATENT_DIM, HIDDEN_UNITS, HIDDEN_LAYERS = 2, 64, 3
@@ -92,11 +93,11 @@ def plot(samples_by_kind, centres, path):
 
 
 def main(argv=None):
-    arguments = experiment.parse_arguments(__file__, __doc__, argv=argv)
-    out_dir = experiment.output_directory(arguments)
+    arguments = script.parse_arguments(__file__, __doc__, argv=argv)
+    out_dir = script.output_directory(arguments)
     num_steps = 20 if arguments.smoke else NUM_STEPS
     seeds = [arguments.seed + offset for offset in range(1 if arguments.smoke else NUM_SEEDS)]
-    experiment.write_json(out_dir / "config.json", {
+    script.write_json(out_dir / "config.json", {
         "num_classes": NUM_CLASSES, "radius": RADIUS, "mode_stddev": MODE_STDDEV, "latent_dim": LATENT_DIM,
         "hidden": [HIDDEN_UNITS] * HIDDEN_LAYERS, "batch_size": BATCH_SIZE, "num_steps": num_steps,
         "learning_rate": LEARNING_RATE, "seeds": seeds, "smoke": arguments.smoke})
@@ -107,9 +108,9 @@ def main(argv=None):
             samples = train(kind, seed, num_steps)
             first.setdefault(kind, samples)
             rows.append({"model": kind, "seed": seed, **scores(samples, centres)})
-    experiment.write_json(out_dir / "metrics.json", {"runs": rows})
+    script.write_json(out_dir / "metrics.json", {"runs": rows})
     plot(first, centres, out_dir / "samples_per_class.png")
-    experiment.print_table(rows, ["model", "seed", "label_accuracy", "high_quality_own_mode"])
+    script.print_table(rows, ["model", "seed", "label_accuracy", "high_quality_own_mode"])
 
 
 if __name__ == "__main__":

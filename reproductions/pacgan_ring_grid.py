@@ -71,7 +71,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from gan_tf import distributions, experiment, layers, metrics, models  # noqa: E402
+from gan_tf import distributions, layers, metrics, models  # noqa: E402
+from gan_tf.reproduction import script
 
 BATCH_SIZE = 100
 LATENT_DIM = 2
@@ -244,18 +245,18 @@ def parse_arguments(argv):
     extra.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
     extra.add_argument("--merge", nargs="+", metavar="DIR", help="train nothing: one table of earlier --out-dirs")
     own, rest = extra.parse_known_args(argv)
-    return experiment.parse_arguments(__file__, __doc__, argv=rest), own
+    return script.parse_arguments(__file__, __doc__, argv=rest), own
 
 
 def main(argv=None):
     arguments, own = parse_arguments(argv)
-    out_dir = experiment.output_directory(arguments)
+    out_dir = script.output_directory(arguments)
     if own.merge:
         return write_summary(out_dir, merged_runs(own.merge))
     num_steps = 4 if arguments.smoke else own.steps
     jit_compile = JIT_COMPILE and not arguments.smoke  # compiling costs ~6 s per run, more than 4 steps
     seeds = [arguments.seed + offset for offset in range(1 if arguments.smoke else own.seeds)]
-    experiment.write_json(out_dir / "config.json", {
+    script.write_json(out_dir / "config.json", {
         "batch_size": BATCH_SIZE, "latent_dim": LATENT_DIM, "hidden": list(HIDDEN), "num_steps": num_steps,
         "jit_compile": jit_compile,
         "learning_rate": LEARNING_RATE, "final_learning_rate_fraction": FINAL_LEARNING_RATE_FRACTION,
@@ -273,7 +274,7 @@ def main(argv=None):
                 runs.append({"method": method, "dataset": dataset, "seed": seed, **scores})
                 first_samples.setdefault((method, dataset), (samples, scores))
                 print(f"{dataset} {method} seed {seed}: {scores}", flush=True)
-                experiment.write_json(out_dir / "metrics.json", {"runs": runs, "complete": False})
+                script.write_json(out_dir / "metrics.json", {"runs": runs, "complete": False})
     write_summary(out_dir, runs)
     plot_samples(first_samples, own.datasets, own.methods, out_dir / "samples.png")
 
@@ -296,7 +297,7 @@ def write_summary(out_dir, runs):
     datasets = [dataset for dataset in DATASETS if any(run["dataset"] == dataset for run in runs)]
     rows = summarize(runs, methods, datasets)
     table = markdown_table(rows, datasets, len({run["seed"] for run in runs}))
-    experiment.write_json(out_dir / "metrics.json", {"runs": runs, "summary": rows})
+    script.write_json(out_dir / "metrics.json", {"runs": runs, "summary": rows})
     (out_dir / "table.md").write_text(table)
     print(table)
 

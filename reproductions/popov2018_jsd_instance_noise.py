@@ -28,7 +28,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from gan_tf import distributions, divergences, experiment, models, networks, plotting_dynamics, probes  # noqa: E402
+from gan_tf import distributions, models, networks  # noqa: E402
+from gan_tf.analysis import divergences
+from gan_tf.reproduction import dynamics_plots, probes, script
 
 DATA_MEAN, DATA_STDDEV = 2.0, 0.05
 START_MEAN, START_STDDEV = -2.0, 0.05
@@ -88,9 +90,9 @@ def plot(runs, path):
                   title="Value at the optimal D (flat when supports are apart)")
     for index, (noise, label) in enumerate(((False, "no noise"), (True, f"instance noise {INITIAL_NOISE} -> 0"))):
         steps = runs[noise][0]["step"]
-        plotting_dynamics.series_over_seeds(gradient, steps, [run["generator_gradient_norm"] for run in runs[noise]],
+        dynamics_plots.series_over_seeds(gradient, steps, [run["generator_gradient_norm"] for run in runs[noise]],
                                             label, color=f"C{index}", log=True)
-        plotting_dynamics.series_over_seeds(progress, steps, [run["generator_mean"] for run in runs[noise]],
+        dynamics_plots.series_over_seeds(progress, steps, [run["generator_mean"] for run in runs[noise]],
                                             label, color=f"C{index}")
     gradient.set(xlabel="G step", ylabel="||grad_theta L_G|| (saturating loss)",
                  title="Generator's gradient norm")
@@ -106,11 +108,11 @@ def plot(runs, path):
 
 
 def main(argv=None):
-    arguments = experiment.parse_arguments(__file__, __doc__, argv=argv)
-    out_dir = experiment.output_directory(arguments)
+    arguments = script.parse_arguments(__file__, __doc__, argv=argv)
+    out_dir = script.output_directory(arguments)
     num_steps, probe_every = (40, 20) if arguments.smoke else (NUM_STEPS, PROBE_EVERY)
     seeds = [arguments.seed + offset for offset in range(1 if arguments.smoke else NUM_SEEDS)]
-    experiment.write_json(out_dir / "config.json", {
+    script.write_json(out_dir / "config.json", {
         "data": [DATA_MEAN, DATA_STDDEV], "generator_start": [START_MEAN, START_STDDEV], "hidden": HIDDEN,
         "batch_size": BATCH_SIZE, "learning_rate": LEARNING_RATE, "d_steps": D_STEPS, "num_steps": num_steps,
         "probe_every": probe_every, "initial_noise": INITIAL_NOISE,
@@ -122,9 +124,9 @@ def main(argv=None):
                  run["generator_gradient_norm"][1:max(2, len(run["step"]) // 4)])),
              "final_p_real_on_fake": float(run["p_real_on_fake"][-1])}
             for noise in (False, True) for seed, run in zip(seeds, runs[noise])]
-    experiment.write_json(out_dir / "metrics.json", {"runs": rows})
+    script.write_json(out_dir / "metrics.json", {"runs": rows})
     plot(runs, out_dir / "instance_noise.png")
-    experiment.print_table(rows, ["noise", "seed", "final_generator_mean", "median_gradient_norm_first_quarter",
+    script.print_table(rows, ["noise", "seed", "final_generator_mean", "median_gradient_norm_first_quarter",
                                   "final_p_real_on_fake"])
 
 

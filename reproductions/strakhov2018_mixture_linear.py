@@ -38,7 +38,8 @@ import pathlib
 
 import numpy as np
 
-from gan_tf import distributions, metrics, networks, toy1d
+from gan_tf import distributions, metrics, networks
+from gan_tf.reproduction import toy1d
 
 # ---- configuration -------------------------------------------------------------------------------
 SEED = 2018

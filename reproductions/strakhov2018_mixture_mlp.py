@@ -43,7 +43,8 @@ import dataclasses
 import functools
 import pathlib
 
-from gan_tf import distributions, metrics, networks, toy1d
+from gan_tf import distributions, metrics, networks
+from gan_tf.reproduction import toy1d
 
 # ---- configuration -------------------------------------------------------------------------------
 SEED = 2018

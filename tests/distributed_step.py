@@ -3,7 +3,7 @@
 Prints one JSON object: weights and logged metrics after one training step on one replica, on two replicas,
 on two replicas without dividing the loss by the number of replicas (a control that must differ); the same
 for a batch-normalized DCGAN with and without synchronized batch norm; the z that two replicas draw from one
-seed generator; and a short `gan_tf.training.train` run with strategy="mirrored".
+seed generator; and a short `gan_tf.images.training.train` run with strategy="mirrored".
 """
 
 import json
@@ -18,7 +18,8 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 import gan_tf  # noqa: E402
-from gan_tf import networks, training  # noqa: E402
+from gan_tf import networks  # noqa: E402
+from gan_tf.images import training
 from gan_tf.models import gan as gan_module  # noqa: E402
 
 GLOBAL_BATCH = np.linspace(-3.0, 5.0, 8, dtype=np.float32).reshape(8, 1)

@@ -15,7 +15,8 @@ import pytest
 import tensorflow as tf
 
 import gan_tf
-from gan_tf import datasets, losses, networks
+from gan_tf import losses, networks
+from gan_tf.images import datasets
 
 LATENT_DIM = 4
 IMAGE_SHAPE = (16, 16, 3)
@@ -155,7 +156,7 @@ def test_fit_accepts_matching_batches_and_unknown_batch_sizes():
 
 
 def test_gan_tf_train_names_a_corrupt_image_that_tf_cannot_decode(tmp_path):
-    from gan_tf import training  # noqa: PLC0415
+    from gan_tf.images import training  # noqa: PLC0415
 
     folder = tmp_path / "images"
     folder.mkdir()
@@ -172,7 +173,7 @@ def test_gan_tf_train_names_a_corrupt_image_that_tf_cannot_decode(tmp_path):
 @pytest.mark.parametrize("option, value", [("image_size", 48), ("latent_distribution", "gaussian"),
                                            ("strategy", "gpus"), ("precision", "float16")])
 def test_train_config_refuses_bad_settings_before_writing_anything(tmp_path, option, value):
-    from gan_tf import training  # noqa: PLC0415
+    from gan_tf.images import training  # noqa: PLC0415
 
     with pytest.raises(ValueError, match=f"{option} must be one of .*{value!r}"):
         training.TrainConfig(data="digits", **{option: value})

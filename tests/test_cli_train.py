@@ -8,7 +8,8 @@ import PIL.Image
 import pytest
 import tensorflow as tf
 
-from gan_tf import checkpointing, cli, training
+from gan_tf import cli
+from gan_tf.images import checkpointing, training
 
 TINY = ["--image-size", "16", "--filters", "4", "--batch-size", "4", "--steps-per-epoch", "3",
         "--every-n-steps", "2", "--no-xla"]

@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 import tensorflow_datasets as tfds
 
-from gan_tf import datasets
+from gan_tf.images import datasets
 
 
 def write_images(folder, count, size=(20, 12), fmt="JPEG", seed=0):

@@ -7,7 +7,7 @@ non-normal transient of `measured_growth` (at most 9e-5 over 2000 steps, for ins
 import numpy as np
 import pytest
 
-from gan_tf import dirac
+from gan_tf.analysis import dirac
 
 STEP = 0.2
 

@@ -4,7 +4,8 @@ import keras
 import numpy as np
 import pytest
 
-from gan_tf import distributions, divergences, models, networks
+from gan_tf import distributions, models, networks
+from gan_tf.analysis import divergences
 
 GRID = np.linspace(-10.0, 10.0, 4001)
 

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gan_tf import losses, models, networks, probes
+from gan_tf import losses, models, networks
+from gan_tf.reproduction import probes
 from gan_tf.models import dynamics
 
 BATCH = 8

@@ -1,4 +1,4 @@
-"""`gan_tf.export` / `gan-tf export`: the exported generators load in a Python that cannot import gan_tf, and
+"""`gan_tf.images.export` / `gan-tf export`: the exported generators load in a Python that cannot import gan_tf, and
 give the in-process generator's samples on the same z."""
 
 import dataclasses
@@ -14,7 +14,8 @@ import pytest
 import tensorflow as tf
 
 import gan_tf
-from gan_tf import checkpointing, cli, export, layers, networks, training
+from gan_tf import cli, layers, networks
+from gan_tf.images import checkpointing, export, training
 
 LATENT_DIM = 8
 # Measured (2 CPU cores, TF 2.21): every output is bitwise equal to the in-process generator's. The tolerance

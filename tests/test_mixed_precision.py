@@ -6,7 +6,8 @@ import pytest
 import tensorflow as tf
 
 import gan_tf
-from gan_tf import networks, training
+from gan_tf import networks
+from gan_tf.images import training
 
 HEADS = {"images", "logit_conv", "logits"}  # float32 by design (gan_tf.networks)
 

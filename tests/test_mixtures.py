@@ -11,7 +11,8 @@ import functools
 import numpy as np
 import pytest
 
-from gan_tf import distributions, networks, toy1d
+from gan_tf import distributions, networks
+from gan_tf.reproduction import toy1d
 
 SYMMETRIC = ([-2.5, 2.5], [1.0, 1.0])   # Figs 8-13 and 16-19
 NEAR = ([-2.0, 4.0], [1.0, 1.5])        # Figs 14 and 20

@@ -4,7 +4,7 @@ import json
 
 from tensorboard.backend.event_processing import event_accumulator
 
-from gan_tf import toy1d
+from gan_tf.reproduction import toy1d
 
 from conftest import load_script
 

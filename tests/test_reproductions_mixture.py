@@ -4,7 +4,7 @@ import importlib.util
 import json
 import pathlib
 
-from gan_tf import toy1d
+from gan_tf.reproduction import toy1d
 
 REPRODUCTIONS = pathlib.Path(__file__).resolve().parent.parent / "reproductions"
 RUN_NAMES = list(toy1d.BLOG_DISCRIMINATORS)

@@ -12,7 +12,7 @@ import pytest
 import tensorflow as tf
 
 from conftest import REPOSITORY
-from gan_tf import checkpointing, training
+from gan_tf.images import checkpointing, training
 
 COMMAND = [sys.executable, "-m", "gan_tf.cli", "train", "--data", "digits", "--image-size", "16", "--filters", "4",
            "--batch-size", "8", "--steps-per-epoch", "3", "--every-n-steps", "100", "--no-xla", "--deterministic",

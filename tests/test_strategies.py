@@ -1,11 +1,11 @@
-"""`gan_tf.strategies`: names, the chief of a multi-worker cluster (read from TF_CONFIG)."""
+"""`gan_tf.images.strategies`: names, the chief of a multi-worker cluster (read from TF_CONFIG)."""
 
 import json
 
 import pytest
 import tensorflow as tf
 
-from gan_tf import strategies
+from gan_tf.images import strategies
 
 
 class FakeStrategy:

@@ -1,4 +1,4 @@
-"""gan_tf.toy1d helpers that need no training: names, JSON, animation frames, D by region."""
+"""gan_tf.reproduction.toy1d helpers that need no training: names, JSON, animation frames, D by region."""
 
 import json
 import types
@@ -6,7 +6,8 @@ import types
 import numpy as np
 import pytest
 
-from gan_tf import plotting, toy1d
+from gan_tf import plotting
+from gan_tf.reproduction import toy1d
 
 
 def fake_recorder(grid, discriminator_rows, means=(), stddevs=(), fake_samples=()):

@@ -1,9 +1,9 @@
 """What every reproduction script shares: its command line, its output folder, its JSON files, its table.
 
-    arguments = experiment.parse_arguments(__file__, __doc__)   # --out-dir, --smoke, --seed
-    out_dir = experiment.output_directory(arguments)             # created; default outputs/<script stem>/
-    experiment.write_json(out_dir / "config.json", config)
-    experiment.print_table(rows, ["method", "seed", "modes"])
+    arguments = script.parse_arguments(__file__, __doc__)   # --out-dir, --smoke, --seed
+    out_dir = script.output_directory(arguments)             # created; default outputs/<script stem>/
+    script.write_json(out_dir / "config.json", config)
+    script.print_table(rows, ["method", "seed", "modes"])
 """
 
 import argparse

@@ -24,7 +24,7 @@ import numpy as np
 import tensorflow as tf
 import threadpoolctl
 
-from gan_tf import datasets
+from gan_tf.images import datasets
 
 INCEPTION_WEIGHTS_FILE = "inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5"
 INCEPTION_WEIGHTS_URL = ("https://storage.googleapis.com/tensorflow/keras-applications/inception_v3/"

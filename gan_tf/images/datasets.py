@@ -172,7 +172,7 @@ def _prepare_from_manual_files(builder, name, data_dir):
     if missing:
         raise FileNotFoundError(f"TFDS dataset {name!r} is not prepared under {str(data_dir)!r} and "
                                 f"{str(manual_dir)!r} lacks {missing}: put the files {list(expected)} there "
-                                "(exact names; see gan_tf.datasets) and run again.")
+                                "(exact names; see gan_tf.images.datasets) and run again.")
     config = tfds.download.DownloadConfig(manual_dir=str(manual_dir))
     builder.download_and_prepare(download_config=config)
 

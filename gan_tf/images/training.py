@@ -2,7 +2,7 @@
 
 A run directory holds:
   config.json            the run's settings; rerunning with different ones is refused (ValueError)
-  checkpoints/           tf.train.CheckpointManager (last 3), written atomically (`gan_tf.checkpointing`): G, D,
+  checkpoints/           tf.train.CheckpointManager (last 3), written atomically (`gan_tf.images.checkpointing`): G, D,
                          both optimizers (Adam slots, step counts and, under mixed_float16, the loss scales),
                          the seed generator's state and the epoch
   tensorboard/           the write-up's views (`callbacks.ImageTensorBoard`)
@@ -26,7 +26,7 @@ Mixed precision: `precision="mixed_float16"` sets Keras' global dtype policy whi
 `auto_scale_loss` would wrap only `model.optimizer`, which a GAN does not use); "mixed_bfloat16" needs no
 loss scaling. The policy in force before is restored afterwards.
 
-Distribution: `strategy` names a `tf.distribute` strategy (`gan_tf.strategies`); `batch_size` is the global
+Distribution: `strategy` names a `tf.distribute` strategy (`gan_tf.images.strategies`); `batch_size` is the global
 batch; `sync_batch_norm` computes batch-norm statistics over the global batch.
 """
 
@@ -39,7 +39,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_tf import callbacks, checkpointing, datasets, models, networks, plotting, strategies
+from gan_tf import callbacks, models, networks, plotting
+from gan_tf.images import checkpointing, datasets, strategies
 
 ARCHITECTURES = {"radford": (networks.dcgan_generator, networks.dcgan_discriminator),
                  "writeup": (networks.writeup_generator, networks.writeup_discriminator)}
@@ -71,7 +72,7 @@ class TrainConfig:
     steps_per_epoch: int = 0           # 0: one pass over the data
     every_n_steps: int = 100           # TensorBoard probe period
     jit_compile: bool = True           # XLA (CPU: faster for small images, slower at 64x64; see benchmarks)
-    strategy: str = "default"          # see gan_tf.strategies
+    strategy: str = "default"          # see gan_tf.images.strategies
     sync_batch_norm: bool = False      # batch-norm statistics over all replicas
     deterministic: bool = False        # TF op determinism: a resumed run matches an uninterrupted one
 

@@ -1,6 +1,6 @@
 """Generator-only export that loads without gan_tf: a `.keras` file, a TF SavedModel and `sampling.json`.
 
-    from gan_tf import export
+    from gan_tf.images import export
     export.export_generator(gan, "exported")           # a trained gan_tf.GAN (or a bare generator model)
     export.export_run("runs/celeba", "exported")       # a `gan-tf train` run directory (its latest checkpoint)
     # or, from a shell:  gan-tf export --run runs/celeba --out exported
@@ -75,10 +75,10 @@ def export_generator(source, out_dir, latent_distribution=None, formats=FORMATS,
 def export_run(run_dir, out_dir, **options):
     """Export the generator of the latest checkpoint of a `gan-tf train` run directory (see `export_generator`).
 
-    It rebuilds the run's GAN with `gan_tf.training.load_generator` (the images' channels come from the run's
+    It rebuilds the run's GAN with `gan_tf.images.training.load_generator` (the images' channels come from the run's
     generator.keras, so the training data need not be there any more).
     """
-    from gan_tf import training  # noqa: PLC0415  (training pulls in the image pipelines)
+    from gan_tf.images import training  # noqa: PLC0415  (training pulls in the image pipelines)
 
     gan, config = training.load_generator(run_dir)
     metadata = {"run_dir": str(run_dir), "data": config.data, **options.pop("metadata", {})}

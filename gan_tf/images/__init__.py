@@ -1,0 +1,12 @@
+"""Training GANs on images: the application behind `gan-tf train / sample / export`.
+
+  datasets       image pipelines (folders, CelebA, flowers, digits): float32 [B, H, W, C] in [-1, 1]
+  training       resumable image-GAN training (`TrainConfig`, `train`, `sample`, `load_generator`)
+  checkpointing  atomic checkpoints and files, the non-finite-loss guard
+  strategies     tf.distribute strategies by name (mirrored, multi-worker, TPU)
+  quality        measures of image quality: FID / KID (local InceptionV3 weights), digits classifier scores
+  export         generator-only export (.keras, SavedModel) that loads without gan_tf
+
+It builds on the library (`gan_tf.models`, `gan_tf.networks`, `gan_tf.callbacks`, ...); nothing in the library
+imports it.
+"""
