@@ -29,9 +29,7 @@ def observe(model, real, seed_generator):
     real_logits = model.discriminator(real, training=False)
     fake_logits = model.discriminator(fake, training=False)
     family = model.loss_family
-    d_loss = family.discriminator_loss(real_logits, fake_logits)
-    if model.discriminator.losses:
-        d_loss += tf.add_n([tf.cast(term, tf.float32) for term in model.discriminator.losses])
+    d_loss = model.discriminator_loss_from_logits(real_logits, fake_logits)
     d_real = tf.sigmoid(tf.cast(real_logits, tf.float32))
     d_fake = tf.sigmoid(tf.cast(fake_logits, tf.float32))
     scalars = {

@@ -51,10 +51,8 @@ class ConditionalGAN(gan_module.GAN):
         """`real` and `fake` are `(samples, labels)` pairs. Returns (loss, real_logits, fake_logits)."""
         real_logits, real_classes = self.discriminate(*real)
         fake_logits, fake_classes = self.discriminate(*fake)
-        loss = self.loss_family.discriminator_loss(real_logits, fake_logits)
+        loss = self.discriminator_loss_from_logits(real_logits, fake_logits)
         loss += self.class_loss(real[1], real_classes) + self.class_loss(fake[1], fake_classes)
-        if self.discriminator.losses:
-            loss += tf.add_n([tf.cast(term, tf.float32) for term in self.discriminator.losses])
         return loss, real_logits, fake_logits
 
     def compute_generator_loss(self, real, fake):

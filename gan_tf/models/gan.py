@@ -115,10 +115,14 @@ class GAN(keras.Model):
         """(loss, real_logits, fake_logits); the loss includes D's regularization losses (e.g. L2)."""
         real_logits = self.discriminator(real, training=True)
         fake_logits = self.discriminator(fake, training=True)
+        return self.discriminator_loss_from_logits(real_logits, fake_logits), real_logits, fake_logits
+
+    def discriminator_loss_from_logits(self, real_logits, fake_logits):
+        """The loss family's D loss plus D's regularization losses (e.g. `kernel_regularizer`), float32."""
         loss = self.loss_family.discriminator_loss(real_logits, fake_logits)
         if self.discriminator.losses:
             loss += tf.add_n([tf.cast(term, tf.float32) for term in self.discriminator.losses])
-        return loss, real_logits, fake_logits
+        return loss
 
     def compute_generator_loss(self, real, fake):
         """(loss, fake_logits). `real` is unused here; feature matching needs it."""
