@@ -1,6 +1,7 @@
 # Two commands for a fresh machine; each creates .venv and installs when needed.
 #   make reproduce   -> the blog's Normal experiment (Figs 1-7) into outputs/
-#   make test        -> the default test suite (what CI runs)
+#   make test        -> the default test suite (what CI runs, after make lint)
+#   make lint        -> ruff, configured in pyproject.toml
 #   make benchmark   -> toy GANs: gan_tf vs an eager TF loop vs PyTorch eager (installs torch, see below)
 #   make benchmark-dcgan -> DCGAN 64x64 images/s vs the lecture's PyTorch DCGAN, and the JPEG input pipeline
 # PyTorch is a benchmark-only tool, never a gan_tf dependency: the benchmark targets install $(TORCH) into
@@ -15,7 +16,7 @@ TORCH_PIP_OPTIONS ?=
 TORCH_STAMP := $(VENV)/.torch-installed
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: reproduce test test-slow benchmark benchmark-dcgan clean
+.PHONY: reproduce test lint test-slow benchmark benchmark-dcgan clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +29,9 @@ reproduce: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
 
 test-slow: $(STAMP)
 	$(VENV)/bin/python -m pytest -m slow
