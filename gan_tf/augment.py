@@ -68,8 +68,9 @@ def translation(images, seed, ratio=TRANSLATION_RATIO):
     height, width = images.shape[1], images.shape[2]
     batch = tf.shape(images)[0]
     seed_y, seed_x = tf.unstack(tf.random.experimental.stateless_split(seed, num=2, alg=ALGORITHM))
-    shift_y = _uniform_integers(seed_y, batch, int(height * ratio + 0.5))
-    shift_x = _uniform_integers(seed_x, batch, int(width * ratio + 0.5))
+    bound_y, bound_x = int(height * ratio + 0.5), int(width * ratio + 0.5)
+    shift_y = _integers(seed_y, batch, -bound_y, bound_y + 1)
+    shift_x = _integers(seed_x, batch, -bound_x, bound_x + 1)
     rows = _shift_matrices(shift_y, height, images.dtype)  # [B, H, H]: out row i <- in row i - shift
     columns = _shift_matrices(shift_x, width, images.dtype)
     return tf.einsum("bik,bklc,bjl->bijc", rows, images, columns)
@@ -82,8 +83,8 @@ def cutout(images, seed, ratio=CUTOUT_RATIO):
     batch = tf.shape(images)[0]
     seed_y, seed_x = tf.unstack(tf.random.experimental.stateless_split(seed, num=2, alg=ALGORITHM))
     # DiffAugment draws the offset in [0, side + (1 - size % 2)) and covers [offset - size // 2, ... + size).
-    start_y = tf.random.stateless_uniform([batch], seed_y, 0, height + 1 - size_y % 2, tf.int32, alg=ALGORITHM) - size_y // 2
-    start_x = tf.random.stateless_uniform([batch], seed_x, 0, width + 1 - size_x % 2, tf.int32, alg=ALGORITHM) - size_x // 2
+    start_y = _integers(seed_y, batch, 0, height + 1 - size_y % 2) - size_y // 2
+    start_x = _integers(seed_x, batch, 0, width + 1 - size_x % 2) - size_x // 2
     inside_y = _inside(tf.range(height), start_y, size_y)  # [B, H]
     inside_x = _inside(tf.range(width), start_x, size_x)  # [B, W]
     keep = 1.0 - tf.cast(inside_y[:, :, None] & inside_x[:, None, :], images.dtype)
@@ -118,9 +119,9 @@ def _with_probability(images, augmented, probability, seed):
     return tf.where(chosen, augmented, images)
 
 
-def _uniform_integers(seed, batch, bound):
-    """`batch` integers uniform in [-bound, bound]."""
-    return tf.random.stateless_uniform([batch], seed, -bound, bound + 1, tf.int32, alg=ALGORITHM)
+def _integers(seed, batch, low, high):
+    """`batch` integers uniform in [low, high)."""
+    return tf.random.stateless_uniform([batch], seed, low, high, tf.int32, alg=ALGORITHM)
 
 
 def _shift_matrices(shifts, size, dtype):
