@@ -40,9 +40,7 @@ def diff_augment(images, seed, policies=POLICIES, probability=1.0):
     Returns:
       The augmented batch, same shape and dtype; differentiable with respect to `images`.
     """
-    unknown = [name for name in policies if name not in POLICIES]
-    if unknown:
-        raise ValueError(f"policies must be names in {POLICIES}, got {unknown}.")
+    check_policies(policies)
     seeds = tf.random.experimental.stateless_split(tf.cast(seed, tf.int32), num=2 * len(policies), alg=ALGORITHM)
     for index, name in enumerate(policies):
         augmented = TRANSFORMS[name](images, seeds[2 * index])
@@ -94,16 +92,26 @@ def cutout(images, seed, ratio=CUTOUT_RATIO):
 TRANSFORMS = {"color": color, "translation": translation, "cutout": cutout}
 
 
-def adapt_probability(probability, real_logits, target=0.6, images_seen=64 * 4, speed_images=500_000):
+def overfitting_heuristic(real_logits):
+    """ADA's r_t = E[sign(D(x_real))]: 0 when D is unsure of the real images, 1 when it is sure of all of them."""
+    return tf.reduce_mean(tf.sign(tf.cast(real_logits, tf.float32)))
+
+
+def adapt_probability(probability, overfitting, images_seen, target=0.6, speed_images=500_000):
     """One ADA controller update: p moved by sign(r_t - target) * images_seen / speed_images, clipped to [0, 1].
 
-    r_t = E[sign(D(x_real))] over `real_logits` (the batches since the last update); `images_seen` is how many
-    real images those were; `speed_images` how many images it takes p to go from 0 to 1 (ADA: 500k).
-    Returns (new p, r_t) as float32 tensors.
+    `overfitting` is r_t over the batches since the last update, `images_seen` how many real images those were,
+    `speed_images` how many images it takes p to go from 0 to 1 (ADA: 500k). Returns the new p, float32.
     """
-    overfitting = tf.reduce_mean(tf.sign(tf.cast(real_logits, tf.float32)))
-    step = tf.sign(overfitting - target) * (float(images_seen) / float(speed_images))
-    return tf.clip_by_value(tf.cast(probability, tf.float32) + step, 0.0, 1.0), overfitting
+    step = tf.sign(tf.cast(overfitting, tf.float32) - target) * (tf.cast(images_seen, tf.float32) / speed_images)
+    return tf.clip_by_value(tf.cast(probability, tf.float32) + step, 0.0, 1.0)
+
+
+def check_policies(policies):
+    """ValueError unless every name of `policies` is one of `POLICIES`."""
+    unknown = [name for name in policies if name not in POLICIES]
+    if unknown or isinstance(policies, str):
+        raise ValueError(f"policies must be a list of names in {POLICIES}, got {policies!r}.")
 
 
 def uniform(shape, seed):

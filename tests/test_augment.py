@@ -104,16 +104,14 @@ def test_xla_gives_the_eager_result():
 
 
 def test_unknown_policy_is_refused_by_name():
-    with pytest.raises(ValueError, match="policies must be names in .*'flip'"):
+    with pytest.raises(ValueError, match="policies must be a list of names in .*'flip'"):
         augment.diff_augment(tf.zeros([1, 8, 8, 1]), SEED, policies=("flip",))
 
 
 def test_ada_moves_p_by_the_sign_of_the_overfitting_heuristic():
     step = 256 / 500_000
-    p, r = augment.adapt_probability(0.1, tf.constant([[2.0], [1.0], [3.0], [-1.0]]), target=0.6, images_seen=256)
-    assert float(r) == pytest.approx(0.5)  # (1 + 1 + 1 - 1) / 4 < 0.6: D is not overfitting, p falls
-    assert float(p) == pytest.approx(0.1 - step)
-    p, r = augment.adapt_probability(0.1, tf.ones([4, 1]), target=0.6, images_seen=256)
-    assert float(r) == 1.0 and float(p) == pytest.approx(0.1 + step)
-    p, _ = augment.adapt_probability(0.0, -tf.ones([4, 1]))
-    assert float(p) == 0.0  # clipped
+    overfitting = augment.overfitting_heuristic(tf.constant([[2.0], [1.0], [3.0], [-1.0]]))
+    assert float(overfitting) == pytest.approx(0.5)  # (1 + 1 + 1 - 1) / 4 < 0.6: D is not overfitting, p falls
+    assert float(augment.adapt_probability(0.1, overfitting, 256, target=0.6)) == pytest.approx(0.1 - step)
+    assert float(augment.adapt_probability(0.1, 1.0, 256, target=0.6)) == pytest.approx(0.1 + step)
+    assert float(augment.adapt_probability(0.0, -1.0, 256)) == 0.0  # clipped
