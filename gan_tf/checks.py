@@ -26,6 +26,16 @@ def positive_integer(name, value):
     return integer_at_least(name, value, 1)
 
 
+def optional_positive_integer(name, value):
+    """None, or `positive_integer(name, value)` with the message "NAME must be None or a positive integer, ..."."""
+    if value is None:
+        return None
+    try:
+        return positive_integer(name, value)
+    except ValueError:
+        raise ValueError(f"{name} must be None or a positive integer, got {value!r}.") from None
+
+
 def positive_number(name, value):
     """`float(value)` if it is a real number > 0 (not a bool); else a ValueError."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)) \
@@ -80,6 +90,19 @@ def real_batches(generator, data, stacked=False):
                          "(check image_size / channels, and batch the dataset).")
 
 
+def unconditional_training_data(generator, x, y=None, stacked=False):
+    """All the checks of an unconditional GAN's `fit(x, y)`: no labels (`y`, pairs, dicts), float samples shaped
+    like G's (`unconditional_samples`, `real_batches`), and for a tanh G an array `x` in about [-1, 1]
+    (`float_range`, a warning)."""
+    if y is not None:
+        raise ValueError("An unconditional GAN trains on samples alone: fit(x) without y (use ConditionalGAN "
+                         "for labelled data).")
+    real_batches(generator, x, stacked=stacked)
+    unconditional_samples(x)
+    if isinstance(x, np.ndarray) and _ends_in_tanh(generator):
+        float_range(x)
+
+
 def unconditional_samples(data):
     """ValueError if an unconditional GAN's `fit` data is not plain samples: a (samples, labels) tuple or a dict (of a
     tf.data.Dataset's elements, or as `x`), or integer samples (e.g. uint8 images: scale them to the generator's
@@ -91,8 +114,8 @@ def unconditional_samples(data):
                          f"{kind} (e.g. (samples, labels)): map the dataset to its samples, or use ConditionalGAN.")
     dtype = getattr(spec, "dtype", None)
     if dtype is not None and not tf.as_dtype(dtype).is_floating:
-        raise ValueError(f"The real samples must be floats in the generator's range, got dtype {tf.as_dtype(dtype).name} "
-                         "(e.g. uint8 images: use images / 127.5 - 1 for a tanh generator).")
+        raise ValueError(f"The real samples must be floats in the generator's range, got dtype "
+                         f"{tf.as_dtype(dtype).name} (e.g. uint8 images: use images / 127.5 - 1 for a tanh generator).")
 
 
 def float_range(samples, low=-1.0, high=1.0, name="real samples"):
@@ -106,7 +129,7 @@ def float_range(samples, low=-1.0, high=1.0, name="real samples"):
     if outside > 0.01:
         warnings.warn(f"{100 * outside:.0f}% of the {name} lie outside [{low - margin:g}, {high + margin:g}] "
                       f"(min {values.min():g}, max {values.max():g}), but a tanh generator's samples lie in "
-                      f"[{low:g}, {high:g}]: scale the data to that range.", stacklevel=3)
+                      f"[{low:g}, {high:g}]: scale the data to that range.", stacklevel=5)  # the caller of GAN.fit
 
 
 def class_labels(labels, num_classes, name="labels"):
@@ -126,7 +149,8 @@ def class_label_spec(data, num_classes):
     if isinstance(data, tf.data.Dataset):
         spec = data.element_spec
         if not isinstance(spec, (tuple, list)) or len(spec) != 2:
-            raise ValueError(f"A conditional GAN trains on (samples, labels) batches; the dataset's elements are {spec}.")
+            raise ValueError(f"A conditional GAN trains on (samples, labels) batches; the dataset's elements are "
+                             f"{spec}.")
         if not getattr(spec[1], "dtype", tf.float32).is_integer:
             raise ValueError(f"labels must be integers in [0, {num_classes}), but the dataset's labels have dtype "
                              f"{spec[1].dtype.name}.")
@@ -143,3 +167,9 @@ def _batch_shape(data):
     if isinstance(data, (np.ndarray, tf.Tensor)):
         return (None, *data.shape[1:])
     return None
+
+
+def _ends_in_tanh(generator):
+    """Whether the last layer of G with an activation (past reshapes and the like) applies tanh."""
+    with_activation = [layer for layer in getattr(generator, "layers", []) if hasattr(layer, "activation")]
+    return bool(with_activation) and getattr(with_activation[-1].activation, "__name__", None) == "tanh"

@@ -2,6 +2,7 @@
 
   GAN (gan.py)           alternating: d_steps updates of D, then g_steps updates of G, on every batch
                          (Goodfellow et al. 2014, Algorithm 1: "k steps of D per step of G").
+  FixedGeneratorGAN      only D moves (G frozen): D fits the optimal discriminator of a fixed G.
   ParityAlternatingGAN   EE-559 lecture 10.1's minimal GAN: batch t updates G if t is even, D if t is odd.
   SimultaneousGAN        both gradients taken at the same point (theta, psi), then one update of each:
                              psi <- psi - h grad_psi L_D(theta, psi),  theta <- theta - h grad_theta L_G(theta, psi).
@@ -94,6 +95,18 @@ class SimultaneousGAN(gan_module.GAN):
         self.g_optimizer.apply(g_gradients, self.generator.trainable_variables)
 
 
+@keras.saving.register_keras_serializable(package="gan_tf")
+class FixedGeneratorGAN(gan_module.GAN):
+    """Trains only the discriminator against a frozen generator: fitting D towards the optimal
+    D*(x) = p(x) / (p(x) + p_g(x)) (Goodfellow et al. 2014, Prop. 1; EE-559 lecture 10.1)."""
+
+    def batch_update(self, real):
+        for _ in range(self.d_steps):
+            d_loss, real_logits, fake_logits = self.discriminator_step(real)
+        g_loss, _ = self.compute_generator_loss(real, self.generator(self.sample_latent(tf.shape(real)[0])))
+        return self.update_trackers(d_loss, g_loss, real_logits, fake_logits)
+
+
 def consensus_loss(gradients):
     """0.5 * ||g||^2 summed over every tensor of every player (None entries, unconnected variables, skipped)."""
     present = [tf.cast(gradient, tf.float32) for gradient in gradients if gradient is not None]
@@ -173,8 +186,7 @@ class InstanceNoiseGAN(gan_module.GAN):
         super().__init__(*args, **kwargs)
         if not initial_stddev > 0:
             raise ValueError(f"initial_stddev must be > 0, got {initial_stddev!r}.")
-        if anneal_steps is not None:
-            anneal_steps = checks.positive_integer("anneal_steps", anneal_steps)
+        anneal_steps = checks.optional_positive_integer("anneal_steps", anneal_steps)
         self.initial_stddev = float(initial_stddev)
         self.anneal_steps = anneal_steps
         self.noise_step = keras.Variable(0, dtype="int64", trainable=False, name="noise_step")

@@ -19,16 +19,16 @@ loss (`LossScaleOptimizer.scale_loss` under `mixed_float16`; a no-op otherwise) 
 is divided by the number of replicas, because Keras sums gradients across replicas.
 """
 
+import inspect
+
 import keras
 import numpy as np
 import tensorflow as tf
 
 from gan_tf import checks, losses
+from gan_tf.models import replicas
 
 LATENT_DISTRIBUTIONS = ("normal", "uniform")
-# Position of `shuffle` among keras.Model.fit's arguments after x: y, batch_size, epochs, verbose, callbacks,
-# validation_split, validation_data, shuffle.
-_SHUFFLE_AFTER_X = 7
 
 
 @keras.saving.register_keras_serializable(package="gan_tf")
@@ -107,7 +107,7 @@ class GAN(keras.Model):
         alone hands every replica the same numbers, which would repeat one replica's fakes N times.
         """
         shape = (batch_size, self.latent_dim)
-        stateless_seed = _replica_seed(self.seed_generator if seed is None else seed)
+        stateless_seed = replicas.replica_seed(self.seed_generator if seed is None else seed)
         if self.latent_distribution == "uniform":
             return tf.random.stateless_uniform(shape, stateless_seed, minval=-1.0, maxval=1.0)
         return tf.random.stateless_normal(shape, stateless_seed)
@@ -180,39 +180,31 @@ class GAN(keras.Model):
         self.g_loss_tracker.update_state(g_loss)
 
     def update_trackers(self, d_loss, g_loss, real_logits, fake_logits):
-        """Both players' trackers; returns `metric_results()`."""
+        """Both players' trackers (`update_*_trackers`); returns `metric_results()`."""
         self.update_discriminator_trackers(d_loss, real_logits, fake_logits)
         self.update_generator_trackers(g_loss)
         return self.metric_results()
 
     def metric_results(self):
         """The trackers' values, as `train_step` returns them (Keras' metrics are summed over replicas)."""
-        return {metric.name: _multi_worker_safe(metric.result()) for metric in self.metrics}
+        return {metric.name: replicas.multi_worker_safe(metric.result()) for metric in self.metrics}
 
-    def fit(self, x=None, *args, **kwargs):
-        """`keras.Model.fit`, after checking the data (see `check_training_data`).
-
-        Rule for `shuffle`: when `x` is a `tf.data.Dataset` it is shuffled (or not) by its own pipeline, so
-        `shuffle` is forced to False for one, whatever was passed (Keras ignores it there and would warn on
-        every call)."""
-        self.check_training_data(x, args[0] if args else kwargs.get("y"))
-        if isinstance(x, tf.data.Dataset) and len(args) > _SHUFFLE_AFTER_X:
-            args = (*args[:_SHUFFLE_AFTER_X], False, *args[_SHUFFLE_AFTER_X + 1:])
-        elif isinstance(x, tf.data.Dataset):
-            kwargs["shuffle"] = False
-        return super().fit(x, *args, **kwargs)
+    def fit(self, *args, **kwargs):
+        """`keras.Model.fit` (same arguments), after `check_training_data`. A `tf.data.Dataset` is shuffled (or
+        not) by its own pipeline: for one, `shuffle` is False whatever was passed (Keras ignores it there, and
+        would warn on every call)."""
+        arguments = inspect.signature(keras.Model.fit).bind(self, *args, **kwargs).arguments
+        del arguments["self"]
+        self.check_training_data(arguments.get("x"), arguments.get("y"))
+        if isinstance(arguments.get("x"), tf.data.Dataset):
+            arguments["shuffle"] = False
+        return super().fit(**arguments)
 
     def check_training_data(self, x, y=None):
         """ValueError for data an unconditional GAN cannot train on: labels (`y`, (samples, labels) or dicts),
         integer samples, or batches not shaped like G's samples; a warning for float arrays far outside [-1, 1]
         when G ends in tanh."""
-        if y is not None:
-            raise ValueError("An unconditional GAN trains on samples alone: fit(x) without y (use ConditionalGAN "
-                             "for labelled data).")
-        checks.unconditional_samples(x)
-        checks.real_batches(self.generator, x, stacked=self.stacked_batches)
-        if _ends_in_tanh(self.generator) and isinstance(x, np.ndarray):
-            checks.float_range(x)
+        checks.unconditional_training_data(self.generator, x, y, stacked=self.stacked_batches)
 
     # ----------------------------------------------------------------------------------------------
     # Sampling
@@ -226,9 +218,8 @@ class GAN(keras.Model):
         return self._generate_like(None, n, seed, batch_size)
 
     def _generate_like(self, real, n, seed, batch_size):
-        """The samples of `make_fake(real rows, z rows, training=False)` for `n` z, `batch_size` at a time.
-        `real` holds what `make_fake` reads of a real batch, with n rows: None here, `(None, labels)` for
-        `ConditionalGAN`."""
+        """`make_fake(real rows, z rows, training=False)`'s samples for `n` z, `batch_size` at a time. `real`: what
+        `make_fake` reads of a real batch, n rows (None here; `(None, labels)` for `ConditionalGAN`)."""
         n, batch_size = checks.positive_integer("n", n), checks.positive_integer("batch_size", batch_size)
         latent = self.sample_latent(n, seed=seed)
         chunks = []
@@ -245,9 +236,9 @@ class GAN(keras.Model):
 
     def _scaled_for_update(self, optimizer, loss):
         """The loss whose gradient `optimizer` should apply (see the module docstring)."""
-        replicas = tf.distribute.get_strategy().num_replicas_in_sync
-        if replicas > 1:
-            loss = loss / replicas
+        replica_count = tf.distribute.get_strategy().num_replicas_in_sync
+        if replica_count > 1:
+            loss = loss / replica_count
         return optimizer.scale_loss(loss)
 
     def _minimize(self, optimizer, tape, scaled_loss, variables):
@@ -274,16 +265,10 @@ class GAN(keras.Model):
     # ----------------------------------------------------------------------------------------------
 
     def get_config(self):
-        return {
-            "name": self.name,
-            "generator": keras.saving.serialize_keras_object(self.generator),
-            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
-            "latent_dim": self.latent_dim,
-            "d_steps": self.d_steps,
-            "g_steps": self.g_steps,
-            "latent_distribution": self.latent_distribution,
-            "seed": self.seed,
-        }
+        serialize = keras.saving.serialize_keras_object
+        return {"name": self.name, "generator": serialize(self.generator),
+                "discriminator": serialize(self.discriminator), "latent_dim": self.latent_dim, "d_steps": self.d_steps,
+                "g_steps": self.g_steps, "latent_distribution": self.latent_distribution, "seed": self.seed}
 
     @classmethod
     def from_config(cls, config):
@@ -293,67 +278,18 @@ class GAN(keras.Model):
         return cls(**config)
 
     def get_compile_config(self):
-        return {
-            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
-            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
-            "loss": self.loss_name,
-            "stacked_batches": self.stacked_batches,
-        }
+        serialize = keras.saving.serialize_keras_object
+        return {"d_optimizer": serialize(self.d_optimizer), "g_optimizer": serialize(self.g_optimizer),
+                "loss": self.loss_name, "stacked_batches": self.stacked_batches}
 
     def compile_from_config(self, config):
-        self.compile(
-            d_optimizer=keras.saving.deserialize_keras_object(config["d_optimizer"]),
-            g_optimizer=keras.saving.deserialize_keras_object(config["g_optimizer"]),
-            loss=config["loss"],
-            stacked_batches=config.get("stacked_batches", False),
-        )
-        # Optimizers receive their saved slots only once built.
-        self.d_optimizer.build(self.discriminator.trainable_variables)
-        self.g_optimizer.build(self.generator.trainable_variables)
-
-
-@keras.saving.register_keras_serializable(package="gan_tf")
-class FixedGeneratorGAN(GAN):
-    """Trains only the discriminator against a frozen generator: fitting D towards the optimal
-    D*(x) = p(x) / (p(x) + p_g(x)) (Goodfellow et al. 2014, Prop. 1; EE-559 lecture 10.1)."""
-
-    def batch_update(self, real):
-        for _ in range(self.d_steps):
-            d_loss, real_logits, fake_logits = self.discriminator_step(real)
-        g_loss, _ = self.compute_generator_loss(real, self.generator(self.sample_latent(tf.shape(real)[0])))
-        return self.update_trackers(d_loss, g_loss, real_logits, fake_logits)
-
-
-def _replica_seed(seed):
-    """A stateless int32 seed [2], drawn as `keras.random` does, and distinct per replica."""
-    if isinstance(seed, keras.random.SeedGenerator):
-        seed = seed.next()
-    elif isinstance(seed, (int, np.integer)):
-        seed = tf.constant([int(seed), 0], tf.int64)
-    else:
-        raise ValueError(f"seed must be None, an int or a keras.random.SeedGenerator, got {type(seed).__name__}.")
-    seed = tf.cast(tf.math.floormod(tf.cast(seed, tf.int64), tf.int32.max - 1), tf.int32)  # XLA wants int32
-    context = tf.distribute.get_replica_context()
-    if context is None or context.num_replicas_in_sync == 1:
-        return seed
-    return tf.random.experimental.stateless_fold_in(seed, context.replica_id_in_sync_group)
-
-
-def _multi_worker_safe(value):
-    """Keras 3 reduces the outputs of a multi-worker step with `strategy.reduce(MEAN, value, axis=0)`, which
-    fails on a scalar (tensorflow/tensorflow#72388): there each replica returns its value as shape [1]."""
-    strategy = tf.distribute.get_strategy()
-    # Keras' own test for that code path (private, as Keras uses it).
-    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and strategy.extended._in_multi_worker_mode():
-        return tf.reshape(value, [1])
-    return value
+        deserialize = keras.saving.deserialize_keras_object
+        self.compile(d_optimizer=deserialize(config["d_optimizer"]), g_optimizer=deserialize(config["g_optimizer"]),
+                     loss=config["loss"], stacked_batches=config.get("stacked_batches", False))
+        self._build_optimizers()  # optimizers receive their saved slots only once built
 
 
 def _batch_size(real):
     """The number of samples in a real batch (of samples, or of (samples, labels) pairs)."""
     return tf.shape(tf.nest.flatten(real)[0])[0]
 
-
-def _ends_in_tanh(generator):
-    last = generator.layers[-1] if getattr(generator, "layers", None) else None
-    return getattr(getattr(last, "activation", None), "__name__", None) == "tanh"
