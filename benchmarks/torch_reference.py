@@ -67,7 +67,7 @@ def _location_scale_class():
 
 
 def blog_dense(fan_in, units, stddev=0.1, bias=0.1):
-    """nn.Linear initialised as the blog's TF1 code and gan_tf's `_blog_dense`."""
+    """nn.Linear initialised as Strakhov 2018's TF1 code and gan_tf.networks' MLPs (`MLP_KERNEL_STDDEV`, `MLP_BIAS`)."""
     layer = nn.Linear(fan_in, units)
     nn.init.trunc_normal_(layer.weight, std=stddev, a=-2 * stddev, b=2 * stddev)
     nn.init.constant_(layer.bias, bias)

@@ -1,10 +1,12 @@
 """gan_tf: Generative Adversarial Networks in TensorFlow 2 / Keras 3.
 
 Package map (imports run one way: cli and the wings use the library, the library uses no wing):
+  checks          input checks shared by the library (counts: `checks.positive_integer`)
   losses          the math: pure functions of discriminator logits, one family per paper
   penalties       gradient penalty (WGAN-GP), R1, weight clipping
   layers          minibatch discrimination, maxout
-  models          the algorithms: `GAN` (a keras.Model with a short train_step and hooks for variants),
+  models          the algorithms: `GAN` (a keras.Model with a short train_step and hooks for variants:
+                  subclasses override `batch_update`, `make_fake`, the loss hooks),
                   update schedules and stabilisers in `models.dynamics`; feature matching, WGAN(-GP),
                   unrolled, PacGAN, conditional GAN and AC-GAN in their own modules
   networks        architectures: builder functions returning Functional models

@@ -18,7 +18,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_tf import networks
+from gan_tf import checks, networks
 
 HISTOGRAM_NAMES = ("real_data", "fake_data", "d_real", "d_fake")
 
@@ -70,8 +70,7 @@ class ProbeCallback(keras.callbacks.Callback):
 
     def __init__(self, real_data, every_n_steps=10, seed=0):
         super().__init__()
-        if not isinstance(every_n_steps, int) or every_n_steps < 1:
-            raise ValueError(f"every_n_steps must be a positive integer, got {every_n_steps!r}.")
+        checks.positive_integer("every_n_steps", every_n_steps)
         if not isinstance(real_data, tf.data.Dataset):
             raise ValueError(f"real_data must be a tf.data.Dataset of real batches, got {type(real_data).__name__}.")
         self.real_data = real_data
@@ -161,7 +160,9 @@ def _to_numpy(tensors):
 
 
 # --------------------------------------------------------------------------------------------------
-# Images (DCGAN): the write-up's TensorBoard views, from the training graph as there: D and G run in training
+# Images (DCGAN): the TensorBoard views of S. Shekkizhar's write-up "Difficulties training a Generative Adversarial
+# Network" (https://github.com/shekkizh/neuralnetworks.thought-experiments, Generative Models/GAN), from the
+# training graph as there: D and G run in training
 # mode (batch statistics), then the BatchNorm moving statistics are restored, so a probe changes nothing.
 # Scalars: d_loss (the family's), d_loss_real = E[softplus(-D(x))], d_loss_fake = E[softplus(D(G(z)))], g_loss
 # (adversarial term), p_real_on_*, first-layer gradient norms, loss scales. Histograms: IMAGE_HISTOGRAM_NAMES.
@@ -271,7 +272,7 @@ class ImageProbeCallback(ProbeCallback):
 
 
 class ImageTensorBoard(ImageProbeCallback):
-    """The write-up's TensorBoard views: scalars, histograms and the fixed-noise image grid in `log_dir`."""
+    """The TensorBoard views of Shekkizhar's write-up: scalars, histograms, the fixed-noise image grid in `log_dir`."""
 
     def __init__(self, log_dir, real_data, every_n_steps=100, seed=0, grid_size=64, initial_step=0):
         super().__init__(real_data, every_n_steps, seed, grid_size, initial_step)

@@ -1,18 +1,23 @@
 """Toy target distributions (tfp) and the endless `tf.data` pipeline that samples them in-graph.
 
-Every distribution here has event shape `[event_dim]` (1 for the blog's 1-D experiments), so samples are
-`[batch, event_dim]` float32 tensors and `log_prob` takes the same shape.
+Every distribution here has event shape `[event_dim]` (1 for the 1-D experiments of Strakhov 2018), so samples
+are `[batch, event_dim]` float32 tensors and `log_prob` takes the same shape.
+
+Strakhov 2018: M. Strakhov, "Generative Adversarial Networks" (2018),
+https://monnoroch.github.io/posts/2018/04/03/generative-adversarial-networks.html.
 """
 
 import numpy as np
 import tensorflow as tf
 import tensorflow_probability as tfp
 
+from gan_tf import checks
+
 tfd = tfp.distributions
 
 
 def normal(mean, stddev):
-    """N(mean, stddev) on R, event shape [1]: the blog's first experiment (Figs 1-7)."""
+    """N(mean, stddev) on R, event shape [1]: the first experiment of Strakhov 2018 (Figs 1-7)."""
     _check_stddevs([stddev])
     return tfd.Independent(
         tfd.Normal(loc=[float(mean)], scale=[float(stddev)]), reinterpreted_batch_ndims=1, name="Normal"
@@ -22,7 +27,7 @@ def normal(mean, stddev):
 def mixture(means, stddevs, weights=None):
     """A 1-D mixture of normals, event shape [1]; equal weights unless `weights` (summing to 1) is given.
 
-    The blog's second experiment (Figs 8-21) uses two components.
+    The second experiment of Strakhov 2018 (Figs 8-21) uses two components.
     """
     means = np.asarray(means, dtype=np.float32)
     stddevs = np.asarray(stddevs, dtype=np.float32)
@@ -47,10 +52,8 @@ def sample_dataset(distribution, batch_size, seed=None, stack=None):
     identical on every run: element k is drawn with the stateless seed (seed, k). With `stack=K` each
     element stacks K batches `[K, batch_size, event_dim]` (one draw), for `GAN.compile(stacked_batches=True)`.
     """
-    if not isinstance(batch_size, int) or batch_size <= 0:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
-    if stack is not None and (not isinstance(stack, int) or stack <= 0):
-        raise ValueError(f"stack must be None or a positive integer, got {stack!r}.")
+    batch_size = checks.positive_integer("batch_size", batch_size)
+    stack = checks.optional_positive_integer("stack", stack)
     if len(distribution.event_shape) != 1:
         raise ValueError(f"distribution must have a 1-D event shape [event_dim], got {distribution.event_shape}.")
     if seed is None:
@@ -80,8 +83,7 @@ def ring_of_gaussians(num_modes=8, radius=1.0, stddev=0.01):
     Defaults: the toy of "The Numerics of GANs" (Mescheder et al. 2017): 8 modes, radius 1, stddev 0.01.
     The mode centres are `ring.components_distribution.mean()`.
     """
-    if not isinstance(num_modes, int) or num_modes < 1:
-        raise ValueError(f"num_modes must be a positive integer, got {num_modes!r}.")
+    num_modes = checks.positive_integer("num_modes", num_modes)
     if not radius > 0:
         raise ValueError(f"radius must be > 0, got {radius!r}.")
     _check_stddevs([stddev])
@@ -99,8 +101,7 @@ def grid_of_gaussians(side=5, spacing=2.0, stddev=0.05):
     Defaults: PacGAN's 2D-grid (Lin et al. 2018, https://arxiv.org/abs/1712.04086, Sec. 5.1, after VEEGAN):
     25 modes at {-4, -2, 0, 2, 4}^2, stddev 0.05. The mode centres are `grid.components_distribution.mean()`.
     """
-    if not isinstance(side, int) or side < 1:
-        raise ValueError(f"side must be a positive integer, got {side!r}.")
+    side = checks.positive_integer("side", side)
     if not spacing > 0:
         raise ValueError(f"spacing must be > 0, got {spacing!r}.")
     _check_stddevs([stddev])
@@ -121,8 +122,7 @@ def labelled_sample_dataset(distribution, batch_size, seed=None):
     """
     if not isinstance(distribution, tfd.MixtureSameFamily):
         raise ValueError(f"distribution must be a tfp MixtureSameFamily, got {type(distribution).__name__}.")
-    if not isinstance(batch_size, int) or batch_size <= 0:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
+    batch_size = checks.positive_integer("batch_size", batch_size)
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1)[0] % (2**31))
     elif not isinstance(seed, int) or not 0 <= seed < 2**31:

@@ -15,6 +15,8 @@ samples are close to each other, gets large o(x) that real batches do not have.
 import keras
 from keras import ops
 
+from gan_tf import checks
+
 
 @keras.saving.register_keras_serializable(package="gan_tf")
 class MinibatchDiscrimination(keras.layers.Layer):
@@ -27,11 +29,8 @@ class MinibatchDiscrimination(keras.layers.Layer):
 
     def __init__(self, num_kernels=5, kernel_dim=3, **kwargs):
         super().__init__(**kwargs)
-        for name, value in (("num_kernels", num_kernels), ("kernel_dim", kernel_dim)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-        self.num_kernels = num_kernels
-        self.kernel_dim = kernel_dim
+        self.num_kernels = checks.positive_integer("num_kernels", num_kernels)
+        self.kernel_dim = checks.positive_integer("kernel_dim", kernel_dim)
 
     def build(self, input_shape):
         if len(input_shape) != 2 or input_shape[-1] is None:
@@ -66,11 +65,8 @@ class Maxout(keras.layers.Layer):
 
     def __init__(self, units, pieces=5, **kwargs):
         super().__init__(**kwargs)
-        for name, value, least in (("units", units, 1), ("pieces", pieces, 2)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < least:
-                raise ValueError(f"{name} must be an integer >= {least}, got {value!r}.")
-        self.units = units
-        self.pieces = pieces
+        self.units = checks.positive_integer("units", units)
+        self.pieces = checks.integer_at_least("pieces", pieces, 2)
 
     def build(self, input_shape):
         if input_shape[-1] is None:

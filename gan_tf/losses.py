@@ -37,7 +37,8 @@ def minimax_discriminator_loss(real_logits, fake_logits):
       real_logits: D's logits on real samples, any shape.
       fake_logits: D's logits on generated samples, any shape.
     Returns:
-      Scalar float32: the sum of the two batch means (as the blog's and TF-GAN's code do).
+      Scalar float32: the sum of the two batch means (as TF-GAN's code and Strakhov 2018's do:
+      M. Strakhov, "Generative Adversarial Networks", 2018, github.com/Monnoroch/generative).
     """
     real_term = tf.reduce_mean(tf.nn.softplus(-_float32(real_logits)))  # -log sigmoid(D(x))
     fake_term = tf.reduce_mean(tf.nn.softplus(_float32(fake_logits)))  # -log(1 - sigmoid(D(G(z))))

@@ -6,10 +6,15 @@
   normal_mixture_cdf, normal_mixture_quantile       the exact target for the two measures above
   mode_coverage, nearest_modes, mode_histogram, reverse_kl_to_uniform
                                                     PacGAN's protocol for 2-D mixtures (modes, % high quality)
+
+Strakhov 2018: M. Strakhov, "Generative Adversarial Networks" (2018),
+https://monnoroch.github.io/posts/2018/04/03/generative-adversarial-networks.html.
 """
 
 import numpy as np
 import tensorflow as tf
+
+from gan_tf import checks
 
 
 def optimal_discriminator(real_distribution, fake_distribution, x):
@@ -96,22 +101,21 @@ def mode_coverage(samples, centres, stddev, num_stddevs=3.0, min_samples=1):
     """
     if not stddev > 0 or not num_stddevs > 0:
         raise ValueError(f"stddev and num_stddevs must be > 0, got {stddev!r} and {num_stddevs!r}.")
-    if isinstance(min_samples, bool) or not isinstance(min_samples, int) or min_samples < 1:
-        raise ValueError(f"min_samples must be an integer >= 1, got {min_samples!r}.")
+    checks.positive_integer("min_samples", min_samples)
     counts, high_quality = mode_histogram(samples, centres, num_stddevs * stddev)
     return {"modes": int(np.sum(counts >= min_samples)), "high_quality": high_quality,
             "reverse_kl": reverse_kl_to_uniform(counts)}
 
 
-# ---- measures of a 1-D generator against a mixture of normals (the blog's Figs 8-21) -------------------
+# ---- measures of a 1-D generator against a mixture of normals (Strakhov 2018, Figs 8-21) -------------------
 # All take plain NumPy samples (any shape, flattened) and return Python floats.
 
 
 def mode_mass(samples, mean, stddev, width=2.0):
     """Share of samples near one mode: mean over i of [ |x_i - mean| <= width * stddev ]."""
     samples = _flat_samples(samples, "samples")
-    _check_positive("stddev", stddev)
-    _check_positive("width", width)
+    checks.positive_number("stddev", stddev)
+    checks.positive_number("width", width)
     return float(np.mean(np.abs(samples - mean) <= width * stddev))
 
 
@@ -123,7 +127,7 @@ def gap_mass(samples, means, stddevs, width=2.0):
     (0.5 N(-2, 1) + 0.5 N(4, 1.5): 2.0%; the Gaussian N(1.5, 3) that averages it: 12.5%)."""
     samples = _flat_samples(samples, "samples")
     means, stddevs = _check_components(means, stddevs)
-    _check_positive("width", width)
+    checks.positive_number("width", width)
     between = (samples > means.min()) & (samples < means.max())
     far = np.all(np.abs(samples[:, None] - means[None, :]) > width * stddevs[None, :], axis=1)
     return float(np.mean(between & far))
@@ -140,8 +144,7 @@ def wasserstein_1d(samples, reference, points_per_sample=16):
     """
     samples = np.sort(_flat_samples(samples, "samples"))
     if callable(reference):
-        if not isinstance(points_per_sample, int) or points_per_sample < 1:
-            raise ValueError(f"points_per_sample must be a positive integer, got {points_per_sample!r}.")
+        checks.positive_integer("points_per_sample", points_per_sample)
         total = samples.size * points_per_sample
         levels = (np.arange(total) + 0.5) / total
         return float(np.mean(np.abs(np.repeat(samples, points_per_sample) - reference(levels))))
@@ -264,7 +267,3 @@ def _check_weights(weights, count):
             f"weights must be {count} non-negative numbers summing to 1, got {np.ravel(weights).tolist()}.")
     return weights
 
-
-def _check_positive(name, value):
-    if not float(value) > 0.0:
-        raise ValueError(f"{name} must be > 0, got {value!r}.")

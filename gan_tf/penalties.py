@@ -9,6 +9,8 @@ square root so that the gradient of the penalty stays finite where the input gra
 import keras
 import tensorflow as tf
 
+from gan_tf import checks
+
 NORM_EPSILON = 1e-12  # inside sqrt(sum g^2 + eps): d sqrt(u)/du is infinite at u = 0
 
 
@@ -75,9 +77,7 @@ def r1_penalty(critic, real):
 
 
 def check_clip_value(clip_value):
-    if isinstance(clip_value, bool) or not isinstance(clip_value, (int, float)) or not clip_value > 0:
-        raise ValueError(f"clip_value must be a number > 0, got {clip_value!r}.")
-    return float(clip_value)
+    return checks.positive_number("clip_value", clip_value)
 
 
 def clip_weights(variables, clip_value):

@@ -2,6 +2,11 @@
 
 Functions take plain NumPy data (what `callbacks.Recorder` keeps), never models, and write a file.
 The same run gets the same colour in every figure: pass one `colors` dict (see `run_colors`).
+
+Figures after Strakhov 2018 (M. Strakhov, "Generative Adversarial Networks" (2018),
+https://monnoroch.github.io/posts/2018/04/03/generative-adversarial-networks.html) and the views of
+Shekkizhar's write-up (S. Shekkizhar, "Difficulties training a Generative Adversarial Network",
+https://github.com/shekkizh/neuralnetworks.thought-experiments, Generative Models/GAN).
 """
 
 import matplotlib
@@ -22,7 +27,7 @@ def run_colors(run_names):
 
 
 def plot_series(runs, title, ylabel, path, target=None, colors=None, target_label="target", smoothing=None):
-    """One line per run: `runs` maps a run name to (steps, values). Figs 1-4 of the blog.
+    """One line per run: `runs` maps a run name to (steps, values). Figs 1-4 of Strakhov 2018.
 
     With `smoothing` in [0, 1), each run is drawn faint as recorded and solid as TensorBoard's
     exponential moving average s_t = smoothing * s_(t-1) + (1 - smoothing) * v_t (debiased)."""
@@ -56,7 +61,7 @@ def exponential_moving_average(values, smoothing):
 
 def ridge_plot(steps, samples, title, path, color=FAKE_COLOR, bins=41, max_rows=25, value_range=None):
     """Histograms of `samples[i]` (1-D arrays) stacked by step, newest at the bottom, like TensorBoard's
-    histogram dashboard in offset mode (Figs 5-6 of the blog)."""
+    histogram dashboard in offset mode (Figs 5-6 of Strakhov 2018)."""
     rows = np.unique(np.linspace(0, len(steps) - 1, min(max_rows, len(steps))).astype(int))
     low, high = value_range or _range([samples[index] for index in rows])
     edges = np.linspace(low, high, bins + 1)
@@ -76,7 +81,7 @@ def ridge_plot(steps, samples, title, path, color=FAKE_COLOR, bins=41, max_rows=
 
 
 def training_animation(grid, real_density, frames, path, title, fps=10, generator_label="generator density"):
-    """GIF of a 1-D GAN training (Fig 7 of the blog): the real density, the generator's density, D(x)
+    """GIF of a 1-D GAN training (Fig 7 of Strakhov 2018): the real density, the generator's density, D(x)
     and the line 0.5. `frames` is a list of dicts with keys "step", "generator_density", "discriminator"
     (both arrays on `grid`). `generator_label` names the generator's curve in the legend (e.g. a KDE)."""
     figure, axes = plt.subplots(figsize=(7, 4.2))
@@ -94,7 +99,7 @@ def training_animation(grid, real_density, frames, path, title, fps=10, generato
 
 
 def animation_montage(grid, real_density, frames, path, title, columns=3, generator_label="generator density"):
-    """The frames of `training_animation` side by side in one PNG (like the blog's montage images)."""
+    """The frames of `training_animation` side by side in one PNG (like the montage images of Strakhov 2018)."""
     rows = int(np.ceil(len(frames) / columns))
     figure, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.2 * rows), squeeze=False)
     for axis, frame in zip(axes.flat, frames):
@@ -136,7 +141,7 @@ def _save(figure, path):
 
 
 # --------------------------------------------------------------------------------------------------
-# Images (DCGAN, issue 4): image grids, and TensorBoard's "distributions" view of values over steps.
+# Images (DCGAN): image grids, and TensorBoard's "distributions" view of values over steps.
 # --------------------------------------------------------------------------------------------------
 
 TENSORBOARD_PERCENTILES = (0, 7, 16, 31, 50, 69, 84, 93, 100)  # the bands of TensorBoard's distributions view
@@ -172,7 +177,7 @@ def save_image_grid(images, path, columns=None, scale=1):
 
 
 def distribution_bands(steps, samples, title, path, color=FAKE_COLOR, ylabel="value", runs=None):
-    """Percentile bands over steps, like TensorBoard's distributions view (the write-up's figures):
+    """Percentile bands over steps, like TensorBoard's distributions view (the figures of Shekkizhar's write-up):
     `samples[i]` is a 1-D array observed at `steps[i]`. With `runs` (name -> (steps, samples)), one panel each."""
     runs = runs or {title: (steps, samples)}
     columns = min(len(runs), 2)
@@ -189,7 +194,8 @@ def distribution_bands(steps, samples, title, path, color=FAKE_COLOR, ylabel="va
 
 
 def image_gan_views(steps, scalars, samples, out_dir, title, prefix=""):
-    """The write-up's figures from an image probe (what `callbacks.ImageRecorder` keeps), as PNGs in `out_dir`:
+    """The figures of Shekkizhar's write-up from an image probe (what `callbacks.ImageRecorder` keeps), as PNGs in
+    `out_dir`:
     <prefix>losses.png (D, D real, D fake, G), <prefix>d_predictions.png (D's probabilities on real and
     generated images), <prefix>first_layer.png (weights and gradients of D's and G's first layers)."""
     import pathlib  # noqa: PLC0415

@@ -111,7 +111,7 @@ def main():
         **batch_norm_runs(),
         "training_run": mirrored_training_run(),
     }
-    gan_module._scale_for_update = lambda optimizer, loss: optimizer.scale_loss(loss)  # the control
+    gan_module.GAN._scaled_for_update = lambda gan, optimizer, loss: optimizer.scale_loss(loss)  # the control
     results["two_replicas_unscaled"] = weights_after_one_step(mirrored())
     print("RESULTS " + json.dumps(results))
 

@@ -7,6 +7,7 @@ Covered elsewhere, not repeated here: a missing or image-less folder and a non-i
 """
 
 import os
+import warnings
 
 import keras
 import numpy as np
@@ -153,6 +154,45 @@ def test_fit_accepts_matching_batches_and_unknown_batch_sizes():
     dataset = tf.data.Dataset.from_tensor_slices(np.zeros((8,) + IMAGE_SHAPE, np.float32)).batch(3)  # [None, ...]
     gan.fit(dataset, epochs=1, verbose=0)
     assert int(gan.d_optimizer.iterations) == 3
+
+
+IMAGES = np.zeros((8,) + IMAGE_SHAPE, np.float32)
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (dict(x=tf.data.Dataset.from_tensors((IMAGES, np.zeros(8, np.int32)))), r"elements are a tuple of 2"),
+        (dict(x=tf.data.Dataset.from_tensors({"images": IMAGES})), r"elements are a dict"),
+        (dict(x=IMAGES, y=np.zeros(8, np.int32)), r"fit\(x\) without y"),
+        (dict(x=(IMAGES * 255).astype(np.uint8)), r"floats .* got dtype uint8 .*127\.5 - 1"),
+        (dict(x=tf.data.Dataset.from_tensors(IMAGES.astype(np.int32))), r"got dtype int32"),
+    ],
+)
+def test_unconditional_fit_refuses_labels_and_integer_samples(data, message):
+    gan = compiled_gan()
+    with pytest.raises(ValueError, match=message):
+        gan.fit(**data, batch_size=4, epochs=1, verbose=0)
+    assert int(gan.d_optimizer.iterations) == 0
+
+
+def test_fit_warns_on_float_images_far_outside_the_tanh_range():
+    gan = compiled_gan()
+    images = np.random.default_rng(0).uniform(0.0, 255.0, (8,) + IMAGE_SHAPE).astype(np.float32)
+    with pytest.warns(UserWarning, match=r"outside \[-1\.5, 1\.5\].*\[-1, 1\]"):
+        gan.fit(images, batch_size=8, epochs=1, verbose=0)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*tanh generator.*")
+        gan.fit(images / 127.5 - 1.0, batch_size=8, epochs=1, verbose=0)
+
+
+def test_fit_forces_shuffle_off_for_a_dataset_even_when_passed_positionally():
+    gan = compiled_gan()
+    dataset = tf.data.Dataset.from_tensors(IMAGES)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*shuffle.*")
+        gan.fit(dataset, None, None, 1, 0, None, 0.0, None, True)
+    assert int(gan.d_optimizer.iterations) == 1
 
 
 def test_gan_tf_train_names_a_corrupt_image_that_tf_cannot_decode(tmp_path):

@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from gan_tf import distributions, models
 
@@ -76,3 +77,43 @@ def test_labelled_dataset_labels_are_the_component_indices():
     centres = ring.components_distribution.mean().numpy()
     nearest = np.linalg.norm(samples.numpy()[:, None] - centres[None], axis=-1).argmin(-1)
     assert np.array_equal(nearest, labels.numpy()) and len(np.unique(labels.numpy())) == NUM_CLASSES
+
+
+SAMPLES = np.zeros((16, 2), np.float32)
+
+
+@pytest.mark.parametrize("kind", ["conditional", "acgan"])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (dict(x=SAMPLES, y=np.full(16, NUM_CLASSES)), r"labels must be integers in \[0, 8\), got \[8\]"),
+        (dict(x=SAMPLES, y=np.array([0, -1] * 8)), r"labels must be integers in \[0, 8\), got \[-1\]"),
+        (dict(x=SAMPLES, y=np.zeros(16, np.float32)), r"labels must be integers .* dtype float32"),
+        (dict(x=tf.data.Dataset.from_tensors((SAMPLES, np.zeros(16, np.float32)))), r"labels have dtype float32"),
+        (dict(x=tf.data.Dataset.from_tensors(SAMPLES)), r"\(samples, labels\) batches"),
+    ],
+)
+def test_fit_refuses_labels_outside_the_classes_before_any_step(kind, data, message):
+    model = make_model(kind)
+    with pytest.raises(ValueError, match=message):
+        model.fit(**data, batch_size=16, epochs=1, verbose=0)
+    assert int(model.d_optimizer.iterations) == 0
+
+
+def test_fit_on_labelled_arrays_trains():
+    model = make_model("conditional")
+    model.fit(SAMPLES, np.arange(16) % NUM_CLASSES, batch_size=8, epochs=1, verbose=0)
+    assert int(model.d_optimizer.iterations) == 2
+
+
+@pytest.mark.parametrize("arguments", [dict(n=4, batch_size=0), dict(n=0)])
+def test_generate_refuses_empty_requests(arguments):
+    with pytest.raises(ValueError, match=r"(n|batch_size) must be a positive integer, got 0\."):
+        make_model("conditional").generate(**arguments)
+
+
+def test_generate_in_chunks_equals_one_call():
+    model = make_model("acgan")
+    labels = np.arange(10) % NUM_CLASSES
+    np.testing.assert_allclose(model.generate(10, labels=labels, seed=1, batch_size=3),
+                               model.generate(10, labels=labels, seed=1), rtol=1e-5, atol=1e-6)

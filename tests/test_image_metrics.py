@@ -45,6 +45,13 @@ def test_frechet_distance_closed_forms():
     assert value == pytest.approx(5 * (2.0 - 1.0) ** 2, rel=1e-12)
 
 
+def test_frechet_distance_of_one_feature():
+    # [0, .5, 1] against [0, 1, 2]: (0.5 - 1)^2 + 0.25 + 1 - 2 sqrt(0.25 * 1) = 0.5 (sample variances, ddof 1),
+    # the value pytorch-fid gives for these features.
+    a, b = np.array([[0.0], [0.5], [1.0]]), np.array([[0.0], [1.0], [2.0]])
+    assert quality.frechet_distance(a, b) == pytest.approx(0.5, rel=1e-12)
+
+
 def test_kid_matches_the_loop_reference_and_is_unbiased():
     rng = np.random.default_rng(1)
     x, y = rng.normal(size=(20, 4)), rng.normal(loc=0.3, size=(20, 4))

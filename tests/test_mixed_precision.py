@@ -83,9 +83,10 @@ def _event_tags(log_dir):
 
 
 def test_gan_model_applies_the_loss_scale_hook():
-    # The one place scaling happens is GAN._scale_for_update: a LossScaleOptimizer multiplies the loss.
+    # The one place scaling happens is GAN._scaled_for_update: a LossScaleOptimizer multiplies the loss.
     optimizer = keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam())
     optimizer.build([keras.Variable(np.zeros(2, np.float32))])
-    scaled = gan_tf.models.gan._scale_for_update(optimizer, tf.constant(1.0))
+    gan = gan_tf.GAN(networks.linear_generator(), networks.mlp_discriminator([4]), latent_dim=1)
+    scaled = gan._scaled_for_update(optimizer, tf.constant(1.0))
     assert float(scaled) == float(optimizer.dynamic_scale) == 2.0 ** 15
     assert networks.DCGAN_STDDEV == 0.02

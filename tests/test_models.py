@@ -112,7 +112,7 @@ def test_save_load_round_trip(tmp_path):
     "arguments, message",
     [
         (dict(latent_dim=3), "latent_dim=3 does not match"),
-        (dict(d_steps=0), "d_steps must be an integer >= 1"),
+        (dict(d_steps=0), "d_steps must be a positive integer, got 0"),
         (dict(latent_distribution="cauchy"), "latent_distribution must be one of"),
     ],
 )

@@ -1,4 +1,4 @@
-"""DCGAN builders: Radford's (PyTorch reference) and the write-up's variant."""
+"""DCGAN builders: Radford's (PyTorch reference) and the dense-ended variant (Shekkizhar's write-up)."""
 
 import keras
 import numpy as np
@@ -46,8 +46,8 @@ def test_initial_weights_and_batch_norm_gammas_follow_radford(stddev):
     assert gammas.mean() == pytest.approx(1.0, abs=3e-3) and gammas.std() == pytest.approx(0.02, rel=0.1)
 
 
-def test_writeup_variant_dense_projection_5x5_kernels_and_batch_norm_decay():
-    generator, discriminator = networks.writeup_generator(), networks.writeup_discriminator()
+def test_dense_dcgan_variant_dense_projection_5x5_kernels_and_batch_norm_decay():
+    generator, discriminator = networks.dense_dcgan_generator(), networks.dense_dcgan_discriminator()
     assert generator.get_layer("projection").kernel.shape == (100, 4 * 4 * 512)
     deconvs = layers_of(generator, keras.layers.Conv2DTranspose)
     assert [layer.filters for layer in deconvs] == [256, 128, 64, 3]
@@ -61,7 +61,7 @@ def test_writeup_variant_dense_projection_5x5_kernels_and_batch_norm_decay():
 
 
 @pytest.mark.parametrize("builders", [(networks.dcgan_generator, networks.dcgan_discriminator),
-                                      (networks.writeup_generator, networks.writeup_discriminator)])
+                                      (networks.dense_dcgan_generator, networks.dense_dcgan_discriminator)])
 def test_32x32_outputs_are_float32_images_in_range_and_one_logit(builders):
     generator = builders[0](image_size=32, channels=1)
     discriminator = builders[1](image_size=32, channels=1)
@@ -85,13 +85,13 @@ def test_feature_extractor_shares_the_discriminator_weights():
 
 
 def test_first_weight_layer_is_d_first_conv_and_g_projection():
-    assert networks.first_weight_layer(networks.writeup_discriminator(image_size=16, depths=(8, 16))).name == "conv_0"
-    assert networks.first_weight_layer(networks.writeup_generator(image_size=16, depths=(16, 8))).name == "projection"
+    assert networks.first_weight_layer(networks.dense_dcgan_discriminator(image_size=16, depths=(8, 16))).name == "conv_0"
+    assert networks.first_weight_layer(networks.dense_dcgan_generator(image_size=16, depths=(16, 8))).name == "projection"
 
 
 @pytest.mark.parametrize("call, message", [
     (lambda: networks.dcgan_generator(image_size=48), "image_size must be one of"),
-    (lambda: networks.writeup_generator(image_size=32, depths=(512, 256)), "depths must be 3 positive integers"),
+    (lambda: networks.dense_dcgan_generator(image_size=32, depths=(512, 256)), "depths must be 3 positive integers"),
     (lambda: networks.dcgan_discriminator(stddev=0.0), "stddev"),
     (lambda: networks.feature_extractor(networks.mlp_discriminator([4]), "features"), "has no layer 'features'"),
 ])

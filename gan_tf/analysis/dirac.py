@@ -39,6 +39,8 @@ Away from the origin simultaneous steps still grow the norm, exactly: theta'^2 +
 
 import numpy as np
 
+from gan_tf import checks
+
 GAN_SLOPE = 0.5  # f'(0) for f(t) = -log(1 + exp(-t))
 WGAN_SLOPE = 1.0  # f'(0) for f(t) = t
 
@@ -169,8 +171,7 @@ def _start(start, step, num_steps, project):
         raise ValueError(f"start must be a pair (theta, psi), got {start!r}.")
     if not step > 0:
         raise ValueError(f"step must be > 0, got {step!r}.")
-    if not isinstance(num_steps, int) or num_steps < 0:
-        raise ValueError(f"num_steps must be a non-negative integer, got {num_steps!r}.")
+    checks.integer_at_least("num_steps", num_steps, 0)
     project = project or (lambda theta, psi: (theta, psi))
     theta, psi = project(float(start[0]), float(start[1]))  # the first row is the projected start
     return theta, psi, project
@@ -252,8 +253,7 @@ def measured_growth(field, integrator, step, num_steps, project=None, radius=1e-
     the linear regime however many steps are taken; the result tends to the spectral radius of the update,
     with an error ~ log(condition number of its eigenvectors) / num_steps for a non-normal update.
     """
-    if not isinstance(num_steps, int) or num_steps < 1:
-        raise ValueError(f"num_steps must be a positive integer, got {num_steps!r}.")
+    checks.positive_integer("num_steps", num_steps)
     point = np.array([radius, 0.0])
     log_growth = 0.0
     for _ in range(num_steps):

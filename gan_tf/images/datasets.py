@@ -26,6 +26,8 @@ import PIL.Image
 import tensorflow as tf
 import tensorflow_datasets as tfds
 
+from gan_tf import checks
+
 DEFAULT_DATA_DIR = pathlib.Path("data")
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
 MAGIC_NUMBERS = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM")  # jpeg, png, gif, bmp
@@ -235,8 +237,7 @@ def finish(elements, load, count, batch_size, seed, values_per_image, cache_byte
     Without a cache, the undecoded elements are shuffled before decoding instead, in a buffer of
     `shuffle_buffer` elements (default `count`; keep it small when elements are large).
     """
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
+    checks.positive_integer("batch_size", batch_size)
     if 0 <= count < batch_size:
         raise ValueError(f"batch_size={batch_size} is larger than the {count} images: no full batch to return.")
     deterministic = seed is not None

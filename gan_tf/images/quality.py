@@ -41,10 +41,11 @@ COVERED_SHARE = 0.02             # a class is covered when >= 2% of the samples 
 
 
 def frechet_distance(features_a, features_b):
-    """FID-style distance between Gaussians fitted to `[n, d]` feature sets (float64 throughout)."""
+    """FID-style distance between Gaussians fitted to `[n, d]` feature sets (float64 throughout; d = 1 too: NumPy's
+    covariance of one feature is a scalar, kept as a [1, 1] matrix)."""
     features_a, features_b = _as_features(features_a, "features_a"), _as_features(features_b, "features_b")
-    return frechet_distance_from_statistics(features_a.mean(0), np.cov(features_a, rowvar=False),
-                                            features_b.mean(0), np.cov(features_b, rowvar=False))
+    return frechet_distance_from_statistics(features_a.mean(0), np.atleast_2d(np.cov(features_a, rowvar=False)),
+                                            features_b.mean(0), np.atleast_2d(np.cov(features_b, rowvar=False)))
 
 
 def frechet_distance_from_statistics(mean_a, covariance_a, mean_b, covariance_b):

@@ -40,10 +40,12 @@ import numpy as np
 import tensorflow as tf
 
 from gan_tf import callbacks, models, networks, plotting
+from gan_tf import checks
 from gan_tf.images import checkpointing, datasets, strategies
 
 ARCHITECTURES = {"radford": (networks.dcgan_generator, networks.dcgan_discriminator),
-                 "writeup": (networks.writeup_generator, networks.writeup_discriminator)}
+                 # Shekkizhar's write-up's DCGAN; the value "writeup" is kept, as the runs' config.json store it.
+                 "writeup": (networks.dense_dcgan_generator, networks.dense_dcgan_discriminator)}
 PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
 CHECKPOINTS_KEPT = 3
 
@@ -89,8 +91,7 @@ class TrainConfig:
         if self.strategy not in strategies.STRATEGIES:
             raise ValueError(f"strategy must be one of {strategies.STRATEGIES}, got {self.strategy!r}.")
         for name in ("epochs", "batch_size", "latent_dim", "every_n_steps"):
-            if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
-                raise ValueError(f"{name} must be a positive integer, got {getattr(self, name)!r}.")
+            checks.positive_integer(name, getattr(self, name))
 
 
 @contextlib.contextmanager

@@ -10,13 +10,14 @@
                        L_G = L_S(G) + class_weight * CE(y, C(G(z, y)))
 
 Fakes are generated with the labels of the real batch (the same class distribution as the data), so one
-`train_step` compares real and fake samples class by class. `generate(n, labels=...)` picks the classes.
+`batch_update` compares real and fake samples class by class. `generate(n, labels=...)` picks the classes.
 """
 
 import keras
 import numpy as np
 import tensorflow as tf
 
+from gan_tf import checks
 from gan_tf.models import gan as gan_module
 
 
@@ -29,16 +30,15 @@ class ConditionalGAN(gan_module.GAN):
 
     def __init__(self, generator, discriminator, latent_dim, num_classes, **kwargs):
         super().__init__(generator, discriminator, latent_dim, **kwargs)
-        if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2:
-            raise ValueError(f"num_classes must be an integer >= 2, got {num_classes!r}.")
-        self.num_classes = num_classes
+        self.num_classes = checks.integer_at_least("num_classes", num_classes, 2)
 
     def one_hot(self, labels):
         return tf.one_hot(tf.cast(tf.reshape(labels, [-1]), tf.int32), self.num_classes)
 
-    def generate_fake(self, labels, latent=None, training=True):
-        latent = self.sample_latent(tf.shape(labels)[0]) if latent is None else latent
-        return self.generator([latent, self.one_hot(labels)], training=training)
+    def make_fake(self, real, latent, training=True):
+        """`(G(z, y), y)`: fakes of the real batch's classes y (`real` is `(samples, labels)`)."""
+        labels = real[1]
+        return self.generator([latent, self.one_hot(labels)], training=training), labels
 
     def discriminate(self, samples, labels):
         """(source logits `[batch, 1]`, class logits or None)."""
@@ -60,42 +60,27 @@ class ConditionalGAN(gan_module.GAN):
         fake_logits, fake_classes = self.discriminate(*fake)
         return self.loss_family.generator_loss(fake_logits) + self.class_loss(fake[1], fake_classes), fake_logits
 
-    def discriminator_step(self, real):
-        fake = (self.generate_fake(real[1]), real[1])
-        with tf.GradientTape() as tape:
-            loss, real_logits, fake_logits = self.compute_discriminator_loss(real, fake)
-            scaled_loss = gan_module._scale_for_update(self.d_optimizer, loss)
-        gan_module._minimize(self.d_optimizer, tape, scaled_loss, self.discriminator.trainable_variables)
-        return loss, real_logits, fake_logits
+    def check_training_data(self, x, y=None):
+        """ValueError unless the data are `(samples, labels)` batches with integer labels in [0, num_classes).
 
-    def generator_step(self, real):
-        latent = self.sample_latent(tf.shape(real[1])[0])
-        with tf.GradientTape() as tape:
-            fake = (self.generate_fake(real[1], latent), real[1])
-            loss, _ = self.compute_generator_loss(real, fake)
-            scaled_loss = gan_module._scale_for_update(self.g_optimizer, loss)
-        gan_module._minimize(self.g_optimizer, tape, scaled_loss, self.generator.trainable_variables)
-        return loss
+        Checked here, before any step: a tf.data.Dataset's element spec (a pair, integer labels) and, for arrays
+        `fit(x, y)`, the labels' values. The label values of a dataset are only seen inside the training graph
+        and are not checked there (`tf.one_hot` maps an out-of-range label to a zero vector)."""
+        checks.class_label_spec(x if y is None else (x, y), self.num_classes)
+        checks.real_batches(self.generator, x, stacked=self.stacked_batches)
 
     def generate(self, n, labels=None, seed=None, batch_size=1024):
         """`n` samples of the classes `labels` (an int for one class, `n` ints, or None for 0, 1, ..., K-1, 0, ...)."""
-        if not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"n must be a positive integer, got {n!r}.")
-        labels = self._labels_for(int(n), labels)
-        latent = self.sample_latent(int(n), seed=seed)
-        chunks = [keras.ops.convert_to_numpy(self.generate_fake(labels[start:start + batch_size],
-                                                                latent[start:start + batch_size], training=False))
-                  for start in range(0, int(n), batch_size)]
-        return np.concatenate(chunks, axis=0)
+        n = checks.positive_integer("n", n)
+        return self._generate_like((None, self._labels_for(n, labels)), n, seed, batch_size)
 
     def _labels_for(self, n, labels):
         if labels is None:
             return np.arange(n) % self.num_classes
         labels = np.full(n, labels) if np.ndim(labels) == 0 else np.asarray(labels)
-        valid = labels.shape == (n,) and np.issubdtype(labels.dtype, np.integer)
-        if not valid or labels.min() < 0 or labels.max() >= self.num_classes:
-            raise ValueError(f"labels must be None, one class or {n} classes, integers in [0, {self.num_classes}), "
-                             f"got {labels!r}.")
+        if labels.shape != (n,):
+            raise ValueError(f"labels must be None, one class or {n} classes, got shape {labels.shape}.")
+        checks.class_labels(labels, self.num_classes)
         return labels.astype(np.int32)
 
     def get_config(self):

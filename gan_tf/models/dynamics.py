@@ -2,6 +2,7 @@
 
   GAN (gan.py)           alternating: d_steps updates of D, then g_steps updates of G, on every batch
                          (Goodfellow et al. 2014, Algorithm 1: "k steps of D per step of G").
+  FixedGeneratorGAN      only D moves (G frozen): D fits the optimal discriminator of a fixed G.
   ParityAlternatingGAN   EE-559 lecture 10.1's minimal GAN: batch t updates G if t is even, D if t is odd.
   SimultaneousGAN        both gradients taken at the same point (theta, psi), then one update of each:
                              psi <- psi - h grad_psi L_D(theta, psi),  theta <- theta - h grad_theta L_G(theta, psi).
@@ -13,29 +14,24 @@
                          https://www.inference.vc/instance-noise-a-trick-for-stabilising-gan-training/).
 
 Every variant keeps the GAN's hooks (`compute_discriminator_loss`, `compute_generator_loss`) and its loss scaling
-(`_scale_for_update`), so mixed precision and `tf.distribute` keep working, and they compose by inheritance:
+(`GAN._scaled_for_update`), so mixed precision and `tf.distribute` keep working, and they compose by inheritance:
 `class NoisySimultaneousGAN(InstanceNoiseGAN, SimultaneousGAN)` adds noise to simultaneous updates.
 """
 
 import keras
 import tensorflow as tf
 
+from gan_tf import checks
 from gan_tf.models import gan as gan_module
 
 
-def _require_one_step_each(model):
+def require_one_step_each(model):
+    """ValueError unless `model.d_steps == model.g_steps == 1` (for schedules of one update per player)."""
     if model.d_steps != 1 or model.g_steps != 1:
         raise ValueError(
             f"{type(model).__name__} makes one update per player per step: d_steps and g_steps must be 1, "
             f"got d_steps={model.d_steps}, g_steps={model.g_steps}."
         )
-
-
-def _build_optimizers(model):
-    """Create optimizer slots outside any `tf.cond` (variables cannot be created inside a branch)."""
-    for optimizer, network in ((model.d_optimizer, model.discriminator), (model.g_optimizer, model.generator)):
-        if not optimizer.built:
-            optimizer.build(network.trainable_variables)
 
 
 @keras.saving.register_keras_serializable(package="gan_tf")
@@ -48,11 +44,11 @@ class ParityAlternatingGAN(gan_module.GAN):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _require_one_step_each(self)
+        require_one_step_each(self)
         self.batch_index = keras.Variable(0, dtype="int64", trainable=False, name="batch_index")
 
-    def train_step(self, real):
-        _build_optimizers(self)
+    def batch_update(self, real):
+        self._build_optimizers()  # outside the tf.cond: no variable may be created in a branch
         update_generator = tf.equal(self.batch_index % 2, 0)
         tf.cond(update_generator, lambda: self._generator_batch(real), lambda: self._discriminator_batch(real))
         self.batch_index.assign_add(1)
@@ -60,14 +56,12 @@ class ParityAlternatingGAN(gan_module.GAN):
 
     def _generator_batch(self, real):
         g_loss = self.generator_step(real)
-        self.g_loss_tracker.update_state(g_loss)
+        self.update_generator_trackers(g_loss)
         return g_loss
 
     def _discriminator_batch(self, real):
         d_loss, real_logits, fake_logits = self.discriminator_step(real)
-        self.d_loss_tracker.update_state(d_loss)
-        self.p_real_on_real_tracker.update_state(tf.sigmoid(tf.cast(real_logits, tf.float32)))
-        self.p_real_on_fake_tracker.update_state(tf.sigmoid(tf.cast(fake_logits, tf.float32)))
+        self.update_discriminator_trackers(d_loss, real_logits, fake_logits)
         return d_loss
 
 
@@ -81,16 +75,16 @@ class SimultaneousGAN(gan_module.GAN):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _require_one_step_each(self)
+        require_one_step_each(self)
 
-    def train_step(self, real):
+    def batch_update(self, real):
         latent = self.sample_latent(tf.shape(real)[0])
         with tf.GradientTape() as d_tape, tf.GradientTape() as g_tape:
             fake = self.generator(latent, training=True)
             d_loss, real_logits, fake_logits = self.compute_discriminator_loss(real, fake)
             g_loss, _ = self.compute_generator_loss(real, fake)
-            d_scaled = gan_module._scale_for_update(self.d_optimizer, d_loss)
-            g_scaled = gan_module._scale_for_update(self.g_optimizer, g_loss)
+            d_scaled = self._scaled_for_update(self.d_optimizer, d_loss)
+            g_scaled = self._scaled_for_update(self.g_optimizer, g_loss)
         self._apply_both(d_tape.gradient(d_scaled, self.discriminator.trainable_variables),
                          g_tape.gradient(g_scaled, self.generator.trainable_variables))
         return self.update_trackers(d_loss, g_loss, real_logits, fake_logits)
@@ -99,6 +93,18 @@ class SimultaneousGAN(gan_module.GAN):
         """Apply gradients that were both computed before either player moved."""
         self.d_optimizer.apply(d_gradients, self.discriminator.trainable_variables)
         self.g_optimizer.apply(g_gradients, self.generator.trainable_variables)
+
+
+@keras.saving.register_keras_serializable(package="gan_tf")
+class FixedGeneratorGAN(gan_module.GAN):
+    """Trains only the discriminator against a frozen generator: fitting D towards the optimal
+    D*(x) = p(x) / (p(x) + p_g(x)) (Goodfellow et al. 2014, Prop. 1; EE-559 lecture 10.1)."""
+
+    def batch_update(self, real):
+        for _ in range(self.d_steps):
+            d_loss, real_logits, fake_logits = self.discriminator_step(real)
+        g_loss, _ = self.compute_generator_loss(real, self.generator(self.sample_latent(tf.shape(real)[0])))
+        return self.update_trackers(d_loss, g_loss, real_logits, fake_logits)
 
 
 def consensus_loss(gradients):
@@ -133,7 +139,7 @@ class ConsensusGAN(SimultaneousGAN):
     def metrics(self):
         return super().metrics + [self.consensus_tracker]
 
-    def train_step(self, real):
+    def batch_update(self, real):
         latent = self.sample_latent(tf.shape(real)[0])
         d_variables, g_variables = self.discriminator.trainable_variables, self.generator.trainable_variables
         with tf.GradientTape() as d_tape, tf.GradientTape() as g_tape:
@@ -143,8 +149,8 @@ class ConsensusGAN(SimultaneousGAN):
                 g_loss, _ = self.compute_generator_loss(real, fake)
             gradients = inner_tape.gradient(d_loss, d_variables) + inner_tape.gradient(g_loss, g_variables)
             regularizer = consensus_loss(gradients)
-            d_scaled = gan_module._scale_for_update(self.d_optimizer, d_loss + self.gamma * regularizer)
-            g_scaled = gan_module._scale_for_update(self.g_optimizer, g_loss + self.gamma * regularizer)
+            d_scaled = self._scaled_for_update(self.d_optimizer, d_loss + self.gamma * regularizer)
+            g_scaled = self._scaled_for_update(self.g_optimizer, g_loss + self.gamma * regularizer)
         self._apply_both(d_tape.gradient(d_scaled, d_variables), g_tape.gradient(g_scaled, g_variables))
         self.consensus_tracker.update_state(regularizer)
         return self.update_trackers(d_loss, g_loss, real_logits, fake_logits)
@@ -166,7 +172,7 @@ class InstanceNoiseGAN(gan_module.GAN):
     """Gaussian instance noise on both inputs of D, for D's and G's losses, with an annealed stddev.
 
     D sees real + e and fake + e', e, e' ~ N(0, s(t)^2) independently per sample, where t counts training steps
-    (calls of `train_step`, saved as `noise_step`) and s follows `annealed_stddev`. Noise makes the two
+    (calls of `batch_update`, saved as `noise_step`) and s follows `annealed_stddev`. Noise makes the two
     distributions overlap, so D cannot become perfect and G keeps a gradient (the slides' JSD problem).
     Annealed from s(0) = 1 over half of the run, it makes a GAN cover all 25 modes of PacGAN's 2-D grid in every
     seed, where the same GAN without noise keeps 14-19 (`reproductions/pacgan_ring_grid.py`).
@@ -180,8 +186,7 @@ class InstanceNoiseGAN(gan_module.GAN):
         super().__init__(*args, **kwargs)
         if not initial_stddev > 0:
             raise ValueError(f"initial_stddev must be > 0, got {initial_stddev!r}.")
-        if anneal_steps is not None and (not isinstance(anneal_steps, int) or anneal_steps < 1):
-            raise ValueError(f"anneal_steps must be None or a positive integer, got {anneal_steps!r}.")
+        anneal_steps = checks.optional_positive_integer("anneal_steps", anneal_steps)
         self.initial_stddev = float(initial_stddev)
         self.anneal_steps = anneal_steps
         self.noise_step = keras.Variable(0, dtype="int64", trainable=False, name="noise_step")
@@ -205,9 +210,9 @@ class InstanceNoiseGAN(gan_module.GAN):
     def compute_generator_loss(self, real, fake):
         return super().compute_generator_loss(real, self.add_noise(fake))
 
-    def train_step(self, real):
+    def batch_update(self, real):
         self.noise_stddev_tracker.update_state(self.noise_stddev())
-        logs = super().train_step(real)
+        logs = super().batch_update(real)
         self.noise_step.assign_add(1)
         return logs
 

@@ -2,15 +2,17 @@
 
 Salimans et al. 2016, "Improved Techniques for Training GANs", https://arxiv.org/abs/1606.03498, Section 3.1:
     L_G = || E_x[f(x)] - E_z[f(G(z))] ||^2                                   ("batch_mean" form)
-The write-up (seed 003; shekkizh/TensorflowProjects) found that alone ineffective and added it to the usual
-generator loss, pairing the i-th real image with the i-th generated one (TF's l2_loss(t) = sum(t^2) / 2):
+S. Shekkizhar's write-up "Difficulties training a Generative Adversarial Network"
+(https://github.com/shekkizh/neuralnetworks.thought-experiments, Generative Models/GAN; code:
+github.com/shekkizh/TensorflowProjects) found that alone ineffective and added it to the usual generator loss,
+pairing the i-th real image with the i-th generated one (TF's l2_loss(t) = sum(t^2) / 2):
     L_G = BCE(D(G(z)), 1) + 0.1 * l2_loss(f(x) - f(G(z))) / (64 * 64)       ("pairwise" form)
 Here f is the activation of D's layer `feature_layer` (the last conv block in `gan_tf.networks`' DCGANs),
 both in training mode as in the generator step; f(x) is a constant for G (no gradient flows into D).
 
 The weight may follow a schedule over generator updates: any `keras.optimizers.schedules` object, e.g.
 `PolynomialDecay(0.0, decay_steps, end_learning_rate=0.1)` ramps it from 0 to 0.1, so that the adversarial
-term dominates early (what the write-up wanted). It is called with `g_optimizer.iterations`.
+term dominates early (what Shekkizhar wanted). It is called with `g_optimizer.iterations`.
 """
 
 import keras
@@ -20,8 +22,8 @@ from gan_tf import losses, networks
 from gan_tf.models import gan
 
 FORMS = ("pairwise", "batch_mean")
-WRITEUP_WEIGHT = 0.1               # the write-up's constant weight
-WRITEUP_NORMALIZER = 64.0 * 64.0   # the write-up divides by the image area, 64 * 64
+PAIRWISE_WEIGHT = 0.1               # the pairwise form's constant weight, as in Shekkizhar's code
+PAIRWISE_NORMALIZER = 64.0 * 64.0   # the pairwise term divided by the image area of 64x64 images, as there
 
 
 def pairwise_feature_distance(real_features, fake_features):
@@ -36,15 +38,15 @@ class FeatureMatchingGAN(gan.GAN):
 
     Args (besides `GAN`'s):
       feature_layer: name of the layer of D whose activations are matched.
-      form: "pairwise" (the write-up's code) or "batch_mean" (Salimans et al.).
+      form: "pairwise" (Shekkizhar's code) or "batch_mean" (Salimans et al.).
       weight: float >= 0, or a `keras.optimizers.schedules.LearningRateSchedule` of the generator step.
-      normalizer: the matching term is divided by it (the write-up: 64 * 64; Salimans et al.: 1).
-      adversarial: keep the loss family's generator loss (True, the write-up) or use the matching term
+      normalizer: the matching term is divided by it (Shekkizhar: 64 * 64; Salimans et al.: 1).
+      adversarial: keep the loss family's generator loss (True, Shekkizhar) or use the matching term
         alone (False, Salimans et al.).
     """
 
     def __init__(self, generator, discriminator, latent_dim, feature_layer=networks.FEATURES_LAYER,
-                 form="pairwise", weight=WRITEUP_WEIGHT, normalizer=WRITEUP_NORMALIZER, adversarial=True, **kwargs):
+                 form="pairwise", weight=PAIRWISE_WEIGHT, normalizer=PAIRWISE_NORMALIZER, adversarial=True, **kwargs):
         super().__init__(generator, discriminator, latent_dim, **kwargs)
         if form not in FORMS:
             raise ValueError(f"form must be one of {FORMS}, got {form!r}.")

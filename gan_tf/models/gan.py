@@ -8,20 +8,25 @@ Variants are small subclasses that override one hook:
   `sample_latent`               the latent distribution,
   `compute_discriminator_loss`  e.g. add a gradient penalty or instance noise,
   `compute_generator_loss`      e.g. add feature matching,
-  `discriminator_step` / `generator_step` / `train_step`   e.g. other update schedules.
+  `make_fake`                   how a fake batch is made from the real batch and z (e.g. with the real labels),
+  `discriminator_step` / `generator_step` / `batch_update`   e.g. other update schedules.
 
-Mixed precision and `tf.distribute` are handled in one place, `_minimize`: each optimizer scales its own
+Keras calls `train_step`, which runs `batch_update` on one real batch (or on each of a stack of batches, see
+`compile`); subclasses override `batch_update`, not `train_step`.
+
+Mixed precision and `tf.distribute` are handled in one place, `_scaled_for_update`: each optimizer scales its own
 loss (`LossScaleOptimizer.scale_loss` under `mixed_float16`; a no-op otherwise) and a per-replica mean loss
 is divided by the number of replicas, because Keras sums gradients across replicas.
 """
 
-import functools
+import inspect
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_tf import losses
+from gan_tf import checks, losses
+from gan_tf.models import replicas
 
 LATENT_DISTRIBUTIONS = ("normal", "uniform")
 
@@ -43,11 +48,9 @@ class GAN(keras.Model):
     def __init__(self, generator, discriminator, latent_dim, d_steps=1, g_steps=1,
                  latent_distribution="normal", seed=None, **kwargs):
         super().__init__(**kwargs)
-        _check_latent_dim(generator, latent_dim)
-        _check_discriminator_output(discriminator)
-        for name, value in (("d_steps", d_steps), ("g_steps", g_steps)):
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be an integer >= 1, got {value!r}.")
+        latent_dim = checks.latent_dim_matches(generator, latent_dim)
+        checks.discriminator_output(discriminator)
+        d_steps, g_steps = checks.positive_integer("d_steps", d_steps), checks.positive_integer("g_steps", g_steps)
         if latent_distribution not in LATENT_DISTRIBUTIONS:
             raise ValueError(f"latent_distribution must be one of {LATENT_DISTRIBUTIONS}, got {latent_distribution!r}.")
         self.generator = generator
@@ -58,6 +61,7 @@ class GAN(keras.Model):
         self.latent_distribution = latent_distribution
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
+        self.stacked_batches = False
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.p_real_on_real_tracker = keras.metrics.Mean(name="p_real_on_real")
@@ -69,7 +73,7 @@ class GAN(keras.Model):
         """Set both optimizers and the loss family (a name in `gan_tf.losses.FAMILIES`).
 
         stacked_batches: every element of the training data holds K real batches `[K, batch, ...]` (e.g.
-          `distributions.sample_dataset(..., stack=K)`) and one Keras step runs `train_step` on each in turn,
+          `distributions.sample_dataset(..., stack=K)`) and one Keras step runs `batch_update` on each in turn,
           in one program (one XLA launch with `jit_compile=True`): Keras' per-step cost (~0.5-1 ms on CPU) is
           paid once per K updates, which is what limits small GANs. `steps_per_epoch` and callbacks count
           elements; the trackers still average over every update. The optimizers are built here (no variable
@@ -84,11 +88,8 @@ class GAN(keras.Model):
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
         self.stacked_batches = bool(stacked_batches)
-        self.__dict__.pop("train_step", None)  # an earlier stacked compile's
         if self.stacked_batches:
-            _build_optimizer(self.d_optimizer, self.discriminator)
-            _build_optimizer(self.g_optimizer, self.generator)
-            self.train_step = functools.partial(_train_on_stacked_batches, self, type(self).train_step)
+            self._build_optimizers()
 
     @property
     def metrics(self):
@@ -106,7 +107,7 @@ class GAN(keras.Model):
         alone hands every replica the same numbers, which would repeat one replica's fakes N times.
         """
         shape = (batch_size, self.latent_dim)
-        stateless_seed = _replica_seed(self.seed_generator if seed is None else seed)
+        stateless_seed = replicas.replica_seed(self.seed_generator if seed is None else seed)
         if self.latent_distribution == "uniform":
             return tf.random.stateless_uniform(shape, stateless_seed, minval=-1.0, maxval=1.0)
         return tf.random.stateless_normal(shape, stateless_seed)
@@ -130,51 +131,80 @@ class GAN(keras.Model):
         fake_logits = self.discriminator(fake, training=True)
         return self.loss_family.generator_loss(fake_logits), fake_logits
 
+    def make_fake(self, real, latent, training=True):
+        """A fake batch from z `latent`, to set against the real batch `real`: here G(z) (`real` is unused;
+        `ConditionalGAN` returns `(G(z, y), y)` with the real labels y)."""
+        del real
+        return self.generator(latent, training=training)
+
     def discriminator_step(self, real):
         """One update of D (G's weights are not touched). Returns (loss, real_logits, fake_logits)."""
-        fake = self.generator(self.sample_latent(tf.shape(real)[0]), training=True)
+        fake = self.make_fake(real, self.sample_latent(_batch_size(real)))
         with tf.GradientTape() as tape:
             loss, real_logits, fake_logits = self.compute_discriminator_loss(real, fake)
-            scaled_loss = _scale_for_update(self.d_optimizer, loss)
-        _minimize(self.d_optimizer, tape, scaled_loss, self.discriminator.trainable_variables)
+            scaled_loss = self._scaled_for_update(self.d_optimizer, loss)
+        self._minimize(self.d_optimizer, tape, scaled_loss, self.discriminator.trainable_variables)
         return loss, real_logits, fake_logits
 
     def generator_step(self, real):
         """One update of G (D's weights are not touched). Returns the generator loss."""
-        latent = self.sample_latent(tf.shape(real)[0])
+        latent = self.sample_latent(_batch_size(real))
         with tf.GradientTape() as tape:
-            fake = self.generator(latent, training=True)
+            fake = self.make_fake(real, latent)
             loss, _ = self.compute_generator_loss(real, fake)
-            scaled_loss = _scale_for_update(self.g_optimizer, loss)
-        _minimize(self.g_optimizer, tape, scaled_loss, self.generator.trainable_variables)
+            scaled_loss = self._scaled_for_update(self.g_optimizer, loss)
+        self._minimize(self.g_optimizer, tape, scaled_loss, self.generator.trainable_variables)
         return loss
 
-    def train_step(self, real):
+    def train_step(self, data):
+        """Keras' step: `batch_update` on the batch, or on each batch of a stack (`compile(stacked_batches=True)`)."""
+        if not self.stacked_batches:
+            return self.batch_update(data)
+        self._update_on_each_batch(data)
+        return self.metric_results()
+
+    def batch_update(self, real):
+        """One training update on one real batch: d_steps updates of D, then g_steps of G. Returns the trackers."""
         for _ in range(self.d_steps):
             d_loss, real_logits, fake_logits = self.discriminator_step(real)
         for _ in range(self.g_steps):
             g_loss = self.generator_step(real)
         return self.update_trackers(d_loss, g_loss, real_logits, fake_logits)
 
-    def update_trackers(self, d_loss, g_loss, real_logits, fake_logits):
+    def update_discriminator_trackers(self, d_loss, real_logits, fake_logits):
         self.d_loss_tracker.update_state(d_loss)
-        self.g_loss_tracker.update_state(g_loss)
         self.p_real_on_real_tracker.update_state(tf.sigmoid(tf.cast(real_logits, tf.float32)))
         self.p_real_on_fake_tracker.update_state(tf.sigmoid(tf.cast(fake_logits, tf.float32)))
+
+    def update_generator_trackers(self, g_loss):
+        self.g_loss_tracker.update_state(g_loss)
+
+    def update_trackers(self, d_loss, g_loss, real_logits, fake_logits):
+        """Both players' trackers (`update_*_trackers`); returns `metric_results()`."""
+        self.update_discriminator_trackers(d_loss, real_logits, fake_logits)
+        self.update_generator_trackers(g_loss)
         return self.metric_results()
 
     def metric_results(self):
         """The trackers' values, as `train_step` returns them (Keras' metrics are summed over replicas)."""
-        return {metric.name: _multi_worker_safe(metric.result()) for metric in self.metrics}
+        return {metric.name: replicas.multi_worker_safe(metric.result()) for metric in self.metrics}
 
     def fit(self, *args, **kwargs):
-        """`keras.Model.fit`; a `tf.data.Dataset` is shuffled by its own pipeline, so `shuffle` defaults to
-        False for one (Keras would otherwise warn on every call that it ignores shuffle=True)."""
-        data = args[0] if args else kwargs.get("x")
-        _check_real_batches(self.generator, data, stacked=getattr(self, "stacked_batches", False))
-        if isinstance(data, tf.data.Dataset) and len(args) < 9:
-            kwargs.setdefault("shuffle", False)
-        return super().fit(*args, **kwargs)
+        """`keras.Model.fit` (same arguments), after `check_training_data`. A `tf.data.Dataset` is shuffled (or
+        not) by its own pipeline: for one, `shuffle` is False whatever was passed (Keras ignores it there, and
+        would warn on every call)."""
+        arguments = inspect.signature(keras.Model.fit).bind(self, *args, **kwargs).arguments
+        del arguments["self"]
+        self.check_training_data(arguments.get("x"), arguments.get("y"))
+        if isinstance(arguments.get("x"), tf.data.Dataset):
+            arguments["shuffle"] = False
+        return super().fit(**arguments)
+
+    def check_training_data(self, x, y=None):
+        """ValueError for data an unconditional GAN cannot train on: labels (`y`, (samples, labels) or dicts),
+        integer samples, or batches not shaped like G's samples; a warning for float arrays far outside [-1, 1]
+        when G ends in tanh."""
+        checks.unconditional_training_data(self.generator, x, y, stacked=self.stacked_batches)
 
     # ----------------------------------------------------------------------------------------------
     # Sampling
@@ -185,30 +215,60 @@ class GAN(keras.Model):
 
         With an integer `seed` the latent vectors (and so the samples) are the same on every call.
         """
-        if not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"n must be a positive integer, got {n!r}.")
-        latent = self.sample_latent(int(n), seed=seed)
-        chunks = [
-            keras.ops.convert_to_numpy(self.generator(latent[start:start + batch_size], training=False))
-            for start in range(0, int(n), batch_size)
-        ]
+        return self._generate_like(None, n, seed, batch_size)
+
+    def _generate_like(self, real, n, seed, batch_size):
+        """`make_fake(real rows, z rows, training=False)`'s samples for `n` z, `batch_size` at a time. `real`: what
+        `make_fake` reads of a real batch, n rows (None here; `(None, labels)` for `ConditionalGAN`)."""
+        n, batch_size = checks.positive_integer("n", n), checks.positive_integer("batch_size", batch_size)
+        latent = self.sample_latent(n, seed=seed)
+        chunks = []
+        for start in range(0, n, batch_size):
+            rows = slice(start, start + batch_size)
+            real_rows = None if real is None else tuple(None if part is None else part[rows] for part in real)
+            fake = self.make_fake(real_rows, latent[rows], training=False)
+            chunks.append(keras.ops.convert_to_numpy(tf.nest.flatten(fake)[0]))
         return np.concatenate(chunks, axis=0)
+
+    # ----------------------------------------------------------------------------------------------
+    # Updates: loss scaling (mixed precision, tf.distribute) and minimization, for every subclass
+    # ----------------------------------------------------------------------------------------------
+
+    def _scaled_for_update(self, optimizer, loss):
+        """The loss whose gradient `optimizer` should apply (see the module docstring)."""
+        replica_count = tf.distribute.get_strategy().num_replicas_in_sync
+        if replica_count > 1:
+            loss = loss / replica_count
+        return optimizer.scale_loss(loss)
+
+    def _minimize(self, optimizer, tape, scaled_loss, variables):
+        gradients = tape.gradient(scaled_loss, variables)
+        optimizer.apply(gradients, variables)  # a LossScaleOptimizer unscales, and skips non-finite steps
+
+    def _build_optimizers(self):
+        """Create optimizer slots outside any graph loop or `tf.cond` (no variable may be created inside)."""
+        for optimizer, network in ((self.d_optimizer, self.discriminator), (self.g_optimizer, self.generator)):
+            if not optimizer.built:
+                optimizer.build(network.trainable_variables)
+
+    def _update_on_each_batch(self, stacked):
+        """`batch_update` on each batch of `stacked` `[K, batch, ...]`, in a graph loop."""
+        def body(index):
+            self.batch_update(tf.nest.map_structure(lambda tensor: tensor[index], stacked))
+            return index + 1
+
+        count = tf.shape(tf.nest.flatten(stacked)[0])[0]
+        tf.while_loop(lambda index: index < count, body, [tf.constant(0)])
 
     # ----------------------------------------------------------------------------------------------
     # Serialization (`.keras` round trip, optimizer state included)
     # ----------------------------------------------------------------------------------------------
 
     def get_config(self):
-        return {
-            "name": self.name,
-            "generator": keras.saving.serialize_keras_object(self.generator),
-            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
-            "latent_dim": self.latent_dim,
-            "d_steps": self.d_steps,
-            "g_steps": self.g_steps,
-            "latent_distribution": self.latent_distribution,
-            "seed": self.seed,
-        }
+        serialize = keras.saving.serialize_keras_object
+        return {"name": self.name, "generator": serialize(self.generator),
+                "discriminator": serialize(self.discriminator), "latent_dim": self.latent_dim, "d_steps": self.d_steps,
+                "g_steps": self.g_steps, "latent_distribution": self.latent_distribution, "seed": self.seed}
 
     @classmethod
     def from_config(cls, config):
@@ -218,139 +278,18 @@ class GAN(keras.Model):
         return cls(**config)
 
     def get_compile_config(self):
-        return {
-            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
-            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
-            "loss": self.loss_name,
-            "stacked_batches": self.stacked_batches,
-        }
+        serialize = keras.saving.serialize_keras_object
+        return {"d_optimizer": serialize(self.d_optimizer), "g_optimizer": serialize(self.g_optimizer),
+                "loss": self.loss_name, "stacked_batches": self.stacked_batches}
 
     def compile_from_config(self, config):
-        self.compile(
-            d_optimizer=keras.saving.deserialize_keras_object(config["d_optimizer"]),
-            g_optimizer=keras.saving.deserialize_keras_object(config["g_optimizer"]),
-            loss=config["loss"],
-            stacked_batches=config.get("stacked_batches", False),
-        )
-        # Optimizers receive their saved slots only once built.
-        self.d_optimizer.build(self.discriminator.trainable_variables)
-        self.g_optimizer.build(self.generator.trainable_variables)
+        deserialize = keras.saving.deserialize_keras_object
+        self.compile(d_optimizer=deserialize(config["d_optimizer"]), g_optimizer=deserialize(config["g_optimizer"]),
+                     loss=config["loss"], stacked_batches=config.get("stacked_batches", False))
+        self._build_optimizers()  # optimizers receive their saved slots only once built
 
 
-@keras.saving.register_keras_serializable(package="gan_tf")
-class FixedGeneratorGAN(GAN):
-    """Trains only the discriminator against a frozen generator: fitting D towards the optimal
-    D*(x) = p(x) / (p(x) + p_g(x)) (Goodfellow et al. 2014, Prop. 1; EE-559 lecture 10.1)."""
+def _batch_size(real):
+    """The number of samples in a real batch (of samples, or of (samples, labels) pairs)."""
+    return tf.shape(tf.nest.flatten(real)[0])[0]
 
-    def train_step(self, real):
-        for _ in range(self.d_steps):
-            d_loss, real_logits, fake_logits = self.discriminator_step(real)
-        g_loss, _ = self.compute_generator_loss(real, self.generator(self.sample_latent(tf.shape(real)[0])))
-        return self.update_trackers(d_loss, g_loss, real_logits, fake_logits)
-
-
-def _replica_seed(seed):
-    """A stateless int32 seed [2], drawn as `keras.random` does, and distinct per replica."""
-    if isinstance(seed, keras.random.SeedGenerator):
-        seed = seed.next()
-    elif isinstance(seed, (int, np.integer)):
-        seed = tf.constant([int(seed), 0], tf.int64)
-    else:
-        raise ValueError(f"seed must be None, an int or a keras.random.SeedGenerator, got {type(seed).__name__}.")
-    seed = tf.cast(tf.math.floormod(tf.cast(seed, tf.int64), tf.int32.max - 1), tf.int32)  # XLA wants int32
-    context = tf.distribute.get_replica_context()
-    if context is None or context.num_replicas_in_sync == 1:
-        return seed
-    return tf.random.experimental.stateless_fold_in(seed, context.replica_id_in_sync_group)
-
-
-def _scale_for_update(optimizer, loss):
-    """The loss whose gradient the optimizer should apply (see the module docstring)."""
-    replicas = tf.distribute.get_strategy().num_replicas_in_sync
-    if replicas > 1:
-        loss = loss / replicas
-    return optimizer.scale_loss(loss)
-
-
-def _train_on_stacked_batches(gan, train_step, stacked):
-    """`train_step(gan, batch)` for each batch of `stacked` `[K, batch, ...]`, in a graph loop; the trackers."""
-    def body(index):
-        train_step(gan, tf.nest.map_structure(lambda tensor: tensor[index], stacked))
-        return index + 1
-
-    count = tf.shape(tf.nest.flatten(stacked)[0])[0]
-    tf.while_loop(lambda index: index < count, body, [tf.constant(0)])
-    return gan.metric_results()
-
-
-def _build_optimizer(optimizer, network):
-    if not optimizer.built:
-        optimizer.build(network.trainable_variables)
-
-
-def _multi_worker_safe(value):
-    """Keras 3 reduces the outputs of a multi-worker step with `strategy.reduce(MEAN, value, axis=0)`, which
-    fails on a scalar (tensorflow/tensorflow#72388): there each replica returns its value as shape [1]."""
-    strategy = tf.distribute.get_strategy()
-    # Keras' own test for that code path (private, as Keras uses it).
-    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and strategy.extended._in_multi_worker_mode():
-        return tf.reshape(value, [1])
-    return value
-
-
-def _minimize(optimizer, tape, scaled_loss, variables):
-    gradients = tape.gradient(scaled_loss, variables)
-    optimizer.apply(gradients, variables)  # a LossScaleOptimizer unscales, and skips non-finite steps
-
-
-def _check_latent_dim(generator, latent_dim):
-    if not isinstance(latent_dim, int) or latent_dim < 1:
-        raise ValueError(f"latent_dim must be a positive integer, got {latent_dim!r}.")
-    inputs = getattr(generator, "inputs", None)
-    if inputs and len(inputs) == 1 and inputs[0].shape[-1] not in (None, latent_dim):
-        raise ValueError(
-            f"latent_dim={latent_dim} does not match the generator {generator.name!r}, "
-            f"whose input has shape {tuple(inputs[0].shape)}."
-        )
-
-
-# ---- input checks (bad input fails before any step, naming what was expected) ------------------------------
-
-
-def _check_discriminator_output(discriminator):
-    """ValueError unless D's (first) output is one logit per sample `[batch, 1]` (when its shape is known)."""
-    outputs = getattr(discriminator, "outputs", None)
-    if not outputs or tuple(outputs[0].shape[1:]) == (1,):
-        return
-    which = "first output" if len(outputs) > 1 else "output"
-    raise ValueError(f"The discriminator {discriminator.name!r} must return one logit per sample, shape [batch, 1]; "
-                     f"its {which} has shape {tuple(outputs[0].shape)}.")
-
-
-def _check_real_batches(generator, data, stacked=False):
-    """ValueError naming both shapes if the real batches of `fit`'s data (a tf.data.Dataset, or an array of samples;
-    the first element of (samples, labels); stacks of batches if `stacked`) do not have the shape of the
-    generator's samples."""
-    sample_shape = tuple(generator.outputs[0].shape) if getattr(generator, "outputs", None) else None
-    real_shape = _batch_shape(data)
-    if stacked and real_shape is not None:
-        real_shape = real_shape[1:]
-    if sample_shape is None or real_shape is None:
-        return
-    same = len(real_shape) == len(sample_shape) and all(
-        real is None or sample is None or real == sample for real, sample in zip(real_shape[1:], sample_shape[1:]))
-    if not same:
-        raise ValueError(f"The real batches have shape {real_shape} but the generator {generator.name!r} makes "
-                         f"samples of shape {sample_shape}: the data must come in batches [batch, *sample shape] "
-                         "(check image_size / channels, and batch the dataset).")
-
-
-def _batch_shape(data):
-    if isinstance(data, tf.data.Dataset):
-        spec = data.element_spec
-        spec = spec[0] if isinstance(spec, (tuple, list)) and spec else spec
-        has_rank = isinstance(spec, tf.TensorSpec) and spec.shape.rank is not None
-        return tuple(spec.shape) if has_rank else None
-    if isinstance(data, (np.ndarray, tf.Tensor)):
-        return (None, *data.shape[1:])
-    return None

@@ -9,6 +9,7 @@ Only the discriminator's input changes: build it with input size m * d. The batc
 import keras
 import tensorflow as tf
 
+from gan_tf import checks
 from gan_tf.models import gan as gan_module
 
 
@@ -32,9 +33,7 @@ class PacGAN(gan_module.GAN):
 
     def __init__(self, *args, packing=2, **kwargs):
         super().__init__(*args, **kwargs)
-        if isinstance(packing, bool) or not isinstance(packing, int) or packing < 1:
-            raise ValueError(f"packing must be an integer >= 1, got {packing!r}.")
-        self.packing = packing
+        self.packing = checks.positive_integer("packing", packing)
 
     def compute_discriminator_loss(self, real, fake):
         return super().compute_discriminator_loss(pack(real, self.packing), pack(fake, self.packing))

@@ -17,6 +17,7 @@ real batch. Cost: about K + 1 discriminator forward/backward passes per generato
 import keras
 import tensorflow as tf
 
+from gan_tf import checks
 from gan_tf.models import gan as gan_module
 
 
@@ -31,11 +32,9 @@ class UnrolledGAN(gan_module.GAN):
 
     def __init__(self, *args, unrolling_steps=5, unrolling_learning_rate=1e-3, **kwargs):
         super().__init__(*args, **kwargs)
-        if isinstance(unrolling_steps, bool) or not isinstance(unrolling_steps, int) or unrolling_steps < 1:
-            raise ValueError(f"unrolling_steps must be an integer >= 1, got {unrolling_steps!r}.")
         if not unrolling_learning_rate > 0:
             raise ValueError(f"unrolling_learning_rate must be > 0, got {unrolling_learning_rate!r}.")
-        self.unrolling_steps = unrolling_steps
+        self.unrolling_steps = checks.positive_integer("unrolling_steps", unrolling_steps)
         self.unrolling_learning_rate = float(unrolling_learning_rate)
 
     def discriminator_logits_at(self, weights, samples):

@@ -16,19 +16,13 @@ update of one `train_step` reuses the same real batch (as `GAN` does for d_steps
 import keras
 import tensorflow as tf
 
-from gan_tf import penalties
+from gan_tf import checks, penalties
 from gan_tf.models import dynamics
 from gan_tf.models import gan as gan_module
 
 # The papers' optimizers, for convenience: `WGAN_LEARNING_RATE` with RMSProp, WGAN-GP's Adam settings.
 WGAN_LEARNING_RATE = 5e-5
 WGANGP_ADAM = {"learning_rate": 1e-4, "beta_1": 0.0, "beta_2": 0.9}
-
-
-def _check_count(name, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}.")
-    return value
 
 
 def critic_steps_for(generator_iteration, n_critic=5, warmup_n_critic=100, warmup_generator_steps=25,
@@ -62,12 +56,12 @@ class WGAN(gan_module.GAN):
     def __init__(self, *args, clip_value=0.01, n_critic=5, warmup_n_critic=100, warmup_generator_steps=25,
                  warmup_every=500, **kwargs):
         super().__init__(*args, **kwargs)
-        dynamics._require_one_step_each(self)
+        dynamics.require_one_step_each(self)
         self.clip_value = penalties.check_clip_value(clip_value)
-        self.n_critic = _check_count("n_critic", n_critic)
-        self.warmup_n_critic = _check_count("warmup_n_critic", warmup_n_critic)
-        self.warmup_generator_steps = _check_count("warmup_generator_steps", warmup_generator_steps)
-        self.warmup_every = _check_count("warmup_every", warmup_every)
+        self.n_critic = checks.positive_integer("n_critic", n_critic)
+        self.warmup_n_critic = checks.positive_integer("warmup_n_critic", warmup_n_critic)
+        self.warmup_generator_steps = checks.positive_integer("warmup_generator_steps", warmup_generator_steps)
+        self.warmup_every = checks.positive_integer("warmup_every", warmup_every)
         self.generator_iterations = keras.Variable(0, dtype="int64", trainable=False, name="generator_iterations")
         self.critic_iterations = keras.Variable(0, dtype="int64", trainable=False, name="critic_iterations")
 
@@ -85,8 +79,8 @@ class WGAN(gan_module.GAN):
         self.critic_iterations.assign_add(1)
         return outputs
 
-    def train_step(self, real):
-        dynamics._build_optimizers(self)
+    def batch_update(self, real):
+        self._build_optimizers()  # outside the while loop: no variable may be created inside
         num_steps = self.critic_steps()
         first = self.clipped_critic_step(real)
 
@@ -118,11 +112,11 @@ class WGANGP(gan_module.GAN):
     def __init__(self, *args, gp_weight=10.0, n_critic=5, **kwargs):
         if "d_steps" in kwargs:
             raise ValueError("WGANGP sets d_steps from n_critic; pass n_critic instead of d_steps.")
-        super().__init__(*args, d_steps=_check_count("n_critic", n_critic), **kwargs)
+        super().__init__(*args, d_steps=checks.positive_integer("n_critic", n_critic), **kwargs)
         if isinstance(gp_weight, bool) or not isinstance(gp_weight, (int, float)) or not gp_weight >= 0:
             raise ValueError(f"gp_weight (lambda) must be a number >= 0, got {gp_weight!r}.")
         self.gp_weight = float(gp_weight)
-        self.n_critic = n_critic
+        self.n_critic = self.d_steps
         self.gradient_penalty_tracker = keras.metrics.Mean(name="gradient_penalty")
 
     def compile(self, d_optimizer, g_optimizer, loss="wasserstein", **kwargs):

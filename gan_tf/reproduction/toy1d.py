@@ -28,6 +28,7 @@ import keras
 import numpy as np
 
 from gan_tf import callbacks, distributions, metrics, models, networks, plotting
+from gan_tf import checks
 
 # The blog's four discriminators. L2 5e-4 is TF1's reg * l2_loss(W) = reg/2 * sum(W^2), i.e. Keras
 # L2(2.5e-4) on every kernel; dropout 0.5 was given as a keep probability (0.5 either way).
@@ -75,8 +76,7 @@ def train_run(real_distribution, build_generator, discriminator_options, steps, 
     D is `networks.mlp_discriminator(settings.discriminator_hidden, **discriminator_options)`. With `grid`,
     the Recorder also keeps D(x) on it (for animations); with `log_dir`, TensorBoard summaries go there.
     """
-    if not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}.")
+    checks.positive_integer("steps", steps)
     keras.utils.set_random_seed(seed)
     gan = models.GAN(generator=build_generator(),
                      discriminator=networks.mlp_discriminator(list(settings.discriminator_hidden),
