@@ -14,14 +14,16 @@ import math
 
 import keras
 
+from gan_tf import checks
+
 INITIALIZER = "glorot_uniform"  # SNGAN's ResNets (the Chainer code) use Xavier uniform
 
 
 def residual_generator(latent_dim=128, image_size=32, channels=3, width=128, synchronized_batch_norm=False):
     """z `[batch, latent_dim]` -> images `[batch, size, size, channels]` in [-1, 1] (float32)."""
     blocks = _blocks(image_size)
-    _check_positive("latent_dim", latent_dim)
-    _check_positive("width", width)
+    checks.positive_integer("latent_dim", latent_dim)
+    checks.positive_integer("width", width)
     latent = keras.Input(shape=(latent_dim,), name="latent")
     features = keras.layers.Dense(4 * 4 * width, kernel_initializer=INITIALIZER, name="dense")(latent)
     features = keras.layers.Reshape((4, 4, width), name="dense_as_image")(features)
@@ -37,7 +39,7 @@ def residual_generator(latent_dim=128, image_size=32, channels=3, width=128, syn
 def residual_discriminator(image_size=32, channels=3, width=128, spectral_norm=True):
     """images -> one float32 logit `[batch, 1]`; spectrally normalised when `spectral_norm`."""
     blocks = _blocks(image_size)
-    _check_positive("width", width)
+    checks.positive_integer("width", width)
     wrap = _spectral if spectral_norm else (lambda layer: layer)
     images = keras.Input(shape=(image_size, image_size, channels), name="images")
     features = _first_discriminator_block(images, width, wrap)
@@ -109,7 +111,3 @@ def _blocks(image_size):
         raise ValueError(f"image_size must be 16, 32, 64 or 128 for the residual networks, got {image_size!r}.")
     return int(math.log2(image_size // 4))
 
-
-def _check_positive(name, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
