@@ -33,14 +33,16 @@ batch; `sync_batch_norm` computes batch-norm statistics over the global batch.
 import contextlib
 import dataclasses
 import json
+import math
 import pathlib
+import warnings
 
 import keras
 import numpy as np
 import tensorflow as tf
 
 from gan_tf import callbacks, models, networks, plotting
-from gan_tf.images import checkpointing, datasets, strategies
+from gan_tf.images import checkpointing, datasets, recovery, run_config, run_folder, strategies
 
 ARCHITECTURES = {"radford": (networks.dcgan_generator, networks.dcgan_discriminator),
                  "writeup": (networks.writeup_generator, networks.writeup_discriminator)}
@@ -75,6 +77,7 @@ class TrainConfig:
     strategy: str = "default"          # see gan_tf.images.strategies
     sync_batch_norm: bool = False      # batch-norm statistics over all replicas
     deterministic: bool = False        # TF op determinism: a resumed run matches an uninterrupted one
+    skip_invalid: bool = False         # skip (and count) image files that cannot be used instead of stopping
 
     def __post_init__(self):
         if self.architecture not in ARCHITECTURES:
@@ -91,6 +94,26 @@ class TrainConfig:
         for name in ("epochs", "batch_size", "latent_dim", "every_n_steps"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ValueError(f"{name} must be a positive integer, got {getattr(self, name)!r}.")
+        _check_numbers(self)
+
+
+def _check_numbers(config):
+    """The numeric settings TrainConfig's own checks leave out (messages name the `gan-tf train` flag too)."""
+    def flag(name):
+        return f"{name} (--{name.replace('_', '-')})"
+
+    for name in ("filters", "d_steps", "g_steps"):
+        if not isinstance(getattr(config, name), int) or getattr(config, name) < 1:
+            raise ValueError(f"{flag(name)} must be a positive integer, got {getattr(config, name)!r}.")
+    if not isinstance(config.steps_per_epoch, int) or config.steps_per_epoch < 0:
+        raise ValueError(f"{flag('steps_per_epoch')} must be 0 (one pass over the data) or a positive integer, "
+                         f"got {config.steps_per_epoch!r}.")
+    if not isinstance(config.seed, int) or not 0 <= config.seed < 2 ** 32:
+        raise ValueError(f"{flag('seed')} must be an integer in [0, 2**32), got {config.seed!r}.")
+    for name in ("feature_matching", "learning_rate", "init_stddev", "beta_1"):
+        value = getattr(config, name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+            raise ValueError(f"{flag(name)} must be a finite number >= 0, got {value!r}.")
 
 
 @contextlib.contextmanager
@@ -139,28 +162,58 @@ def make_optimizer(config):
 
 def train(config, run_dir, verbose=1, extra_callbacks=()):
     """Train (or resume) the run in `run_dir`; returns the GAN (its `history` too). `extra_callbacks` (e.g. a
-    `callbacks.ImageRecorder`) are added to the run's own."""
+    `callbacks.ImageRecorder`) are added to the run's own. Every setting and the data are checked before anything
+    is written; the run folder is locked (`run_folder.lock`) while training."""
     run_dir = pathlib.Path(run_dir)
-    _check_or_write_config(config, run_dir)
+    config = dataclasses.replace(config, data=run_config.resolve_data(config.data),
+                                 data_dir=str(pathlib.Path(config.data_dir).resolve()))
+    source = datasets.open_spec(config.data, config.image_size, config.batch_size, config.seed, config.data_dir,
+                                skip_invalid=config.skip_invalid)
+    steps = _steps_per_epoch(config, source)
+    created = not run_dir.exists()
+    try:
+        with run_folder.lock(run_dir, run_folder.lock_name(config.strategy)):
+            run_folder.remove_temporaries(run_dir)
+            saved = run_config.read(run_dir)
+            wanted = {**dataclasses.asdict(config), "channels": 1 if config.data == "digits" else 3,
+                      "data_fingerprint": source.fingerprint}
+            changed = run_config.differences(saved or {}, wanted)
+            if changed:
+                raise ValueError(f"{str(run_dir)!r} holds a run with other settings (saved, asked): {changed}. Use "
+                                 "another --out, or the same settings to resume (only --epochs may change).")
+            if verbose:
+                _report_start(config, source, steps)
+            return _train_locked(config, run_dir, wanted, source, verbose, extra_callbacks)
+    except BaseException:
+        if created:
+            run_folder.remove_if_unused(run_dir)
+        raise
+
+
+def _train_locked(config, run_dir, wanted, source, verbose, extra_callbacks):
     if config.deterministic:
         tf.config.experimental.enable_op_determinism()
     strategy = strategies.make_strategy(config.strategy)
     chief = strategies.is_chief(strategy)
     with dtype_policy(config.precision), strategy.scope():
-        gan = build_gan(config, _channels(config))
+        gan = build_gan(config, wanted["channels"])
         epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
+        checkpoint = checkpointing.checkpoint_of(gan, epoch)
+        restored = recovery.restore_newest(checkpoint, run_dir / "checkpoints", write=chief)
         # Every multi-worker worker must save (collectively); only the chief's checkpoints are the run's.
         directory = run_dir / "checkpoints" if chief else run_dir / "workers" / strategies.worker_name(strategy)
-        manager = tf.train.CheckpointManager(checkpointing.checkpoint_of(gan, epoch), directory, CHECKPOINTS_KEPT)
-    latest = tf.train.latest_checkpoint(str(run_dir / "checkpoints"))
-    if latest:
-        manager.checkpoint.restore(latest).assert_existing_objects_matched()
-        print(f"{run_dir}: resuming from {latest} (epoch {int(epoch.numpy())}).")
+        manager = tf.train.CheckpointManager(checkpoint, directory, CHECKPOINTS_KEPT)
+    if restored:
+        print(f"{run_dir}: resuming from {restored.prefix} (epoch {int(epoch.numpy())}).")
+        for line in restored.report()[1:]:
+            print(f"{run_dir}: {line}")
+    if chief:
+        run_config.write(run_dir, wanted)
     start = int(epoch.numpy())
     if start >= config.epochs:
         print(f"{run_dir}: already trained for {start} epochs (asked {config.epochs}); nothing to do.")
         return gan
-    data, steps = training_stream(config, start)
+    data, steps = training_stream(config, start, source.dataset)
     monitors = [checkpointing.NonFiniteGuard(steps, config.d_steps, config.g_steps),
                 checkpointing.CheckpointSaver(manager, epoch, run_dir, seed=config.seed, write_files=chief),
                 *extra_callbacks]
@@ -175,6 +228,9 @@ def train(config, run_dir, verbose=1, extra_callbacks=()):
         except tf.errors.InvalidArgumentError:
             _name_corrupt_image(config)
             raise
+    if verbose and chief:
+        print(f"{run_dir}: checkpoints in {run_dir / 'checkpoints'}, sample grids in {run_dir / 'samples'}, "
+              f"TensorBoard logs in {run_dir / 'tensorboard'} (tensorboard --logdir {run_dir / 'tensorboard'}).")
     return gan
 
 
@@ -185,28 +241,35 @@ def _name_corrupt_image(config):
         datasets.scan_image_folder(config.data, verify=True)
 
 
-def training_stream(config, start_epoch=0):
+def training_stream(config, start_epoch=0, data=None):
     """(endless dataset, steps per epoch): the run's batches from epoch `start_epoch` on, the same batches in
-    the same order whether or not the run was interrupted before (see the module docstring)."""
-    data = _data(config, config.seed)
+    the same order whether or not the run was interrupted before (see the module docstring). `data`: the
+    run's pipeline when already built."""
+    data = data or _data(config, config.seed)
     steps = config.steps_per_epoch or int(data.cardinality())
     if steps < 1:
-        raise ValueError(f"Cannot count the batches of {config.data!r}: pass steps_per_epoch.")
+        raise ValueError(f"Cannot count the batches of {config.data!r}: pass steps_per_epoch (--steps-per-epoch).")
     return data.repeat().skip(start_epoch * steps), steps
 
 
 def load_generator(run_dir):
-    """The generator of the latest checkpoint in `run_dir` (float32), and the run's config."""
+    """The generator of the newest checkpoint of `run_dir` that restores (float32), and the run's config.
+
+    Needs neither the training data nor generator.keras (the channels are in config.json); a damaged newer
+    checkpoint is skipped with a warning, and the folder is left as it is."""
     run_dir = pathlib.Path(run_dir)
-    config_path = run_dir / "config.json"
-    if not config_path.is_file():
+    saved = run_config.read(run_dir)
+    if saved is None:
         raise FileNotFoundError(f"{str(run_dir)!r} is not a run directory: it has no config.json.")
-    config = TrainConfig(**json.loads(config_path.read_text()))
-    latest = tf.train.latest_checkpoint(str(run_dir / "checkpoints"))
-    if latest is None:
+    settings = {name: value for name, value in saved.items() if name not in run_config.RUN_FIELDS}
+    config = TrainConfig(**settings)
+    gan = build_gan(dataclasses.replace(config, precision="float32", jit_compile=False), saved["channels"])
+    restored = recovery.restore_newest(tf.train.Checkpoint(generator=gan.generator), run_dir / "checkpoints",
+                                       partial=True, write=False)
+    if restored is None:
         raise FileNotFoundError(f"{str(run_dir / 'checkpoints')!r} holds no checkpoint yet: train first.")
-    gan = build_gan(dataclasses.replace(config, precision="float32", jit_compile=False), _channels(config, run_dir))
-    tf.train.Checkpoint(generator=gan.generator).restore(latest).expect_partial()
+    for line in restored.report()[1:]:
+        warnings.warn(f"{run_dir}: {line}", stacklevel=2)
     return gan, config
 
 
@@ -219,32 +282,32 @@ def sample(run_dir, n=64, out="grid.png", seed=0, columns=None):
 
 
 def _data(config, seed):
-    return datasets.from_spec(config.data, config.image_size, config.batch_size, seed, config.data_dir)
+    return datasets.from_spec(config.data, config.image_size, config.batch_size, seed, config.data_dir,
+                              skip_invalid=config.skip_invalid)
 
 
-def _channels(config, run_dir=None):
-    """The images' channels: from the run's saved generator when there is one (the data may be gone), else
-    from the data."""
-    saved = pathlib.Path(run_dir) / "generator.keras" if run_dir else None
-    if saved and saved.is_file():
-        return int(keras.saving.load_model(saved, compile=False).output_shape[-1])
-    return int(_data(config, config.seed).element_spec.shape[-1])
+def _steps_per_epoch(config, source):
+    """Batches per epoch, checked against the data before anything is written."""
+    full_batches = source.count // config.batch_size
+    if config.steps_per_epoch == 0 and full_batches < 1:
+        raise ValueError(f"batch_size (--batch-size) {config.batch_size} is larger than the {source.count} images "
+                         f"of {config.data!r}.")
+    return config.steps_per_epoch or full_batches
+
+
+def _report_start(config, source, steps):
+    dropped = source.count % config.batch_size
+    print(f"{config.data}: {source.count} images -> {config.image_size}x{config.image_size}, batches of "
+          f"{config.batch_size}, {steps} steps per epoch, {config.epochs} epochs"
+          + (f"; each pass drops the last partial batch ({dropped} images, a different set every pass)"
+             if dropped else ""))
+    if source.skipped:
+        print(f"{config.data}: skipped {len(source.skipped)} invalid image files (--skip-invalid), "
+              f"e.g. {source.skipped[:3]}")
+    if source.ignored:
+        print(f"{config.data}: ignored {len(source.ignored)} files that are not images, e.g. {source.ignored[:3]}")
 
 
 def _writeup_depths(config):
     blocks = int(np.log2(config.image_size // 4))
     return tuple(config.filters * 2 ** index for index in reversed(range(blocks)))
-
-
-def _check_or_write_config(config, run_dir):
-    path = run_dir / "config.json"
-    wanted = dataclasses.asdict(config)
-    if path.is_file():
-        saved = json.loads(path.read_text())
-        changed = {key: (saved.get(key), value) for key, value in wanted.items()
-                   if key != "epochs" and saved.get(key) != value}
-        if changed:
-            raise ValueError(f"{str(run_dir)!r} holds a run with other settings (saved, asked): {changed}. "
-                             "Use another --out, or the same settings to resume (only --epochs may change).")
-    run_dir.mkdir(parents=True, exist_ok=True)
-    checkpointing.atomic_write(path, lambda temporary: temporary.write_text(json.dumps(wanted, indent=2) + "\n"))
