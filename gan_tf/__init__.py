@@ -19,7 +19,18 @@ Package map (imports run one way: cli and the wings use the library, the library
   reproduction/   shared only by the scripts in reproductions/: script set-up, 1-D toys, dynamics figures
 """
 
-from gan_tf import distributions, losses, models, networks  # noqa: F401
-from gan_tf.models import GAN  # noqa: F401
+import importlib
+
+LAZY_MODULES = ("distributions", "losses", "models", "networks")  # imported on first use: `gan-tf --help` and
+                                                                  # its argument errors answer without TensorFlow
+
+
+def __getattr__(name):
+    if name in LAZY_MODULES:
+        return importlib.import_module(f"gan_tf.{name}")
+    if name == "GAN":
+        return importlib.import_module("gan_tf.models").GAN
+    raise AttributeError(f"module 'gan_tf' has no attribute {name!r}")
+
 
 __version__ = "0.1.0"
