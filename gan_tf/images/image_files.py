@@ -25,6 +25,7 @@ IMAGE_EXTENSIONS = tuple(sorted(extension for extension, format_name in PIL.Imag
                                 if format_name in PIL.Image.OPEN))
 MAX_PIXELS = PIL.Image.MAX_IMAGE_PIXELS or 89_478_485   # Pillow's own bomb threshold (a 9459 x 9459 image)
 TF_FORMATS = ("JPEG", "PNG", "GIF", "BMP")
+MAGIC_NUMBERS = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM", b"RIFF", b"II*\x00", b"MM\x00*")
 
 ImageFiles = collections.namedtuple("ImageFiles", ["paths", "skipped", "ignored", "tf_decodes"],
                                     defaults=((), ()))
@@ -84,7 +85,7 @@ def image_problem(path, verify=False, max_pixels=MAX_PIXELS):
         return f"is not a regular file but {kind}: not read", False
     try:
         with open(path, "rb") as file:
-            file.read(1)
+            header = file.read(8)
         with PIL.Image.open(path) as image:
             width, height = image.size
             if width * height > max_pixels:
@@ -97,6 +98,8 @@ def image_problem(path, verify=False, max_pixels=MAX_PIXELS):
     except PIL.Image.DecompressionBombError as error:
         return f"is refused as a decompression bomb: {error}", False
     except PIL.UnidentifiedImageError:
+        if header.startswith(MAGIC_NUMBERS):
+            return "is truncated or corrupt (an image header, but Pillow cannot read the image)", False
         return "is not an image (Pillow cannot identify it: an empty file, an HTML page, ...)", False
     except OSError as error:
         if error.strerror:
