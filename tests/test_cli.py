@@ -43,7 +43,7 @@ def error_line(capsys, argv):
     (["train", "--data", "digits", "--out", "r", "--seed", "-3"], r"--seed: must be an integer in \[0, 2\*\*32\)"),
     (["train", "--data", "digits", "--out", "r", "--feature-matching", "nan"], "--feature-matching: must be a finite"),
     (["train", "--data", "digits", "--out", "r", "--feature-matching", "-0.1"], "--feature-matching: must be a finite"),
-    (["train", "--data", "digits", "--out", "r", "--steps-per-epoch", "-1"], "--steps-per-epoch: must be an integer >= 0"),
+    (["train", "--data", "digits", "--out", "r", "--steps-per-epoch", "-1"], "--steps-per-epoch: must be an integer"),
     (["train", "--data", "digits", "--out", "r", "--image-size", "48"], "--image-size: invalid choice: 48"),
     (["train", "--data", "digits", "--out", "r", "--epochs", "two"], "--epochs: must be an integer, got 'two'"),
     (["train", "--data", "/nonexistent", "--out", "r"], "--data '/nonexistent': no such folder"),

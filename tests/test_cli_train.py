@@ -50,7 +50,8 @@ def test_train_writes_a_complete_run_directory(trained_run, image_folder):
     assert not list(run.rglob(".*.tmp*"))  # atomic writes leave no temporary file behind
     saved = json.loads((run / "config.json").read_text())
     assert saved["data"] == str(image_folder.resolve()) and saved["channels"] == 3
-    assert saved["data_fingerprint"] == {"files": 8, "bytes": sum(path.stat().st_size for path in image_folder.iterdir())}
+    image_bytes = sum(path.stat().st_size for path in image_folder.iterdir())
+    assert saved["data_fingerprint"] == {"files": 8, "bytes": image_bytes}
 
 
 def test_tensorboard_has_the_writeup_views(trained_run):

@@ -125,9 +125,9 @@ def test_temporaries_of_a_killed_write_are_removed_on_the_next_start(run):
 
 
 def test_a_second_writer_stops_at_once_naming_the_first(run):
-    with run_folder.lock(run):
-        with pytest.raises(run_folder.RunFolderBusyError, match=rf"in use by another gan-tf process \(pid {os.getpid()}"):
-            training.train(TINY, run, verbose=0)
+    busy = rf"in use by another gan-tf process \(pid {os.getpid()}"
+    with run_folder.lock(run), pytest.raises(run_folder.RunFolderBusyError, match=busy):
+        training.train(TINY, run, verbose=0)
 
 
 def test_the_lock_of_a_killed_process_does_not_block(tmp_path):

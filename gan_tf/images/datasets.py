@@ -65,7 +65,8 @@ def image_folder(folder, image_size=64, batch_size=64, channels=3, crop=None, se
     def load(path, tf_decodes):
         image = tf.cond(tf_decodes,
                         lambda: tf.io.decode_image(tf.io.read_file(path), channels=channels, expand_animations=False),
-                        lambda: tf.numpy_function(image_files.pillow_pixels, [path, channels], tf.uint8, stateful=False))
+                        lambda: tf.numpy_function(image_files.pillow_pixels, [path, channels], tf.uint8,
+                                                  stateful=False))
         image = tf.ensure_shape(image, [None, None, channels])
         return preprocess(image, image_size, crop, source=path)
 

@@ -45,7 +45,8 @@ def read(run_dir):
         if not checkpoints.is_empty:
             raise run_folder.RunFolderError(
                 f"{str(path)!r} is missing but {str(run_dir / 'checkpoints')!r} holds checkpoints: the run's "
-                "settings are unknown, so nothing was started. Restore config.json from a backup, or use another --out.")
+                "settings are unknown, so nothing was started. Restore config.json from a backup, or use another "
+                "--out.")
         return None
     try:
         saved = json.loads(path.read_bytes().decode("utf-8"))

@@ -1,13 +1,22 @@
 """Train a DCGAN on images, resumably: what `gan-tf train` and `gan-tf sample` run.
 
 A run directory holds:
-  config.json            the run's settings; rerunning with different ones is refused (ValueError)
+  config.json            the run's settings, the resolved data path, its fingerprint and the images' channels
+                         (`gan_tf.images.run_config`), written once the run starts; rerunning with other settings
+                         or on changed data is refused (ValueError), a damaged one is an error naming it
   checkpoints/           tf.train.CheckpointManager (last 3), written atomically (`gan_tf.images.checkpointing`): G, D,
                          both optimizers (Adam slots, step counts and, under mixed_float16, the loss scales),
-                         the seed generator's state and the epoch
+                         the seed generator's state and the epoch; restored from the newest one that reads in
+                         full (`gan_tf.images.recovery`: a damaged list file or newest checkpoint is skipped, said
+                         so, and kept in checkpoints/damaged/)
   tensorboard/           the write-up's views (`callbacks.ImageTensorBoard`)
   samples/epoch_NNN.png  the fixed-noise grid after each epoch
-  generator.keras        the latest generator (written to a temporary file, then renamed)
+  generator.keras        the latest generator (written to a temporary file, then renamed); sampling and export
+                         use the checkpoint, not this file
+  .lock                  one writer at a time (`gan_tf.images.run_folder.lock`); a killed writer's temporary
+                         files are removed on the next start
+
+Every setting and the data are checked before anything is written: a failed start leaves no folder behind.
 
 Exact resume: a run killed at any point (even SIGKILL) and rerun with the same command restores the latest
 checkpoint and continues from its epoch. The training data is one seeded stream of batches (pass after pass
@@ -32,7 +41,6 @@ batch; `sync_batch_norm` computes batch-norm statistics over the global batch.
 
 import contextlib
 import dataclasses
-import json
 import math
 import pathlib
 import warnings
@@ -262,6 +270,10 @@ def load_generator(run_dir):
     if saved is None:
         raise FileNotFoundError(f"{str(run_dir)!r} is not a run directory: it has no config.json.")
     settings = {name: value for name, value in saved.items() if name not in run_config.RUN_FIELDS}
+    unknown = sorted(set(settings) - {field.name for field in dataclasses.fields(TrainConfig)})
+    if unknown:
+        raise run_folder.RunFolderError(f"{str(run_dir / run_config.CONFIG_FILE)!r} holds settings this gan_tf does "
+                                        f"not know: {unknown} (written by a newer version?).")
     config = TrainConfig(**settings)
     gan = build_gan(dataclasses.replace(config, precision="float32", jit_compile=False), saved["channels"])
     restored = recovery.restore_newest(tf.train.Checkpoint(generator=gan.generator), run_dir / "checkpoints",
