@@ -2,6 +2,7 @@
 never loses a good checkpoint (gan_tf.images.recovery, run_folder, run_config)."""
 
 import dataclasses
+import json
 import os
 import shutil
 import subprocess
@@ -166,3 +167,15 @@ def test_sample_reads_past_a_damaged_newest_checkpoint_without_changing_the_fold
 
 def test_restore_newest_on_an_empty_folder_is_none(tmp_path):
     assert recovery.restore_newest(tf.train.Checkpoint(), tmp_path / "checkpoints") is None
+
+
+def test_a_config_json_of_an_older_version_still_resumes_and_is_migrated(run, tmp_path, capsys):
+    path = run / "config.json"
+    old = {key: value for key, value in json.loads(path.read_text()).items()
+           if key not in ("channels", "data_fingerprint", "skip_invalid")}
+    path.write_text(json.dumps(old))
+    assert training.sample(run, n=2, out=tmp_path / "grid.png").shape == (2, 16, 16, 1)
+    training.train(TINY, run, verbose=0)
+    assert "ckpt-4 (epoch 4)" in capsys.readouterr().out
+    saved = json.loads(path.read_text())
+    assert saved["channels"] == 1 and saved["data_fingerprint"] == {"examples": 1438} and not saved["skip_invalid"]
