@@ -121,6 +121,7 @@ def train_command(arguments):
 
 
 def sample_command(arguments):
+    check_run_argument(arguments)
     from gan_tf.images import training  # noqa: PLC0415
 
     training.sample(arguments.run_dir, arguments.n, arguments.out, arguments.seed)
@@ -129,6 +130,7 @@ def sample_command(arguments):
 
 def export_command(arguments):
     """`gan-tf export`: the run's generator as .keras + SavedModel + sampling.json (see gan_tf.images.export)."""
+    check_run_argument(arguments)
     from gan_tf.images import export  # noqa: PLC0415
 
     paths = export.export_run(arguments.run_dir, arguments.out, overwrite=arguments.overwrite)
@@ -159,8 +161,35 @@ TRAIN_OPTIONS = {
 class OneLineParser(argparse.ArgumentParser):
     """argparse whose errors are the one line `gan-tf: error: ...` (exit 2), not the usage text."""
 
+    known_options = set()  # every command's, to suggest one for a typo
+
+    def add_argument(self, *names, **options):
+        OneLineParser.known_options.update(name for name in names if name.startswith("--"))
+        return super().add_argument(*names, **options)
+
     def error(self, message):
+        if message.startswith("unrecognized arguments:"):
+            message += _did_you_mean(message.split(":", 1)[1].split())
         fail(f"{self.prog.split(' ', 1)[-1] + ': ' if ' ' in self.prog else ''}{message} (see {self.prog} --help)")
+
+
+def _did_you_mean(unknown):
+    """" (did you mean --epochs?)" for a mistyped option, from the options of every command."""
+    import difflib  # noqa: PLC0415
+
+    matches = [match for word in unknown if word.startswith("-")
+               for match in difflib.get_close_matches(word, sorted(OneLineParser.known_options), n=1)]
+    return f" (did you mean {', '.join(matches)}?)" if matches else ""
+
+
+def _without_abbreviations(add_parser):
+    return lambda *arguments, **options: add_parser(*arguments, allow_abbrev=False, **options)
+
+
+def check_run_argument(arguments):
+    """`--run` of sample / export: a folder with config.json (checked before TensorFlow is imported)."""
+    if not os.path.isfile(os.path.join(arguments.run_dir, run_config.CONFIG_FILE)):
+        raise FileNotFoundError(f"--run {arguments.run_dir!r} is not a run directory: it has no config.json.")
 
 
 def fail(message, status=2):
@@ -169,9 +198,10 @@ def fail(message, status=2):
 
 
 def build_parser():
-    parser = OneLineParser(prog="gan-tf", description=__doc__.split("\n\n")[0])
+    parser = OneLineParser(prog="gan-tf", description=__doc__.split("\n\n")[0], allow_abbrev=False)
     parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+    commands.add_parser = _without_abbreviations(commands.add_parser)  # --epoch is a typo, not --epochs
     commands.add_parser("list", help="list the reproduction scripts").set_defaults(run=list_command)
     reproduce = commands.add_parser("reproduce", help="run a reproduction script")
     reproduce.add_argument("name")

@@ -49,6 +49,10 @@ def error_line(capsys, argv):
     (["train", "--data", "/nonexistent", "--out", "r"], "--data '/nonexistent': no such folder"),
     (["train", "--data", "./my_imagse/", "--out", "r"], "--data './my_imagse/': no such folder"),
     (["sample", "--run", "r", "--n", "0"], "--n: must be a positive integer"),
+    (["train", "--data", "digits", "--out", "r", "--epoch", "3"], r"unrecognized arguments: --epoch 3 \(did you mean "
+                                                                  r"--epochs\?\)"),  # not an abbreviation of --epochs
+    (["sample", "--run", "/nowhere"], "--run '/nowhere' is not a run directory: it has no config.json"),
+    (["export", "--run", "/nowhere", "--out", "x"], "--run '/nowhere' is not a run directory"),
 ])
 def test_a_user_error_is_one_line_and_exit_status_2(capsys, argv, message):
     status, line = error_line(capsys, argv)
@@ -59,12 +63,16 @@ def test_a_user_error_is_one_line_and_exit_status_2(capsys, argv, message):
 def test_debug_shows_the_traceback(tmp_path):
     with pytest.raises(FileNotFoundError, match="no config.json"):
         cli.main(["--debug", "sample", "--run", str(tmp_path / "nowhere")])
+    with pytest.raises(FileNotFoundError, match="neither 'digits', an existing folder, nor a TFDS"):
+        cli.main(["--debug", "train", "--data", "no_such_tfds_name", "--out", str(tmp_path / "run")])
+    assert not (tmp_path / "run").exists()
 
 
 def test_flags_are_checked_before_tensorflow_is_imported(tmp_path):
     program = ("import sys\nfrom gan_tf import cli\ntry:\n    cli.main(sys.argv[1:])\nexcept SystemExit as stop:\n"
                "    print(stop.code, 'tensorflow' in sys.modules)\n")
     for argv in (["--help"], ["train", "--data", "/nonexistent", "--out", str(tmp_path / "x")],
+                 ["sample", "--run", str(tmp_path / "nowhere")],
                  ["train", "--data", "digits", "--out", str(tmp_path / "x"), "--seed", "x"]):
         result = subprocess.run([sys.executable, "-c", program, *argv], capture_output=True, text=True, timeout=60,
                                 env=dict(os.environ, PYTHONPATH=str(REPOSITORY)))

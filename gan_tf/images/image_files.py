@@ -56,8 +56,8 @@ def scan(folder, skip_invalid=False, verify=False, max_pixels=MAX_PIXELS):
     candidates, others = walk(folder)
     if not candidates:
         found = f" (it holds {len(others)} other files, e.g. {others[:3]})" if others else ""
-        raise FileNotFoundError(f"Image folder {str(folder)!r} holds no image files{found}; image files have one "
-                                f"of the extensions {', '.join(IMAGE_EXTENSIONS[:12])}, ...")
+        raise FileNotFoundError(f"Image folder {str(folder)!r} holds no image files{found}: expected .jpg, .png, "
+                                ".gif, .bmp, .webp, .tif, ... (any extension Pillow reads).")
     paths, skipped, tf_decodes = [], [], []
     for path in candidates:
         problem, native = image_problem(path, verify, max_pixels)
