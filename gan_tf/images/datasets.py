@@ -87,14 +87,21 @@ def tfds_images(name, data_dir=DEFAULT_DATA_DIR, split="train", image_size=64, b
                 seed=None, cache_bytes=CACHE_BYTES):
     """Batches of the "image" feature of the TFDS dataset `name` (prepared under `data_dir`, or prepared from
     its manual files on first use; see the module docstring)."""
+    return tfds_images_and_count(name, data_dir, split, image_size, batch_size, crop, seed, cache_bytes)[0]
+
+
+def tfds_images_and_count(name, data_dir=DEFAULT_DATA_DIR, split="train", image_size=64, batch_size=64, crop=None,
+                          seed=None, cache_bytes=CACHE_BYTES):
+    """(`tfds_images(...)`, the number of examples in `split`)."""
     examples, count = _tfds_examples(name, pathlib.Path(data_dir), split, seed)
 
     def load(example):  # images arrive encoded (SkipDecoding): decoded here, in parallel
         image = tf.io.decode_image(example["image"], channels=3, expand_animations=False)
         return preprocess(image, image_size, crop, source=name)
 
-    return finish(examples, load, count, batch_size, seed, image_size * image_size * 3, cache_bytes,
-                  shuffle_buffer=min(count, ENCODED_SHUFFLE_BUFFER))  # on top of TFDS' seeded file shuffling
+    dataset = finish(examples, load, count, batch_size, seed, image_size * image_size * 3, cache_bytes,
+                     shuffle_buffer=min(count, ENCODED_SHUFFLE_BUFFER))  # on top of TFDS' seeded file shuffling
+    return dataset, count
 
 
 def celeb_a(data_dir=DEFAULT_DATA_DIR, split="train", image_size=64, batch_size=64, seed=None):
@@ -242,8 +249,7 @@ def open_spec(spec, image_size=64, batch_size=64, seed=None, data_dir=DEFAULT_DA
         return Source(dataset, len(files.paths), fingerprint, files.skipped, files.ignored)
     if spec in tfds.list_builders():
         crop = CELEBA_CROP if spec == "celeb_a" else None
-        dataset = tfds_images(spec, data_dir, "train", image_size, batch_size, crop, seed)
-        count = tfds.builder(spec, data_dir=str(data_dir)).info.splits["train"].num_examples
+        dataset, count = tfds_images_and_count(spec, data_dir, "train", image_size, batch_size, crop, seed)
         return Source(dataset, count, {"examples": count}, [], [])
     raise FileNotFoundError(f"--data {spec!r} is neither 'digits', an existing folder, nor a TFDS dataset name "
                             f"(e.g. {sorted(MANUAL_FILES)}).")

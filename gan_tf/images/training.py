@@ -175,13 +175,18 @@ def train(config, run_dir, verbose=1, extra_callbacks=()):
     run_dir = pathlib.Path(run_dir)
     config = dataclasses.replace(config, data=run_config.resolve_data(config.data),
                                  data_dir=str(pathlib.Path(config.data_dir).resolve()))
+    if config.deterministic:
+        tf.config.experimental.enable_op_determinism()
+    strategy = strategies.make_strategy(config.strategy)  # before any TF op: multi-worker collectives need that
     source = datasets.open_spec(config.data, config.image_size, config.batch_size, config.seed, config.data_dir,
                                 skip_invalid=config.skip_invalid)
     steps = _steps_per_epoch(config, source)
     created = not run_dir.exists()
     try:
-        with run_folder.lock(run_dir, run_folder.lock_name(config.strategy)):
-            run_folder.remove_temporaries(run_dir)
+        lock_name = run_folder.lock_name(config.strategy)
+        with run_folder.lock(run_dir, lock_name):
+            if lock_name == run_folder.LOCK_FILE:  # the chief's: the other workers of its run leave the files alone
+                run_folder.remove_temporaries(run_dir)
             saved = run_config.read(run_dir)
             wanted = {**dataclasses.asdict(config), "channels": 1 if config.data == "digits" else 3,
                       "data_fingerprint": source.fingerprint}
@@ -191,17 +196,14 @@ def train(config, run_dir, verbose=1, extra_callbacks=()):
                                  "another --out, or the same settings to resume (only --epochs may change).")
             if verbose:
                 _report_start(config, source, steps)
-            return _train_locked(config, run_dir, wanted, source, verbose, extra_callbacks)
+            return _train_locked(config, run_dir, wanted, source, strategy, verbose, extra_callbacks)
     except BaseException:
         if created:
             run_folder.remove_if_unused(run_dir)
         raise
 
 
-def _train_locked(config, run_dir, wanted, source, verbose, extra_callbacks):
-    if config.deterministic:
-        tf.config.experimental.enable_op_determinism()
-    strategy = strategies.make_strategy(config.strategy)
+def _train_locked(config, run_dir, wanted, source, strategy, verbose, extra_callbacks):
     chief = strategies.is_chief(strategy)
     with dtype_policy(config.precision), strategy.scope():
         gan = build_gan(config, wanted["channels"])
