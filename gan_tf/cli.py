@@ -3,7 +3,7 @@
   gan-tf list                      the reproduction scripts of this checkout
   gan-tf reproduce NAME [ARGS...]  run one of them (ARGS go to the script, e.g. --smoke --out-dir DIR)
   gan-tf train --data PATH_OR_TFDS_NAME --out RUN_DIR [--epochs N] [--mixed-precision [float16|bfloat16]]
-               [--strategy mirrored|multi_worker|tpu [--sync-batch-norm]] [--deterministic]
+               [--strategy mirrored|multi_worker|tpu [--sync-batch-norm]] [--deterministic] [--skip-invalid]
                                    train a DCGAN (rerunning the same command resumes; see gan_tf.images.training)
   gan-tf sample --run RUN_DIR [--n 64] [--out grid.png]   draw from a trained generator
 
