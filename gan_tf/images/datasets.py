@@ -253,3 +253,19 @@ def open_spec(spec, image_size=64, batch_size=64, seed=None, data_dir=DEFAULT_DA
         return Source(dataset, count, {"examples": count}, [], [])
     raise FileNotFoundError(f"--data {spec!r} is neither 'digits', an existing folder, nor a TFDS dataset name "
                             f"(e.g. {sorted(MANUAL_FILES)}).")
+
+
+def describe(source, config, steps):
+    """Lines saying what a run found in its data (`source` from `open_spec`; `config` a TrainConfig)."""
+    dropped = source.count % config.batch_size
+    lines = [f"{config.data}: {source.count} images -> {config.image_size}x{config.image_size}, batches of "
+             f"{config.batch_size}, {steps} steps per epoch, {config.epochs} epochs"
+             + (f"; each pass drops the last partial batch ({dropped} images, a different set every pass)"
+                if dropped else "")]
+    if source.skipped:
+        lines.append(f"{config.data}: skipped {len(source.skipped)} invalid image files (--skip-invalid), "
+                     f"e.g. {source.skipped[:3]}")
+    if source.ignored:
+        lines.append(f"{config.data}: ignored {len(source.ignored)} files that are not images, e.g. "
+                     f"{source.ignored[:3]}")
+    return lines

@@ -8,6 +8,7 @@ these fields existed are migrated here, in `migrate`, and nowhere else.
 """
 
 import json
+import math
 import os
 import pathlib
 
@@ -90,3 +91,22 @@ def write(run_dir, values):
 
     path = pathlib.Path(run_dir) / CONFIG_FILE
     checkpointing.atomic_write(path, lambda temporary: temporary.write_text(json.dumps(values, indent=2) + "\n"))
+
+
+def check_numbers(config):
+    """The numeric settings of a `training.TrainConfig` beyond its own checks (messages name the flag too)."""
+    def flag(name):
+        return f"{name} (--{name.replace('_', '-')})"
+
+    for name in ("filters", "d_steps", "g_steps"):
+        if not isinstance(getattr(config, name), int) or getattr(config, name) < 1:
+            raise ValueError(f"{flag(name)} must be a positive integer, got {getattr(config, name)!r}.")
+    if not isinstance(config.steps_per_epoch, int) or config.steps_per_epoch < 0:
+        raise ValueError(f"{flag('steps_per_epoch')} must be 0 (one pass over the data) or a positive integer, "
+                         f"got {config.steps_per_epoch!r}.")
+    if not isinstance(config.seed, int) or not 0 <= config.seed < 2 ** 32:
+        raise ValueError(f"{flag('seed')} must be an integer in [0, 2**32), got {config.seed!r}.")
+    for name in ("feature_matching", "learning_rate", "init_stddev", "beta_1"):
+        value = getattr(config, name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+            raise ValueError(f"{flag(name)} must be a finite number >= 0, got {value!r}.")

@@ -41,7 +41,6 @@ batch; `sync_batch_norm` computes batch-norm statistics over the global batch.
 
 import contextlib
 import dataclasses
-import math
 import pathlib
 import warnings
 
@@ -102,26 +101,7 @@ class TrainConfig:
         for name in ("epochs", "batch_size", "latent_dim", "every_n_steps"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ValueError(f"{name} must be a positive integer, got {getattr(self, name)!r}.")
-        _check_numbers(self)
-
-
-def _check_numbers(config):
-    """The numeric settings TrainConfig's own checks leave out (messages name the `gan-tf train` flag too)."""
-    def flag(name):
-        return f"{name} (--{name.replace('_', '-')})"
-
-    for name in ("filters", "d_steps", "g_steps"):
-        if not isinstance(getattr(config, name), int) or getattr(config, name) < 1:
-            raise ValueError(f"{flag(name)} must be a positive integer, got {getattr(config, name)!r}.")
-    if not isinstance(config.steps_per_epoch, int) or config.steps_per_epoch < 0:
-        raise ValueError(f"{flag('steps_per_epoch')} must be 0 (one pass over the data) or a positive integer, "
-                         f"got {config.steps_per_epoch!r}.")
-    if not isinstance(config.seed, int) or not 0 <= config.seed < 2 ** 32:
-        raise ValueError(f"{flag('seed')} must be an integer in [0, 2**32), got {config.seed!r}.")
-    for name in ("feature_matching", "learning_rate", "init_stddev", "beta_1"):
-        value = getattr(config, name)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-            raise ValueError(f"{flag(name)} must be a finite number >= 0, got {value!r}.")
+        run_config.check_numbers(self)
 
 
 @contextlib.contextmanager
@@ -195,7 +175,7 @@ def train(config, run_dir, verbose=1, extra_callbacks=()):
                 raise ValueError(f"{str(run_dir)!r} holds a run with other settings (saved, asked): {changed}. Use "
                                  "another --out, or the same settings to resume (only --epochs may change).")
             if verbose:
-                _report_start(config, source, steps)
+                print("\n".join(datasets.describe(source, config, steps)))
             return _train_locked(config, run_dir, wanted, source, strategy, verbose, extra_callbacks)
     except BaseException:
         if created:
@@ -307,19 +287,6 @@ def _steps_per_epoch(config, source):
         raise ValueError(f"batch_size (--batch-size) {config.batch_size} is larger than the {source.count} images "
                          f"of {config.data!r}.")
     return config.steps_per_epoch or full_batches
-
-
-def _report_start(config, source, steps):
-    dropped = source.count % config.batch_size
-    print(f"{config.data}: {source.count} images -> {config.image_size}x{config.image_size}, batches of "
-          f"{config.batch_size}, {steps} steps per epoch, {config.epochs} epochs"
-          + (f"; each pass drops the last partial batch ({dropped} images, a different set every pass)"
-             if dropped else ""))
-    if source.skipped:
-        print(f"{config.data}: skipped {len(source.skipped)} invalid image files (--skip-invalid), "
-              f"e.g. {source.skipped[:3]}")
-    if source.ignored:
-        print(f"{config.data}: ignored {len(source.ignored)} files that are not images, e.g. {source.ignored[:3]}")
 
 
 def _writeup_depths(config):
