@@ -179,3 +179,13 @@ def test_a_config_json_of_an_older_version_still_resumes_and_is_migrated(run, tm
     assert "ckpt-4 (epoch 4)" in capsys.readouterr().out
     saved = json.loads(path.read_text())
     assert saved["channels"] == 1 and saved["data_fingerprint"] == {"examples": 1438} and not saved["skip_invalid"]
+
+
+def test_a_fifo_in_place_of_a_checkpoint_file_or_config_is_refused_without_hanging(run):
+    os.replace(run / "checkpoints" / "ckpt-4.index", run / "ckpt-4.index.bak")
+    os.mkfifo(run / "checkpoints" / "ckpt-4.index")
+    assert "is not a regular file" in recovery.read_problem(str(run / "checkpoints" / "ckpt-4"))
+    (run / "config.json").unlink()
+    os.mkfifo(run / "config.json")
+    with pytest.raises(run_folder.RunFolderError, match="config.json' is not a regular file"):
+        training.train(TINY, run, verbose=0)

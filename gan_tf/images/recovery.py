@@ -12,6 +12,8 @@ checkpoints exist but none restores, `run_folder.RunFolderError` names the folde
 """
 
 import dataclasses
+import glob
+import os
 
 import tensorflow as tf
 
@@ -43,6 +45,9 @@ def read_problem(prefix):
     index = f"{prefix}.index"
     if not tf.io.gfile.exists(index):
         return "its .index file is missing"
+    special = [path for path in [index, *glob.glob(glob.escape(prefix) + ".data-*")] if not os.path.isfile(path)]
+    if special:
+        return f"{special} is not a regular file"  # a FIFO would block the reader
     try:
         reader = tf.train.load_checkpoint(str(prefix))
         for name in reader.get_variable_to_shape_map():

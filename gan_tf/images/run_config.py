@@ -49,6 +49,8 @@ def read(run_dir):
                 "settings are unknown, so nothing was started. Restore config.json from a backup, or use another "
                 "--out.")
         return None
+    if not path.is_file():
+        raise run_folder.RunFolderError(f"{str(path)!r} is not a regular file: nothing was started.")
     try:
         saved = json.loads(path.read_bytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
