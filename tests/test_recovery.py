@@ -189,3 +189,11 @@ def test_a_fifo_in_place_of_a_checkpoint_file_or_config_is_refused_without_hangi
     os.mkfifo(run / "config.json")
     with pytest.raises(run_folder.RunFolderError, match="config.json' is not a regular file"):
         training.train(TINY, run, verbose=0)
+
+
+def test_a_complete_checkpoint_missing_from_the_list_is_the_one_restored(run, capsys):
+    # A kill between writing ckpt-4 and updating the list leaves a complete ckpt-4 that the list does not name.
+    run_folder.write_checkpoint_list(run / "checkpoints", [2, 3])
+    training.train(TINY, run, verbose=0)
+    assert "ckpt-4 (epoch 4)" in capsys.readouterr().out
+    assert tf.train.latest_checkpoint(str(run / "checkpoints")).endswith("ckpt-4")
