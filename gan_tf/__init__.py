@@ -21,15 +21,19 @@ Package map (imports run one way: cli and the wings use the library, the library
 
 import importlib
 
-LAZY_MODULES = ("distributions", "losses", "models", "networks")  # imported on first use: `gan-tf --help` and
-                                                                  # its argument errors answer without TensorFlow
+# Submodules are imported on first use (`gan_tf.losses`, `gan_tf.GAN`, ...), not here: `gan-tf --help` and its
+# argument errors then answer without importing TensorFlow.
 
 
 def __getattr__(name):
-    if name in LAZY_MODULES:
-        return importlib.import_module(f"gan_tf.{name}")
     if name == "GAN":
         return importlib.import_module("gan_tf.models").GAN
+    if not name.startswith("_"):
+        try:
+            return importlib.import_module(f"gan_tf.{name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"gan_tf.{name}":
+                raise
     raise AttributeError(f"module 'gan_tf' has no attribute {name!r}")
 
 
