@@ -183,7 +183,13 @@ def _did_you_mean(unknown):
 
 
 def _without_abbreviations(add_parser):
-    return lambda *arguments, **options: add_parser(*arguments, allow_abbrev=False, **options)
+    def add_command(*arguments, **options):
+        command = add_parser(*arguments, allow_abbrev=False, **options)
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,  # also after the command
+                             help="show the traceback of an error")
+        return command
+
+    return add_command
 
 
 def check_run_argument(arguments):

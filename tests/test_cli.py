@@ -63,6 +63,8 @@ def test_a_user_error_is_one_line_and_exit_status_2(capsys, argv, message):
 def test_debug_shows_the_traceback(tmp_path):
     with pytest.raises(FileNotFoundError, match="no config.json"):
         cli.main(["--debug", "sample", "--run", str(tmp_path / "nowhere")])
+    with pytest.raises(FileNotFoundError, match="no config.json"):
+        cli.main(["sample", "--run", str(tmp_path / "nowhere"), "--debug"])
     with pytest.raises(FileNotFoundError, match="neither 'digits', an existing folder, nor a TFDS"):
         cli.main(["--debug", "train", "--data", "no_such_tfds_name", "--out", str(tmp_path / "run")])
     assert not (tmp_path / "run").exists()

@@ -83,3 +83,9 @@ def test_pillows_decompression_bomb_error_names_the_file(tmp_path, monkeypatch):
     monkeypatch.setattr(PIL.Image, "MAX_IMAGE_PIXELS", 1000)  # Pillow refuses beyond twice this
     with pytest.raises(ValueError, match=r"bomb\.png' is refused as a decompression bomb"):
         image_files.scan(tmp_path)
+
+
+def test_a_cmyk_jpeg_is_decoded_with_pillow(tmp_path):
+    PIL.Image.new("CMYK", (16, 16), (0, 0, 0, 0)).save(tmp_path / "white.jpg")  # no ink: white
+    assert image_files.scan(tmp_path).tf_decodes == [False]
+    np.testing.assert_allclose(batches(tmp_path)[0], 1.0, atol=0.02)
