@@ -12,6 +12,8 @@ import math
 import os
 import pathlib
 
+from gan_tf.images import run_folder
+
 CONFIG_FILE = "config.json"
 RUN_FIELDS = ("channels", "data_fingerprint")   # facts of the run, not settings
 MAY_CHANGE = ("epochs", "skip_invalid")          # settings a rerun may change
@@ -37,8 +39,6 @@ def is_path_spec(spec):
 def read(run_dir):
     """The migrated dict of `run_dir`'s config.json, or None when there is none. A run folder with checkpoints
     but no config.json, or a config.json that is not a JSON object, raises `run_folder.RunFolderError`."""
-    from gan_tf.images import run_folder  # noqa: PLC0415
-
     run_dir = pathlib.Path(run_dir)
     path = run_dir / CONFIG_FILE
     if not path.exists():
@@ -89,7 +89,7 @@ def differences(saved, wanted):
 
 def write(run_dir, values):
     """Write config.json atomically."""
-    from gan_tf.images import checkpointing  # noqa: PLC0415
+    from gan_tf.images import checkpointing  # noqa: PLC0415  (TensorFlow: this module is imported by the CLI)
 
     path = pathlib.Path(run_dir) / CONFIG_FILE
     checkpointing.atomic_write(path, lambda temporary: temporary.write_text(json.dumps(values, indent=2) + "\n"))
