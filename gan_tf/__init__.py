@@ -21,7 +21,22 @@ Package map (imports run one way: cli and the wings use the library, the library
   reproduction/   shared only by the scripts in reproductions/: script set-up, 1-D toys, dynamics figures
 """
 
-from gan_tf import distributions, losses, models, networks  # noqa: F401
-from gan_tf.models import GAN  # noqa: F401
+import importlib
+
+# Submodules are imported on first use (`gan_tf.losses`, `gan_tf.GAN`, ...), not here: `gan-tf --help` and its
+# argument errors then answer without importing TensorFlow.
+
+
+def __getattr__(name):
+    if name == "GAN":
+        return importlib.import_module("gan_tf.models").GAN
+    if not name.startswith("_"):
+        try:
+            return importlib.import_module(f"gan_tf.{name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"gan_tf.{name}":
+                raise
+    raise AttributeError(f"module 'gan_tf' has no attribute {name!r}")
+
 
 __version__ = "0.1.0"

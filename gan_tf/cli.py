@@ -3,15 +3,69 @@
   gan-tf list                      the reproduction scripts of this checkout
   gan-tf reproduce NAME [ARGS...]  run one of them (ARGS go to the script, e.g. --smoke --out-dir DIR)
   gan-tf train --data PATH_OR_TFDS_NAME --out RUN_DIR [--epochs N] [--mixed-precision [float16|bfloat16]]
-               [--strategy mirrored|multi_worker|tpu [--sync-batch-norm]] [--deterministic]
+               [--strategy mirrored|multi_worker|tpu [--sync-batch-norm]] [--deterministic] [--skip-invalid]
                                    train a DCGAN (rerunning the same command resumes; see gan_tf.images.training)
   gan-tf sample --run RUN_DIR [--n 64] [--out grid.png]   draw from a trained generator
+
+A user's mistake (a bad flag, a missing folder, a damaged or busy run folder, ...) prints one line
+`gan-tf: error: ...` and exits with status 2; `--debug` shows the traceback instead. Checks that need no
+TensorFlow (flag values, --data paths) run before TensorFlow is imported, so they answer in about a second.
 """
 
 import argparse
+import math
+import os
 import pathlib
 import runpy
 import sys
+
+from gan_tf.images import run_config, run_folder  # no TensorFlow in either
+
+# The library's choices, repeated here to check flags before TensorFlow is imported (tests/test_cli.py checks
+# that they equal networks.DCGAN_SIZES, training.ARCHITECTURES, models.gan.LATENT_DISTRIBUTIONS, strategies.STRATEGIES).
+IMAGE_SIZES = (16, 32, 64, 128)
+ARCHITECTURES = ("radford", "writeup")
+LATENT_DISTRIBUTIONS = ("normal", "uniform")
+STRATEGIES = ("default", "mirrored", "multi_worker", "tpu")
+USER_ERRORS = (ValueError, OSError, run_folder.RunFolderError)
+
+
+def positive_integer(text):
+    value = _integer(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
+
+
+def non_negative_integer(text):
+    value = _integer(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {text!r}")
+    return value
+
+
+def seed_integer(text):
+    value = _integer(text)
+    if not 0 <= value < 2 ** 32:
+        raise argparse.ArgumentTypeError(f"must be an integer in [0, 2**32), got {text!r}")
+    return value
+
+
+def non_negative_number(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text!r}")
+    return value
+
+
+def _integer(text):
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
 
 REPRODUCTIONS = pathlib.Path(__file__).resolve().parents[1] / "reproductions"
 
@@ -40,7 +94,17 @@ def reproduce_command(arguments):
     runpy.run_path(str(scripts[arguments.name]), run_name="__main__")
 
 
+def check_train_arguments(arguments):
+    """What can be checked without TensorFlow: --data as a path, --out as a folder."""
+    if arguments.data != "digits" and not os.path.isdir(arguments.data) and run_config.is_path_spec(arguments.data):
+        raise FileNotFoundError(f"--data {arguments.data!r}: no such folder (expected 'digits', a folder of images, "
+                                "or a TFDS dataset name).")
+    if os.path.exists(arguments.out) and not os.path.isdir(arguments.out):
+        raise NotADirectoryError(f"--out {arguments.out!r} is a file, not a run folder.")
+
+
 def train_command(arguments):
+    check_train_arguments(arguments)
     from gan_tf.images import training  # noqa: PLC0415  (TensorFlow only for the commands that need it)
 
     options = {name: getattr(arguments, name) for name in TRAIN_OPTIONS if getattr(arguments, name) is not None}
@@ -48,20 +112,16 @@ def train_command(arguments):
         options["precision"] = f"mixed_{arguments.mixed_precision}"
     if arguments.no_xla:
         options["jit_compile"] = False
-    for flag in ("sync_batch_norm", "deterministic"):
+    for flag in ("sync_batch_norm", "deterministic", "skip_invalid"):
         if getattr(arguments, flag):
             options[flag] = True
     if arguments.data == "digits":
         options.setdefault("image_size", 32)
-    from gan_tf.images import checkpointing  # noqa: PLC0415
-
-    try:
-        training.train(training.TrainConfig(data=arguments.data, **options), arguments.out)
-    except checkpointing.NonFiniteLossError as error:
-        raise SystemExit(f"gan-tf train: {error}") from error
+    training.train(training.TrainConfig(data=arguments.data, **options), arguments.out)
 
 
 def sample_command(arguments):
+    check_run_argument(arguments)
     from gan_tf.images import training  # noqa: PLC0415
 
     training.sample(arguments.run_dir, arguments.n, arguments.out, arguments.seed)
@@ -70,6 +130,7 @@ def sample_command(arguments):
 
 def export_command(arguments):
     """`gan-tf export`: the run's generator as .keras + SavedModel + sampling.json (see gan_tf.images.export)."""
+    check_run_argument(arguments)
     from gan_tf.images import export  # noqa: PLC0415
 
     paths = export.export_run(arguments.run_dir, arguments.out, overwrite=arguments.overwrite)
@@ -78,25 +139,75 @@ def export_command(arguments):
 
 # `gan-tf train` options: name -> (type, help); unset ones keep TrainConfig's defaults.
 TRAIN_OPTIONS = {
-    "epochs": (int, "epochs in total (default 25); raise it to continue a finished run"),
-    "image_size": (int, "16, 32, 64 or 128 (default 64; 32 for digits)"),
-    "batch_size": (int, "default 64"),
-    "architecture": (str, "radford (default) or writeup"),
-    "filters": (int, "network width: ngf = ndf (default 64)"),
-    "g_steps": (int, "generator updates per batch (the write-up: 2)"),
-    "feature_matching": (float, "weight of the write-up's feature matching (default 0: off; the write-up 0.1)"),
-    "latent_distribution": (str, "normal (default) or uniform (the write-up)"),
-    "seed": (int, "default 0"),
+    "epochs": (positive_integer, "epochs in total (default 25); raise it to continue a finished run"),
+    "image_size": (int, "16, 32, 64 or 128 (default 64; 32 for digits)", IMAGE_SIZES),
+    "batch_size": (positive_integer, "default 64"),
+    "architecture": (str, "radford (default) or writeup", ARCHITECTURES),
+    "filters": (positive_integer, "network width: ngf = ndf (default 64)"),
+    "g_steps": (positive_integer, "generator updates per batch (the write-up: 2)"),
+    "feature_matching": (non_negative_number, "weight of the write-up's feature matching (default 0: off; the "
+                         "write-up 0.1)"),
+    "latent_distribution": (str, "normal (default) or uniform (the write-up)", LATENT_DISTRIBUTIONS),
+    "seed": (seed_integer, "default 0"),
     "data_dir": (str, "where TFDS datasets are (default data)"),
-    "steps_per_epoch": (int, "batches per epoch, i.e. between checkpoints (default: one pass over the data)"),
-    "strategy": (str, "tf.distribute strategy: default, mirrored (all local GPUs), multi_worker (TF_CONFIG) or tpu"),
-    "every_n_steps": (int, "TensorBoard period in steps (default 100)"),
+    "steps_per_epoch": (non_negative_integer, "batches per epoch, i.e. between checkpoints (default 0: one pass "
+                        "over the data)"),
+    "strategy": (str, "tf.distribute strategy: default, mirrored (all local GPUs), multi_worker (TF_CONFIG) or tpu",
+                 STRATEGIES),
+    "every_n_steps": (positive_integer, "TensorBoard period in steps (default 100)"),
 }
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse whose errors are the one line `gan-tf: error: ...` (exit 2), not the usage text."""
+
+    known_options = set()  # every command's, to suggest one for a typo
+
+    def add_argument(self, *names, **options):
+        OneLineParser.known_options.update(name for name in names if name.startswith("--"))
+        return super().add_argument(*names, **options)
+
+    def error(self, message):
+        if message.startswith("unrecognized arguments:"):
+            message += _did_you_mean(message.split(":", 1)[1].split())
+        fail(f"{self.prog.split(' ', 1)[-1] + ': ' if ' ' in self.prog else ''}{message} (see {self.prog} --help)")
+
+
+def _did_you_mean(unknown):
+    """" (did you mean --epochs?)" for a mistyped option, from the options of every command."""
+    import difflib  # noqa: PLC0415
+
+    matches = [match for word in unknown if word.startswith("-")
+               for match in difflib.get_close_matches(word, sorted(OneLineParser.known_options), n=1)]
+    return f" (did you mean {', '.join(matches)}?)" if matches else ""
+
+
+def _without_abbreviations(add_parser):
+    def add_command(*arguments, **options):
+        command = add_parser(*arguments, allow_abbrev=False, **options)
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,  # also after the command
+                             help="show the traceback of an error")
+        return command
+
+    return add_command
+
+
+def check_run_argument(arguments):
+    """`--run` of sample / export: a folder with config.json (checked before TensorFlow is imported)."""
+    if not os.path.isfile(os.path.join(arguments.run_dir, run_config.CONFIG_FILE)):
+        raise FileNotFoundError(f"--run {arguments.run_dir!r} is not a run directory: it has no config.json.")
+
+
+def fail(message, status=2):
+    print(f"gan-tf: error: {message}", file=sys.stderr)
+    raise SystemExit(status)
+
+
 def build_parser():
-    parser = argparse.ArgumentParser(prog="gan-tf", description=__doc__.split("\n\n")[0])
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = OneLineParser(prog="gan-tf", description=__doc__.split("\n\n")[0], allow_abbrev=False)
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+    commands.add_parser = _without_abbreviations(commands.add_parser)  # --epoch is a typo, not --epochs
     commands.add_parser("list", help="list the reproduction scripts").set_defaults(run=list_command)
     reproduce = commands.add_parser("reproduce", help="run a reproduction script")
     reproduce.add_argument("name")
@@ -113,14 +224,16 @@ def build_parser():
     train.add_argument("--sync-batch-norm", action="store_true", help="batch-norm statistics over all replicas")
     train.add_argument("--deterministic", action="store_true", help="TF op determinism: a resumed run matches "
                        "an uninterrupted one bit for bit (slower on GPU)")
-    for name, (kind, text) in TRAIN_OPTIONS.items():
-        train.add_argument("--" + name.replace("_", "-"), type=kind, help=text)
+    train.add_argument("--skip-invalid", action="store_true", help="skip image files that cannot be used (not an "
+                       "image, truncated, too large, not a regular file) and report how many, instead of stopping")
+    for name, (kind, text, *choices) in TRAIN_OPTIONS.items():
+        train.add_argument("--" + name.replace("_", "-"), type=kind, help=text, choices=choices[0] if choices else None)
     train.set_defaults(run=train_command)
     sample = commands.add_parser("sample", help="draw images from a trained run")
     sample.add_argument("--run", dest="run_dir", required=True, help="a run directory written by gan-tf train")
-    sample.add_argument("--n", type=int, default=64, help="number of images (default 64)")
+    sample.add_argument("--n", type=positive_integer, default=64, help="number of images (default 64)")
     sample.add_argument("--out", default="grid.png", help="PNG grid to write (default grid.png)")
-    sample.add_argument("--seed", type=int, default=0, help="latent seed (default 0)")
+    sample.add_argument("--seed", type=seed_integer, default=0, help="latent seed (default 0)")
     sample.set_defaults(run=sample_command)
     export = commands.add_parser("export", help="export a run's generator (.keras, SavedModel) to use without gan_tf")
     export.add_argument("--run", dest="run_dir", required=True, help="a run directory written by gan-tf train")
@@ -131,8 +244,18 @@ def build_parser():
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
     arguments = build_parser().parse_args(argv)
-    arguments.run(arguments)
+    try:
+        arguments.run(arguments)
+    except KeyboardInterrupt:
+        if arguments.debug:
+            raise
+        fail("interrupted (rerun the same command to resume)", 130)
+    except (*USER_ERRORS, FloatingPointError) as error:  # FloatingPointError: a non-finite loss stopped training
+        if arguments.debug:
+            raise
+        fail(" ".join(str(error).split()) or type(error).__name__, 2 if isinstance(error, USER_ERRORS) else 1)
 
 
 if __name__ == "__main__":

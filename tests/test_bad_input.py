@@ -7,6 +7,7 @@ Covered elsewhere, not repeated here: a missing or image-less folder and a non-i
 """
 
 import os
+import re
 import warnings
 
 import keras
@@ -216,4 +217,45 @@ def test_train_config_refuses_bad_settings_before_writing_anything(tmp_path, opt
     from gan_tf.images import training  # noqa: PLC0415
 
     with pytest.raises(ValueError, match=f"{option} must be one of .*{value!r}"):
+        training.TrainConfig(data="digits", **{option: value})
+
+
+# ---- gan-tf train: a failed start leaves nothing behind --------------------------------------------------------
+
+
+def test_a_failed_start_writes_nothing_and_the_corrected_command_works(tmp_path, capsys):
+    from gan_tf import cli  # noqa: PLC0415
+
+    folder = tmp_path / "images"
+    folder.mkdir()
+    for index in range(4):
+        save_image(folder / f"{index}.png", (8, 8))
+    (folder / "quota.png").write_text("<html>quota exceeded</html>")
+    run = tmp_path / "run"
+    tiny = ["--image-size", "16", "--filters", "4", "--steps-per-epoch", "1", "--epochs", "1", "--no-xla"]
+    for extra, message in [([], r"quota\.png' is not an image .*--skip-invalid"),
+                           (["--skip-invalid", "--batch-size", "8"], r"batch_size \(--batch-size\) 8 is larger than "
+                                                                     "the 4 images")]:
+        with pytest.raises(SystemExit) as stopped:
+            cli.main(["train", "--data", str(folder), "--out", str(run), *tiny, *extra])
+        assert stopped.value.code == 2 and re.search(message, capsys.readouterr().err)
+        assert not run.exists()
+    cli.main(["train", "--data", str(folder), "--out", str(run), *tiny, "--skip-invalid", "--batch-size", "2"])
+    output = capsys.readouterr().out
+    assert "4 images -> 16x16, batches of 2, 1 steps per epoch" in output
+    assert "skipped 1 invalid image files (--skip-invalid)" in output
+    assert f"checkpoints in {run / 'checkpoints'}" in output
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("seed", -1, r"seed \(--seed\) must be an integer in \[0, 2\*\*32\)"),
+    ("feature_matching", float("nan"), r"feature_matching \(--feature-matching\) must be a finite number >= 0"),
+    ("feature_matching", -0.5, r"feature_matching \(--feature-matching\) must be a finite number >= 0"),
+    ("steps_per_epoch", -1, r"steps_per_epoch \(--steps-per-epoch\) must be a non-negative integer"),
+    ("filters", 0, r"filters \(--filters\) must be a positive integer"),
+])
+def test_train_config_names_the_flag_of_a_bad_number(option, value, message):
+    from gan_tf.images import training  # noqa: PLC0415
+
+    with pytest.raises(ValueError, match=message):
         training.TrainConfig(data="digits", **{option: value})

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from gan_tf import callbacks, checks, distributions, layers, metrics, models, networks
+from gan_tf.models import input_checks
 
 
 @pytest.mark.parametrize("value", [True, False, 0, -1, 1.5, 3.0, "3", None, np.bool_(True)])
@@ -29,12 +30,26 @@ def test_integer_at_least_states_its_bound():
         checks.optional_positive_integer("stack", True)
 
 
+@pytest.mark.parametrize("value", [-1, 2**32, True, 1.0])
+def test_integer_in_range_refuses_what_is_outside(value):
+    with pytest.raises(ValueError, match=r"seed must be an integer in \[0, 2\*\*32\), got "):
+        checks.integer_in_range("seed", value, 0, 2**32, high_text="2**32")
+    assert checks.integer_in_range("seed", np.uint32(5), 0, 2**32) == 5
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -0.5, True, "1"])
+def test_non_negative_number_refuses_what_is_not_a_finite_number_at_least_zero(value):
+    with pytest.raises(ValueError, match=r"weight must be a finite number >= 0"):
+        checks.non_negative_number("weight", value)
+    assert checks.non_negative_number("weight", 0) == 0.0
+
+
 def test_class_labels_names_the_bad_labels():
-    checks.class_labels(np.array([0, 3, 2]), 4)
+    input_checks.class_labels(np.array([0, 3, 2]), 4)
     with pytest.raises(ValueError, match=r"labels must be integers in \[0, 4\), got \[-1, 4\]"):
-        checks.class_labels(np.array([0, 4, -1, 4]), 4)
+        input_checks.class_labels(np.array([0, 4, -1, 4]), 4)
     with pytest.raises(ValueError, match="dtype float"):
-        checks.class_labels(np.array([0.0, 1.0]), 4)
+        input_checks.class_labels(np.array([0.0, 1.0]), 4)
 
 
 def small_networks():

@@ -1,7 +1,13 @@
-"""The `gan-tf` command."""
+"""The `gan-tf` command: its commands, and user errors answered in one line before TensorFlow is imported."""
+
+import os
+import re
+import subprocess
+import sys
 
 import pytest
 
+from conftest import REPOSITORY
 from gan_tf import cli
 
 
@@ -10,11 +16,76 @@ def test_list_names_the_reproductions(capsys):
     assert "strakhov2018_normal" in capsys.readouterr().out
 
 
-def test_unknown_reproduction_names_the_choices():
-    with pytest.raises(FileNotFoundError, match="No reproduction named 'nope'.*strakhov2018_normal"):
-        cli.main(["reproduce", "nope"])
+def test_unknown_reproduction_names_the_choices(capsys):
+    status, line = error_line(capsys, ["reproduce", "nope"])
+    assert status == 2 and "No reproduction named 'nope'" in line and "strakhov2018_normal" in line
 
 
-def test_a_command_is_required():
-    with pytest.raises(SystemExit):
-        cli.main([])
+def test_a_command_is_required(capsys):
+    status, line = error_line(capsys, [])
+    assert status == 2 and "required: command" in line
+
+
+# ---- one line, fast --------------------------------------------------------------------------------------------------
+
+def error_line(capsys, argv):
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(argv)
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("gan-tf: error: "), lines
+    return stopped.value.code, lines[0]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["trian"], "invalid choice: 'trian'"),
+    (["train", "--data", "digits"], "the following arguments are required: --out"),
+    (["train", "--data", "digits", "--out", "r", "--batch-size", "-1"], "--batch-size: must be a positive integer"),
+    (["train", "--data", "digits", "--out", "r", "--seed", "-3"], r"--seed: must be an integer in \[0, 2\*\*32\)"),
+    (["train", "--data", "digits", "--out", "r", "--feature-matching", "nan"], "--feature-matching: must be a finite"),
+    (["train", "--data", "digits", "--out", "r", "--feature-matching", "-0.1"], "--feature-matching: must be a finite"),
+    (["train", "--data", "digits", "--out", "r", "--steps-per-epoch", "-1"], "--steps-per-epoch: must be an integer"),
+    (["train", "--data", "digits", "--out", "r", "--image-size", "48"], "--image-size: invalid choice: 48"),
+    (["train", "--data", "digits", "--out", "r", "--epochs", "two"], "--epochs: must be an integer, got 'two'"),
+    (["train", "--data", "/nonexistent", "--out", "r"], "--data '/nonexistent': no such folder"),
+    (["train", "--data", "./my_imagse/", "--out", "r"], "--data './my_imagse/': no such folder"),
+    (["sample", "--run", "r", "--n", "0"], "--n: must be a positive integer"),
+    (["train", "--data", "digits", "--out", "r", "--epoch", "3"], r"unrecognized arguments: --epoch 3 \(did you mean "
+                                                                  r"--epochs\?\)"),  # not an abbreviation of --epochs
+    (["sample", "--run", "/nowhere"], "--run '/nowhere' is not a run directory: it has no config.json"),
+    (["export", "--run", "/nowhere", "--out", "x"], "--run '/nowhere' is not a run directory"),
+])
+def test_a_user_error_is_one_line_and_exit_status_2(capsys, argv, message):
+    status, line = error_line(capsys, argv)
+    assert status == 2
+    assert re.search(message, line), line
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no config.json"):
+        cli.main(["--debug", "sample", "--run", str(tmp_path / "nowhere")])
+    with pytest.raises(FileNotFoundError, match="no config.json"):
+        cli.main(["sample", "--run", str(tmp_path / "nowhere"), "--debug"])
+    with pytest.raises(FileNotFoundError, match="neither 'digits', an existing folder, nor a TFDS"):
+        cli.main(["--debug", "train", "--data", "no_such_tfds_name", "--out", str(tmp_path / "run")])
+    assert not (tmp_path / "run").exists()
+
+
+def test_flags_are_checked_before_tensorflow_is_imported(tmp_path):
+    program = ("import sys\nfrom gan_tf import cli\ntry:\n    cli.main(sys.argv[1:])\nexcept SystemExit as stop:\n"
+               "    print(stop.code, 'tensorflow' in sys.modules)\n")
+    for argv in (["--help"], ["train", "--data", "/nonexistent", "--out", str(tmp_path / "x")],
+                 ["sample", "--run", str(tmp_path / "nowhere")],
+                 ["train", "--data", "digits", "--out", str(tmp_path / "x"), "--seed", "x"]):
+        result = subprocess.run([sys.executable, "-c", program, *argv], capture_output=True, text=True, timeout=60,
+                                env=dict(os.environ, PYTHONPATH=str(REPOSITORY)))
+        assert result.stdout.strip().splitlines()[-1].endswith("False"), (argv, result.stdout, result.stderr)
+    assert not (tmp_path / "x").exists()
+
+
+def test_the_cli_choices_are_the_librarys():
+    from gan_tf import models, networks  # noqa: PLC0415
+    from gan_tf.images import strategies, training  # noqa: PLC0415
+
+    assert cli.IMAGE_SIZES == networks.DCGAN_SIZES and cli.ARCHITECTURES == tuple(training.ARCHITECTURES)
+    assert cli.LATENT_DISTRIBUTIONS == tuple(models.gan.LATENT_DISTRIBUTIONS)
+    assert cli.STRATEGIES == strategies.STRATEGIES

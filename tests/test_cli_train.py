@@ -42,12 +42,16 @@ def event_tags(log_dir):
     return tags
 
 
-def test_train_writes_a_complete_run_directory(trained_run):
+def test_train_writes_a_complete_run_directory(trained_run, image_folder):
     run, _ = trained_run
     assert json.loads((run / "config.json").read_text())["image_size"] == 16
     assert (run / "samples" / "epoch_001.png").is_file() and (run / "generator.keras").is_file()
     assert "ckpt-1" in (run / "checkpoints" / "checkpoint").read_text()
     assert not list(run.rglob(".*.tmp*"))  # atomic writes leave no temporary file behind
+    saved = json.loads((run / "config.json").read_text())
+    assert saved["data"] == str(image_folder.resolve()) and saved["channels"] == 3
+    image_bytes = sum(path.stat().st_size for path in image_folder.iterdir())
+    assert saved["data_fingerprint"] == {"files": 8, "bytes": image_bytes}
 
 
 def test_tensorboard_has_the_writeup_views(trained_run):
@@ -77,8 +81,29 @@ def test_rerunning_resumes_from_the_checkpoint(trained_run, image_folder, capsys
 
 def test_rerunning_with_other_settings_is_refused(trained_run, image_folder):
     with pytest.raises(ValueError, match="other settings.*filters"):
-        cli.main(["train", "--data", str(image_folder), "--out", str(trained_run[0]), *TINY[:2], "--filters", "8",
-                  *TINY[4:]])
+        cli.main(["--debug", "train", "--data", str(image_folder), "--out", str(trained_run[0]), *TINY[:2],
+                  "--filters", "8", *TINY[4:]])
+
+
+def test_a_trailing_slash_or_another_working_directory_resumes_the_same_run(trained_run, image_folder, monkeypatch,
+                                                                            capsys):
+    run, _ = trained_run
+    monkeypatch.chdir(image_folder.parent)
+    cli.main(["train", "--data", image_folder.name + "/", "--out", str(run), "--epochs", "1", *TINY])
+    assert "nothing to do" in capsys.readouterr().out
+
+
+def test_data_that_changed_since_the_run_began_is_refused(trained_run, image_folder, tmp_path, capsys):
+    import shutil  # noqa: PLC0415
+
+    run = shutil.copytree(trained_run[0], tmp_path / "run")
+    folder = shutil.copytree(image_folder, tmp_path / "images")
+    config = json.loads((run / "config.json").read_text())
+    (run / "config.json").write_text(json.dumps({**config, "data": str(folder.resolve())}))
+    shutil.copy(folder / "0.png", folder / "extra.png")
+    with pytest.raises(SystemExit):
+        cli.main(["train", "--data", str(folder), "--out", str(run), "--epochs", "1", *TINY])
+    assert "data (contents)" in capsys.readouterr().err
 
 
 def test_sample_draws_a_grid_from_the_run(trained_run, tmp_path):
@@ -97,11 +122,13 @@ def test_sample_works_after_the_training_data_is_gone(image_folder, tmp_path):
     assert (tmp_path / "grid.png").is_file()
 
 
-def test_missing_run_and_unknown_data_are_named(tmp_path):
-    with pytest.raises(FileNotFoundError, match="no config.json"):
+def test_missing_run_and_unknown_data_are_named(tmp_path, capsys):
+    with pytest.raises(SystemExit):
         cli.main(["sample", "--run", str(tmp_path / "nowhere")])
+    assert "no config.json" in capsys.readouterr().err
     with pytest.raises(FileNotFoundError, match="neither 'digits', an existing folder"):
-        cli.main(["train", "--data", str(tmp_path / "missing_folder"), "--out", str(tmp_path / "run"), *TINY])
+        cli.main(["--debug", "train", "--data", "no_such_tfds_name", "--out", str(tmp_path / "run"), *TINY])
+    assert not (tmp_path / "run").exists()
 
 
 def test_mixed_precision_flag_and_digits_defaults():

@@ -103,7 +103,7 @@ def test_crop_larger_than_image_names_the_file(tmp_path):
 
 def test_batch_larger_than_dataset_is_rejected(tmp_path):
     write_images(tmp_path, 3, size=(8, 8))
-    with pytest.raises(ValueError, match="batch_size=4 is larger than the 3 images"):
+    with pytest.raises(ValueError, match=r"batch_size \(--batch-size\) 4 is larger than the 3 images"):
         datasets.image_folder(tmp_path, image_size=8, batch_size=4)
 
 

@@ -18,19 +18,18 @@ Where the data goes (`data_dir` defaults to ./data; nothing here downloads):
 """
 
 import collections
+import os
 import pathlib
 import warnings
 
 import numpy as np
-import PIL.Image
 import tensorflow as tf
 import tensorflow_datasets as tfds
 
 from gan_tf import checks
+from gan_tf.images import image_files
 
 DEFAULT_DATA_DIR = pathlib.Path("data")
-IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
-MAGIC_NUMBERS = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM")  # jpeg, png, gif, bmp
 CELEBA_CROP = 108                   # central 108x108 of the 178x218 aligned faces, as the write-up's code
 CACHE_BYTES = 1 << 30               # cache decoded images in memory up to 1 GiB
 ENCODED_SHUFFLE_BUFFER = 10_000     # encoded TFDS images (~10 KB each) shuffled before decoding, when uncached
@@ -42,76 +41,39 @@ MANUAL_FILES = {
 }
 DIGITS_TEST_FRACTION, DIGITS_SPLIT_SEED = 0.2, 0   # a fixed 80/20 split of the 1,797 digits
 
-ImageFiles = collections.namedtuple("ImageFiles", ["paths", "skipped"])
-
-
 # ---- any image folder ------------------------------------------------------------------------------
 
 
 def scan_image_folder(folder, skip_invalid=False, verify=False):
-    """The image files under `folder` (recursively, sorted): `ImageFiles(paths, skipped)`.
-
-    A file with an image extension that cannot be read (no permission, a broken link) or whose first bytes are
-    not a JPEG, PNG, GIF or BMP header (an empty file, an HTML error page, ...) raises a ValueError naming it
-    and why, or is listed in `skipped` if `skip_invalid`. With `verify`, every file is also fully decoded once
-    (PIL; about 2 ms per CelebA image), which catches truncated or corrupt bodies too; without it such a file
-    fails later in TF's decoder, unnamed. Folders named like images (photos.jpg/) are searched, not read.
-    """
-    folder = pathlib.Path(folder)
-    if not folder.is_dir():
-        raise FileNotFoundError(f"Image folder {str(folder)!r} does not exist or is not a directory.")
-    candidates = sorted(path for path in folder.rglob("*")
-                        if path.suffix.lower() in IMAGE_EXTENSIONS and not path.is_dir())
-    if not candidates:
-        raise FileNotFoundError(f"Image folder {str(folder)!r} holds no {'/'.join(IMAGE_EXTENSIONS)} files.")
-    paths, skipped = [], []
-    for path in candidates:
-        problem = _image_problem(path, verify)
-        if problem and not skip_invalid:
-            raise ValueError(f"{str(path)!r} {problem} (pass skip_invalid=True to skip it).")
-        (skipped if problem else paths).append(str(path))
-    if not paths:
-        raise ValueError(f"Image folder {str(folder)!r}: none of its {len(candidates)} image files is valid.")
-    return ImageFiles(paths, skipped)
+    """The image files under `folder`: `image_files.ImageFiles(paths, skipped, ignored, tf_decodes)`; see
+    `gan_tf.images.image_files` for what is read, refused by name, or skipped with `skip_invalid`."""
+    return image_files.scan(folder, skip_invalid, verify)
 
 
 def image_folder(folder, image_size=64, batch_size=64, channels=3, crop=None, seed=None, skip_invalid=False,
-                 verify=False, cache_bytes=CACHE_BYTES):
+                 verify=False, cache_bytes=CACHE_BYTES, files=None):
     """Batches of every image under `folder`, resized to `image_size` (see `preprocess` for `crop`).
 
     Invalid files raise (see `scan_image_folder`) or, with `skip_invalid`, are skipped with a warning that
-    counts them.
+    counts them. `files`: the folder's `ImageFiles` when already scanned.
     """
-    files = scan_image_folder(folder, skip_invalid, verify)
+    files = files or scan_image_folder(folder, skip_invalid, verify)
     if files.skipped:
         warnings.warn(f"Skipped {len(files.skipped)} of {len(files.paths) + len(files.skipped)} files in "
-                      f"{str(folder)!r} that are not images, e.g. {files.skipped[:3]}.", stacklevel=2)
-    paths = tf.data.Dataset.from_tensor_slices(files.paths)
+                      f"{str(folder)!r} that are not usable images, e.g. {files.skipped[:3]}.", stacklevel=2)
+    paths = tf.data.Dataset.from_tensor_slices((files.paths, list(files.tf_decodes)))
 
-    def load(path):
-        image = tf.io.decode_image(tf.io.read_file(path), channels=channels, expand_animations=False)
+    def load(path, tf_decodes):
+        image = tf.cond(tf_decodes,
+                        lambda: tf.io.decode_image(tf.io.read_file(path), channels=channels, expand_animations=False),
+                        lambda: tf.numpy_function(image_files.pillow_pixels, [path, channels], tf.uint8,
+                                                  stateful=False))
+        image = tf.ensure_shape(image, [None, None, channels])
         return preprocess(image, image_size, crop, source=path)
 
-    return finish(paths, load, len(files.paths), batch_size, seed, image_size * image_size * channels, cache_bytes,
+    return finish(paths, load, len(files.paths), batch_size, seed,
+                  image_size * image_size * channels, cache_bytes,
                   shuffle_buffer=len(files.paths))  # paths are small: shuffle them all
-
-
-def _image_problem(path, verify):
-    """Why `path` is not a usable image ("cannot be read: ...", ...), or None."""
-    try:
-        with open(path, "rb") as file:
-            header = file.read(8)
-    except OSError as error:
-        return f"cannot be read: {error.strerror or error}"
-    if not header.startswith(MAGIC_NUMBERS):
-        return "is not a JPEG, PNG, GIF or BMP image"
-    if verify:
-        try:
-            with PIL.Image.open(path) as image:
-                image.load()
-        except (OSError, SyntaxError, ValueError) as error:
-            return f"is truncated or corrupt: {error}"
-    return None
 
 
 def celeba_folder(folder, image_size=64, batch_size=64, seed=None, **options):
@@ -126,14 +88,21 @@ def tfds_images(name, data_dir=DEFAULT_DATA_DIR, split="train", image_size=64, b
                 seed=None, cache_bytes=CACHE_BYTES):
     """Batches of the "image" feature of the TFDS dataset `name` (prepared under `data_dir`, or prepared from
     its manual files on first use; see the module docstring)."""
+    return tfds_images_and_count(name, data_dir, split, image_size, batch_size, crop, seed, cache_bytes)[0]
+
+
+def tfds_images_and_count(name, data_dir=DEFAULT_DATA_DIR, split="train", image_size=64, batch_size=64, crop=None,
+                          seed=None, cache_bytes=CACHE_BYTES):
+    """(`tfds_images(...)`, the number of examples in `split`)."""
     examples, count = _tfds_examples(name, pathlib.Path(data_dir), split, seed)
 
     def load(example):  # images arrive encoded (SkipDecoding): decoded here, in parallel
         image = tf.io.decode_image(example["image"], channels=3, expand_animations=False)
         return preprocess(image, image_size, crop, source=name)
 
-    return finish(examples, load, count, batch_size, seed, image_size * image_size * 3, cache_bytes,
-                  shuffle_buffer=min(count, ENCODED_SHUFFLE_BUFFER))  # on top of TFDS' seeded file shuffling
+    dataset = finish(examples, load, count, batch_size, seed, image_size * image_size * 3, cache_bytes,
+                     shuffle_buffer=min(count, ENCODED_SHUFFLE_BUFFER))  # on top of TFDS' seeded file shuffling
+    return dataset, count
 
 
 def celeb_a(data_dir=DEFAULT_DATA_DIR, split="train", image_size=64, batch_size=64, seed=None):
@@ -239,7 +208,8 @@ def finish(elements, load, count, batch_size, seed, values_per_image, cache_byte
     """
     checks.positive_integer("batch_size", batch_size)
     if 0 <= count < batch_size:
-        raise ValueError(f"batch_size={batch_size} is larger than the {count} images: no full batch to return.")
+        raise ValueError(f"batch_size (--batch-size) {batch_size} is larger than the {count} images: no full batch "
+                         "to return.")
     deterministic = seed is not None
     fits = 0 <= count and count * values_per_image * 4 <= cache_bytes
     if not fits:
@@ -252,17 +222,50 @@ def finish(elements, load, count, batch_size, seed, values_per_image, cache_byte
     return images.prefetch(tf.data.AUTOTUNE)
 
 
+Source = collections.namedtuple("Source", ["dataset", "count", "fingerprint", "skipped", "ignored"])
+
+
 def from_spec(spec, image_size=64, batch_size=64, seed=None, data_dir=DEFAULT_DATA_DIR, **options):
-    """The dataset that `gan-tf train --data SPEC` means: "digits", an existing folder of images (a folder
-    named img_align_celeba gets CelebA's crop), or a TFDS name ("celeb_a" gets CelebA's crop)."""
+    """The dataset that `gan-tf train --data SPEC` means (see `open_spec`)."""
+    return open_spec(spec, image_size, batch_size, seed, data_dir, **options).dataset
+
+
+def open_spec(spec, image_size=64, batch_size=64, seed=None, data_dir=DEFAULT_DATA_DIR, skip_invalid=False):
+    """`Source(dataset, count, fingerprint, skipped, ignored)` of `gan-tf train --data SPEC`: "digits", an
+    existing folder of images (a folder named img_align_celeba gets CelebA's crop), or a TFDS name ("celeb_a"
+    gets CelebA's crop). `count`: the images; `fingerprint`: {"files", "bytes"} of a folder's images, else
+    {"examples"}; `skipped`: invalid files skipped (`skip_invalid`); `ignored`: a folder's non-image files."""
     if spec == "digits":
-        return digits(image_size, batch_size, seed=seed)
+        count = len(digits_arrays("train")[1])
+        return Source(digits(image_size, batch_size, seed=seed), count, {"examples": count}, [], [])
     path = pathlib.Path(spec)
     if path.is_dir():
-        crop = CELEBA_CROP if path.name == "img_align_celeba" else None
-        return image_folder(path, image_size, batch_size, crop=crop, seed=seed, **options)
+        crop = CELEBA_CROP if path.resolve().name == "img_align_celeba" else None
+        files = scan_image_folder(path, skip_invalid)
+        fingerprint = {"files": len(files.paths), "bytes": sum(os.path.getsize(file) for file in files.paths)}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the skipped files are reported by the caller
+            dataset = image_folder(path, image_size, batch_size, crop=crop, seed=seed, files=files)
+        return Source(dataset, len(files.paths), fingerprint, files.skipped, files.ignored)
     if spec in tfds.list_builders():
         crop = CELEBA_CROP if spec == "celeb_a" else None
-        return tfds_images(spec, data_dir, "train", image_size, batch_size, crop, seed)
+        dataset, count = tfds_images_and_count(spec, data_dir, "train", image_size, batch_size, crop, seed)
+        return Source(dataset, count, {"examples": count}, [], [])
     raise FileNotFoundError(f"--data {spec!r} is neither 'digits', an existing folder, nor a TFDS dataset name "
                             f"(e.g. {sorted(MANUAL_FILES)}).")
+
+
+def describe(source, config, steps):
+    """Lines saying what a run found in its data (`source` from `open_spec`; `config` a TrainConfig)."""
+    dropped = source.count % config.batch_size
+    lines = [f"{config.data}: {source.count} images -> {config.image_size}x{config.image_size}, batches of "
+             f"{config.batch_size}, {steps} steps per epoch, {config.epochs} epochs"
+             + (f"; each pass drops the last partial batch ({dropped} images, a different set every pass)"
+                if dropped else "")]
+    if source.skipped:
+        lines.append(f"{config.data}: skipped {len(source.skipped)} invalid image files (--skip-invalid), "
+                     f"e.g. {source.skipped[:3]}")
+    if source.ignored:
+        lines.append(f"{config.data}: ignored {len(source.ignored)} files that are not images, e.g. "
+                     f"{source.ignored[:3]}")
+    return lines

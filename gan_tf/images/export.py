@@ -75,8 +75,8 @@ def export_generator(source, out_dir, latent_distribution=None, formats=FORMATS,
 def export_run(run_dir, out_dir, **options):
     """Export the generator of the latest checkpoint of a `gan-tf train` run directory (see `export_generator`).
 
-    It rebuilds the run's GAN with `gan_tf.images.training.load_generator` (the images' channels come from the run's
-    generator.keras, so the training data need not be there any more).
+    It rebuilds the run's GAN with `gan_tf.images.training.load_generator` from the newest checkpoint that restores
+    (the images' channels come from the run's config.json: neither the training data nor generator.keras is needed).
     """
     from gan_tf.images import training  # noqa: PLC0415  (training pulls in the image pipelines)
 

@@ -1,13 +1,22 @@
 """Train a DCGAN on images, resumably: what `gan-tf train` and `gan-tf sample` run.
 
 A run directory holds:
-  config.json            the run's settings; rerunning with different ones is refused (ValueError)
+  config.json            the run's settings, the resolved data path, its fingerprint and the images' channels
+                         (`gan_tf.images.run_config`), written once the run starts; rerunning with other settings
+                         or on changed data is refused (ValueError), a damaged one is an error naming it
   checkpoints/           tf.train.CheckpointManager (last 3), written atomically (`gan_tf.images.checkpointing`): G, D,
                          both optimizers (Adam slots, step counts and, under mixed_float16, the loss scales),
-                         the seed generator's state and the epoch
+                         the seed generator's state and the epoch; restored from the newest one that reads in
+                         full (`gan_tf.images.recovery`: a damaged list file or newest checkpoint is skipped, said
+                         so, and kept in checkpoints/damaged/)
   tensorboard/           the write-up's views (`callbacks.ImageTensorBoard`)
   samples/epoch_NNN.png  the fixed-noise grid after each epoch
-  generator.keras        the latest generator (written to a temporary file, then renamed)
+  generator.keras        the latest generator (written to a temporary file, then renamed); sampling and export
+                         use the checkpoint, not this file
+  .lock                  one writer at a time (`gan_tf.images.run_folder.lock`); a killed writer's temporary
+                         files are removed on the next start
+
+Every setting and the data are checked before anything is written: a failed start leaves no folder behind.
 
 Exact resume: a run killed at any point (even SIGKILL) and rerun with the same command restores the latest
 checkpoint and continues from its epoch. The training data is one seeded stream of batches (pass after pass
@@ -32,16 +41,15 @@ batch; `sync_batch_norm` computes batch-norm statistics over the global batch.
 
 import contextlib
 import dataclasses
-import json
 import pathlib
+import warnings
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_tf import callbacks, models, networks, plotting
-from gan_tf import checks
-from gan_tf.images import checkpointing, datasets, strategies
+from gan_tf import callbacks, checks, models, networks, plotting
+from gan_tf.images import checkpointing, datasets, recovery, run_config, run_folder, strategies
 
 ARCHITECTURES = {"radford": (networks.dcgan_generator, networks.dcgan_discriminator),
                  # Shekkizhar's write-up's DCGAN; the value "writeup" is kept, as the runs' config.json store it.
@@ -77,6 +85,7 @@ class TrainConfig:
     strategy: str = "default"          # see gan_tf.images.strategies
     sync_batch_norm: bool = False      # batch-norm statistics over all replicas
     deterministic: bool = False        # TF op determinism: a resumed run matches an uninterrupted one
+    skip_invalid: bool = False         # skip (and count) image files that cannot be used instead of stopping
 
     def __post_init__(self):
         if self.architecture not in ARCHITECTURES:
@@ -92,6 +101,7 @@ class TrainConfig:
             raise ValueError(f"strategy must be one of {strategies.STRATEGIES}, got {self.strategy!r}.")
         for name in ("epochs", "batch_size", "latent_dim", "every_n_steps"):
             checks.positive_integer(name, getattr(self, name))
+        run_config.check_numbers(self)
 
 
 @contextlib.contextmanager
@@ -140,28 +150,60 @@ def make_optimizer(config):
 
 def train(config, run_dir, verbose=1, extra_callbacks=()):
     """Train (or resume) the run in `run_dir`; returns the GAN (its `history` too). `extra_callbacks` (e.g. a
-    `callbacks.ImageRecorder`) are added to the run's own."""
+    `callbacks.ImageRecorder`) are added to the run's own. Every setting and the data are checked before anything
+    is written; the run folder is locked (`run_folder.lock`) while training."""
     run_dir = pathlib.Path(run_dir)
-    _check_or_write_config(config, run_dir)
+    config = dataclasses.replace(config, data=run_config.resolve_data(config.data),
+                                 data_dir=str(pathlib.Path(config.data_dir).resolve()))
     if config.deterministic:
         tf.config.experimental.enable_op_determinism()
-    strategy = strategies.make_strategy(config.strategy)
+    strategy = strategies.make_strategy(config.strategy)  # before any TF op: multi-worker collectives need that
+    source = datasets.open_spec(config.data, config.image_size, config.batch_size, config.seed, config.data_dir,
+                                skip_invalid=config.skip_invalid)
+    steps = _steps_per_epoch(config, source)
+    created = not run_dir.exists()
+    try:
+        lock_name = run_folder.lock_name(config.strategy)
+        with run_folder.lock(run_dir, lock_name):
+            if lock_name == run_folder.LOCK_FILE:  # the chief's: the other workers of its run leave the files alone
+                run_folder.remove_temporaries(run_dir)
+            saved = run_config.read(run_dir)
+            wanted = {**dataclasses.asdict(config), "channels": 1 if config.data == "digits" else 3,
+                      "data_fingerprint": source.fingerprint}
+            changed = run_config.differences(saved or {}, wanted)
+            if changed:
+                raise ValueError(f"{str(run_dir)!r} holds a run with other settings (saved, asked): {changed}. Use "
+                                 "another --out, or the same settings to resume (only --epochs may change).")
+            if verbose:
+                print("\n".join(datasets.describe(source, config, steps)))
+            return _train_locked(config, run_dir, wanted, source, strategy, verbose, extra_callbacks)
+    except BaseException:
+        if created:
+            run_folder.remove_if_unused(run_dir)
+        raise
+
+
+def _train_locked(config, run_dir, wanted, source, strategy, verbose, extra_callbacks):
     chief = strategies.is_chief(strategy)
     with dtype_policy(config.precision), strategy.scope():
-        gan = build_gan(config, _channels(config))
+        gan = build_gan(config, wanted["channels"])
         epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
+        checkpoint = checkpointing.checkpoint_of(gan, epoch)
+        restored = recovery.restore_newest(checkpoint, run_dir / "checkpoints", write=chief)
         # Every multi-worker worker must save (collectively); only the chief's checkpoints are the run's.
         directory = run_dir / "checkpoints" if chief else run_dir / "workers" / strategies.worker_name(strategy)
-        manager = tf.train.CheckpointManager(checkpointing.checkpoint_of(gan, epoch), directory, CHECKPOINTS_KEPT)
-    latest = tf.train.latest_checkpoint(str(run_dir / "checkpoints"))
-    if latest:
-        manager.checkpoint.restore(latest).assert_existing_objects_matched()
-        print(f"{run_dir}: resuming from {latest} (epoch {int(epoch.numpy())}).")
+        manager = tf.train.CheckpointManager(checkpoint, directory, CHECKPOINTS_KEPT)
+    if restored:
+        print(f"{run_dir}: resuming from {restored.prefix} (epoch {int(epoch.numpy())}).")
+        for line in restored.report()[1:]:
+            print(f"{run_dir}: {line}")
+    if chief:
+        run_config.write(run_dir, wanted)
     start = int(epoch.numpy())
     if start >= config.epochs:
         print(f"{run_dir}: already trained for {start} epochs (asked {config.epochs}); nothing to do.")
         return gan
-    data, steps = training_stream(config, start)
+    data, steps = training_stream(config, start, source.dataset)
     monitors = [checkpointing.NonFiniteGuard(steps, config.d_steps, config.g_steps),
                 checkpointing.CheckpointSaver(manager, epoch, run_dir, seed=config.seed, write_files=chief),
                 *extra_callbacks]
@@ -176,6 +218,9 @@ def train(config, run_dir, verbose=1, extra_callbacks=()):
         except tf.errors.InvalidArgumentError:
             _name_corrupt_image(config)
             raise
+    if verbose and chief:
+        print(f"{run_dir}: checkpoints in {run_dir / 'checkpoints'}, sample grids in {run_dir / 'samples'}, "
+              f"TensorBoard logs in {run_dir / 'tensorboard'} (tensorboard --logdir {run_dir / 'tensorboard'}).")
     return gan
 
 
@@ -186,28 +231,39 @@ def _name_corrupt_image(config):
         datasets.scan_image_folder(config.data, verify=True)
 
 
-def training_stream(config, start_epoch=0):
+def training_stream(config, start_epoch=0, data=None):
     """(endless dataset, steps per epoch): the run's batches from epoch `start_epoch` on, the same batches in
-    the same order whether or not the run was interrupted before (see the module docstring)."""
-    data = _data(config, config.seed)
+    the same order whether or not the run was interrupted before (see the module docstring). `data`: the
+    run's pipeline when already built."""
+    data = data or _data(config, config.seed)
     steps = config.steps_per_epoch or int(data.cardinality())
     if steps < 1:
-        raise ValueError(f"Cannot count the batches of {config.data!r}: pass steps_per_epoch.")
+        raise ValueError(f"Cannot count the batches of {config.data!r}: pass steps_per_epoch (--steps-per-epoch).")
     return data.repeat().skip(start_epoch * steps), steps
 
 
 def load_generator(run_dir):
-    """The generator of the latest checkpoint in `run_dir` (float32), and the run's config."""
+    """The generator of the newest checkpoint of `run_dir` that restores (float32), and the run's config.
+
+    Needs neither the training data nor generator.keras (the channels are in config.json); a damaged newer
+    checkpoint is skipped with a warning, and the folder is left as it is."""
     run_dir = pathlib.Path(run_dir)
-    config_path = run_dir / "config.json"
-    if not config_path.is_file():
+    saved = run_config.read(run_dir)
+    if saved is None:
         raise FileNotFoundError(f"{str(run_dir)!r} is not a run directory: it has no config.json.")
-    config = TrainConfig(**json.loads(config_path.read_text()))
-    latest = tf.train.latest_checkpoint(str(run_dir / "checkpoints"))
-    if latest is None:
+    settings = {name: value for name, value in saved.items() if name not in run_config.RUN_FIELDS}
+    unknown = sorted(set(settings) - {field.name for field in dataclasses.fields(TrainConfig)})
+    if unknown:
+        raise run_folder.RunFolderError(f"{str(run_dir / run_config.CONFIG_FILE)!r} holds settings this gan_tf does "
+                                        f"not know: {unknown} (written by a newer version?).")
+    config = TrainConfig(**settings)
+    gan = build_gan(dataclasses.replace(config, precision="float32", jit_compile=False), saved["channels"])
+    restored = recovery.restore_newest(tf.train.Checkpoint(generator=gan.generator), run_dir / "checkpoints",
+                                       partial=True, write=False)
+    if restored is None:
         raise FileNotFoundError(f"{str(run_dir / 'checkpoints')!r} holds no checkpoint yet: train first.")
-    gan = build_gan(dataclasses.replace(config, precision="float32", jit_compile=False), _channels(config, run_dir))
-    tf.train.Checkpoint(generator=gan.generator).restore(latest).expect_partial()
+    for line in restored.report()[1:]:
+        warnings.warn(f"{run_dir}: {line}", stacklevel=2)
     return gan, config
 
 
@@ -220,32 +276,19 @@ def sample(run_dir, n=64, out="grid.png", seed=0, columns=None):
 
 
 def _data(config, seed):
-    return datasets.from_spec(config.data, config.image_size, config.batch_size, seed, config.data_dir)
+    return datasets.from_spec(config.data, config.image_size, config.batch_size, seed, config.data_dir,
+                              skip_invalid=config.skip_invalid)
 
 
-def _channels(config, run_dir=None):
-    """The images' channels: from the run's saved generator when there is one (the data may be gone), else
-    from the data."""
-    saved = pathlib.Path(run_dir) / "generator.keras" if run_dir else None
-    if saved and saved.is_file():
-        return int(keras.saving.load_model(saved, compile=False).output_shape[-1])
-    return int(_data(config, config.seed).element_spec.shape[-1])
+def _steps_per_epoch(config, source):
+    """Batches per epoch, checked against the data before anything is written."""
+    full_batches = source.count // config.batch_size
+    if config.steps_per_epoch == 0 and full_batches < 1:
+        raise ValueError(f"batch_size (--batch-size) {config.batch_size} is larger than the {source.count} images "
+                         f"of {config.data!r}.")
+    return config.steps_per_epoch or full_batches
 
 
 def _writeup_depths(config):
     blocks = int(np.log2(config.image_size // 4))
     return tuple(config.filters * 2 ** index for index in reversed(range(blocks)))
-
-
-def _check_or_write_config(config, run_dir):
-    path = run_dir / "config.json"
-    wanted = dataclasses.asdict(config)
-    if path.is_file():
-        saved = json.loads(path.read_text())
-        changed = {key: (saved.get(key), value) for key, value in wanted.items()
-                   if key != "epochs" and saved.get(key) != value}
-        if changed:
-            raise ValueError(f"{str(run_dir)!r} holds a run with other settings (saved, asked): {changed}. "
-                             "Use another --out, or the same settings to resume (only --epochs may change).")
-    run_dir.mkdir(parents=True, exist_ok=True)
-    checkpointing.atomic_write(path, lambda temporary: temporary.write_text(json.dumps(wanted, indent=2) + "\n"))

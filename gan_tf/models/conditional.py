@@ -19,6 +19,7 @@ import tensorflow as tf
 
 from gan_tf import checks
 from gan_tf.models import gan as gan_module
+from gan_tf.models import input_checks
 
 
 @keras.saving.register_keras_serializable(package="gan_tf")
@@ -66,8 +67,8 @@ class ConditionalGAN(gan_module.GAN):
         Checked here, before any step: a tf.data.Dataset's element spec (a pair, integer labels) and, for arrays
         `fit(x, y)`, the labels' values. The label values of a dataset are only seen inside the training graph
         and are not checked there (`tf.one_hot` maps an out-of-range label to a zero vector)."""
-        checks.class_label_spec(x if y is None else (x, y), self.num_classes)
-        checks.real_batches(self.generator, x, stacked=self.stacked_batches)
+        input_checks.class_label_spec(x if y is None else (x, y), self.num_classes)
+        input_checks.real_batches(self.generator, x, stacked=self.stacked_batches)
 
     def generate(self, n, labels=None, seed=None, batch_size=1024):
         """`n` samples of the classes `labels` (an int for one class, `n` ints, or None for 0, 1, ..., K-1, 0, ...)."""
@@ -80,7 +81,7 @@ class ConditionalGAN(gan_module.GAN):
         labels = np.full(n, labels) if np.ndim(labels) == 0 else np.asarray(labels)
         if labels.shape != (n,):
             raise ValueError(f"labels must be None, one class or {n} classes, got shape {labels.shape}.")
-        checks.class_labels(labels, self.num_classes)
+        input_checks.class_labels(labels, self.num_classes)
         return labels.astype(np.int32)
 
     def get_config(self):

@@ -26,7 +26,7 @@ import numpy as np
 import tensorflow as tf
 
 from gan_tf import checks, losses
-from gan_tf.models import replicas
+from gan_tf.models import input_checks, replicas
 
 LATENT_DISTRIBUTIONS = ("normal", "uniform")
 
@@ -48,8 +48,8 @@ class GAN(keras.Model):
     def __init__(self, generator, discriminator, latent_dim, d_steps=1, g_steps=1,
                  latent_distribution="normal", seed=None, **kwargs):
         super().__init__(**kwargs)
-        latent_dim = checks.latent_dim_matches(generator, latent_dim)
-        checks.discriminator_output(discriminator)
+        latent_dim = input_checks.latent_dim_matches(generator, latent_dim)
+        input_checks.discriminator_output(discriminator)
         d_steps, g_steps = checks.positive_integer("d_steps", d_steps), checks.positive_integer("g_steps", g_steps)
         if latent_distribution not in LATENT_DISTRIBUTIONS:
             raise ValueError(f"latent_distribution must be one of {LATENT_DISTRIBUTIONS}, got {latent_distribution!r}.")
@@ -204,7 +204,7 @@ class GAN(keras.Model):
         """ValueError for data an unconditional GAN cannot train on: labels (`y`, (samples, labels) or dicts),
         integer samples, or batches not shaped like G's samples; a warning for float arrays far outside [-1, 1]
         when G ends in tanh."""
-        checks.unconditional_training_data(self.generator, x, y, stacked=self.stacked_batches)
+        input_checks.unconditional_training_data(self.generator, x, y, stacked=self.stacked_batches)
 
     # ----------------------------------------------------------------------------------------------
     # Sampling

@@ -1,0 +1,108 @@
+"""config.json of a run folder: read (damage is an error naming the file), migrated, compared, written.
+
+The file holds the run's `TrainConfig` fields, with `data` and `data_dir` as resolved absolute paths where they
+are paths, plus what the run found when it began: `channels` (so sampling and export need neither the data nor
+generator.keras) and `data_fingerprint` (`{"files", "bytes"}` of an image folder, `{"examples"}` otherwise), so
+that a rerun on data that changed is refused instead of silently training on other images. Files written before
+these fields existed are migrated here, in `migrate`, and nowhere else.
+"""
+
+import json
+import os
+import pathlib
+
+from gan_tf import checks
+from gan_tf.images import run_folder
+
+CONFIG_FILE = "config.json"
+RUN_FIELDS = ("channels", "data_fingerprint")   # facts of the run, not settings
+MAY_CHANGE = ("epochs", "skip_invalid")          # settings a rerun may change
+TFDS_ONLY = ("data_dir",)                        # compared only when the data is a TFDS name
+
+
+def resolve_data(spec):
+    """"digits" and TFDS names as they are; a path to a folder (relative, with or without a trailing slash) as
+    its resolved absolute path."""
+    if spec != "digits" and pathlib.Path(spec).is_dir():
+        return str(pathlib.Path(spec).resolve())
+    return spec
+
+
+def is_path_spec(spec):
+    """Whether --data `spec` can only mean a path (absolute, ./, ../, ~, a trailing slash, or an existing first
+    folder): such a spec that is no folder is a typo, not a TFDS name (checked before TensorFlow is imported)."""
+    path = pathlib.Path(spec)
+    return (spec.startswith(("/", "./", "../", "~")) or spec.endswith(("/", os.sep))
+            or (len(path.parts) > 1 and pathlib.Path(path.parts[0]).is_dir()))
+
+
+def read(run_dir):
+    """The migrated dict of `run_dir`'s config.json, or None when there is none. A run folder with checkpoints
+    but no config.json, or a config.json that is not a JSON object, raises `run_folder.RunFolderError`."""
+    run_dir = pathlib.Path(run_dir)
+    path = run_dir / CONFIG_FILE
+    if not path.exists():
+        checkpoints = run_folder.checkpoint_inventory(run_dir / "checkpoints")
+        if not checkpoints.is_empty:
+            raise run_folder.RunFolderError(
+                f"{str(path)!r} is missing but {str(run_dir / 'checkpoints')!r} holds checkpoints: the run's "
+                "settings are unknown, so nothing was started. Restore config.json from a backup, or use another "
+                "--out.")
+        return None
+    if not path.is_file():
+        raise run_folder.RunFolderError(f"{str(path)!r} is not a regular file: nothing was started.")
+    try:
+        saved = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise run_folder.RunFolderError(f"{str(path)!r} is damaged ({error}): nothing was started or overwritten. "
+                                        "Restore it from a backup, or use another --out.") from None
+    if not isinstance(saved, dict) or "data" not in saved:
+        raise run_folder.RunFolderError(f"{str(path)!r} is damaged (not a JSON object with the run's settings): "
+                                        "nothing was started or overwritten.")
+    return migrate(saved)
+
+
+def migrate(saved):
+    """Bring a config.json dict of an older gan_tf up to date (missing settings take their defaults later)."""
+    saved = dict(saved)
+    if "data_fingerprint" not in saved:  # written before paths were resolved: resolve them from here
+        saved["data"] = resolve_data(saved["data"])
+        saved["data_fingerprint"] = None
+    saved.setdefault("channels", 1 if saved["data"] == "digits" else 3)  # what every gan-tf pipeline gives
+    return saved
+
+
+def differences(saved, wanted):
+    """{setting: (saved, wanted)} of the settings a rerun may not change."""
+    tfds_data = wanted["data"] != "digits" and not pathlib.Path(wanted["data"]).is_absolute()
+    changed = {}
+    for key, value in wanted.items():
+        if key in MAY_CHANGE or key in RUN_FIELDS or (key in TFDS_ONLY and not tfds_data):
+            continue
+        if key in saved and saved[key] != value:
+            changed[key] = (saved[key], value)
+    found, then = wanted.get("data_fingerprint"), saved.get("data_fingerprint")
+    if then is not None and found is not None and then != found:
+        changed["data (contents)"] = (then, found)
+    return changed
+
+
+def write(run_dir, values):
+    """Write config.json atomically."""
+    from gan_tf.images import checkpointing  # noqa: PLC0415  (TensorFlow: this module is imported by the CLI)
+
+    path = pathlib.Path(run_dir) / CONFIG_FILE
+    checkpointing.atomic_write(path, lambda temporary: temporary.write_text(json.dumps(values, indent=2) + "\n"))
+
+
+def check_numbers(config):
+    """The numeric settings of a `training.TrainConfig` beyond its own checks (messages name the flag too)."""
+    def flag(name):
+        return f"{name} (--{name.replace('_', '-')})"
+
+    for name in ("filters", "d_steps", "g_steps"):
+        checks.positive_integer(flag(name), getattr(config, name))
+    checks.integer_at_least(flag("steps_per_epoch"), config.steps_per_epoch, 0)  # 0: one pass over the data
+    checks.integer_in_range(flag("seed"), config.seed, 0, 2**32, high_text="2**32")
+    for name in ("feature_matching", "learning_rate", "init_stddev", "beta_1"):
+        checks.non_negative_number(flag(name), getattr(config, name))
