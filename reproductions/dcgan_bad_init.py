@@ -1,8 +1,8 @@
 """The write-up's failed run: initial weights N(0, 0.2) against N(0, 0.02), on offline digits.
 
 Source:   Sarath Shekkizhar, "Difficulties training a Generative Adversarial Network" (write-up),
-          https://github.com/shekkizh/neuralnetworks.thought-experiments/blob/master/Generative%20Models/GAN/Readme.md
-          (the write-up), "Ahh the above would have been a beautiful result ... but the below is what I got":
+          https://github.com/shekkizh/neuralnetworks.thought-experiments/blob/master/Generative%20Models/GAN/Readme.md:
+          "Ahh the above would have been a beautiful result ... but the below is what I got":
           its figures DiscriminatorPredFailed.png, DiscriminatorFirstLayerFailed.png and
           GeneratorFirstLayerFailed.png, and its first takeaway ("I was not able to get any result ... with
           random normal initialization of deviation 0.2 ... Ended up using weights with random normal

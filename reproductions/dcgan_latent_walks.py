@@ -1,9 +1,9 @@
 """Latent-space views of a trained DCGAN: random samples, walks along single dimensions, interpolations.
 
 Source:   Sarath Shekkizhar, "Difficulties training a Generative Adversarial Network" (write-up),
-          https://github.com/shekkizh/neuralnetworks.thought-experiments/blob/master/Generative%20Models/GAN/Readme.md
-          (the write-up), "Sampling random points in latent space" and "a random walk along just one hidden
-          space dimension" (dimensions 25, 50, 75; it trained on flowers), and Radford et al.'s interpolations
+          https://github.com/shekkizh/neuralnetworks.thought-experiments/blob/master/Generative%20Models/GAN/Readme.md:
+          "Sampling random points in latent space" and "a random walk along just one hidden space dimension"
+          (dimensions 25, 50, 75; it trained on flowers), and Radford et al.'s interpolations
           (Radford, Metz, Chintala 2016, "Unsupervised Representation Learning with Deep Convolutional
           Generative Adversarial Networks", https://arxiv.org/abs/1511.06434, as presented in François Fleuret's
           EE-559 "Deep learning" lecture 10.1, https://fleuret.org/ee559/).
