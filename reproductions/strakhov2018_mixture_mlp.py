@@ -28,7 +28,7 @@ Runtime:  about 4.5 minutes of CPU (277-280 s user; 4.5 minutes wall on a quiet 
           --smoke runs in ~25 s.
 
 Data of Figs 16-19 as in strakhov2018_mixture_linear.py: 0.5 N(-2.5, 1) + 0.5 N(2.5, 1). Generator: ReLU
-MLP 1 -> 256 -> 256 -> 1 as the text (and the issue) describe; the blog's code fed z into its second
+MLP 1 -> 256 -> 256 -> 1 as the blog post's text describes; the blog's code fed z into its second
 layer, so it ran one hidden layer. Learning rates: with the blog's Adam 0.01 / 0.02 this two-layer
 generator fails; over seeds 1-6 with the plain D it covered both modes in 1 run, emitted one constant
 (every ReLU of its second layer off) in 2 and sat on one mode in 3; with L2 + dropout (seeds 1-5) D
