@@ -1,10 +1,12 @@
 """The write-up's failed run: initial weights N(0, 0.2) against N(0, 0.02), on offline digits.
 
-Source:   ../shared/seeds/003_* (the write-up), "Ahh the above would have been a beautiful result ... but the
-          below is what I got": DiscriminatorPredFailed.png, DiscriminatorFirstLayerFailed.png,
-          GeneratorFirstLayerFailed.png in ../shared/reference/dcgan_writeup/, and its first takeaway ("I was not
-          able to get any result ... with random normal initialization of deviation 0.2 ... Ended up using
-          weights with random normal initialization with deviation of 0.02").
+Source:   Sarath Shekkizhar, "Difficulties training a Generative Adversarial Network" (write-up),
+          https://github.com/shekkizh/neuralnetworks.thought-experiments/blob/master/Generative%20Models/GAN/Readme.md:
+          "Ahh the above would have been a beautiful result ... but the below is what I got":
+          its figures DiscriminatorPredFailed.png, DiscriminatorFirstLayerFailed.png and
+          GeneratorFirstLayerFailed.png, and its first takeaway ("I was not able to get any result ... with
+          random normal initialization of deviation 0.2 ... Ended up using weights with random normal
+          initialization with deviation of 0.02").
 Command:  python reproductions/dcgan_bad_init.py [--smoke] [--out-dir DIR]
 Outputs:  outputs/dcgan_bad_init/
             stddev_0.2_d_predictions.png, stddev_0.02_d_predictions.png (D's probabilities on real / generated
@@ -26,15 +28,13 @@ quarter of its width (depths 64-32-16, for CPU time). Only the initial stddev of
 (BN gammas stay N(1, 0.02)). "Final" values average the last 5 probes (100 steps).
 """
 
-import argparse
-import json
-import pathlib
 import shutil
 
 import numpy as np
 
 from gan_tf import callbacks, plotting
 from gan_tf.images import datasets, training
+from gan_tf.reproduction import script
 
 # ---- configuration -------------------------------------------------------------------------------
 SEED = 2017
@@ -86,38 +86,25 @@ def plot(recorders, out_dir):
         plotting.save_image_grid(recorder.grids[-1], out_dir / f"stddev_{stddev}_samples.png", scale=2)
     series = {f"{network}, stddev {stddev}": (recorder.steps, recorder.scalars[f"{network}/first_layer_gradient_norm"])
               for stddev, recorder in recorders.items() for network in ("D", "G")}
-    plotting.plot_series(series, "first-layer gradient norms", "||gradient||", out_dir / "first_layer_gradient_norms.png")
+    plotting.plot_series(series, "first-layer gradient norms", "||gradient||",
+                         out_dir / "first_layer_gradient_norms.png")
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out-dir", type=pathlib.Path, default=pathlib.Path("outputs/dcgan_bad_init"))
-    parser.add_argument("--smoke", action="store_true", help="4 steps of a tiny network per run, for tests")
-    arguments = parser.parse_args(argv)
-    out_dir = arguments.out_dir
-    out_dir.mkdir(parents=True, exist_ok=True)
+    arguments, out_dir = script.start(__file__, __doc__, argv)
     config = training.TrainConfig(seed=SEED, **{**CONFIG, **(SMOKE if arguments.smoke else {})})
     every = SMOKE_RECORDER_EVERY if arguments.smoke else RECORDER_EVERY
     recorders = {stddev: train_run(stddev, config, out_dir, every) for stddev in STDDEVS}
     plot(recorders, out_dir)
     metrics = {f"stddev_{stddev}": summarize(recorder) for stddev, recorder in recorders.items()}
-    write_json(out_dir / "config.json", {**vars(config), "stddevs": STDDEVS, "recorder_every": every,
-                                         "smoke": arguments.smoke})
-    write_json(out_dir / "metrics.json", metrics)
-    print_table(metrics)
-
-
-def write_json(path, value):
-    path.write_text(json.dumps(value, indent=2) + "\n")
-
-
-def print_table(metrics):
-    print(f"\n{'init':14s} {'P(real|real)':>12s} {'P(real|fake)':>12s} {'D loss':>7s} {'|dD| start':>10s} "
-          f"{'|dD| final':>10s} {'|dG|/|G|':>9s}")
-    for name, row in metrics.items():
-        print(f"{name:14s} {row['final_p_real_on_real']:12.3f} {row['final_p_real_on_fake']:12.3f} "
-              f"{row['final_d_loss']:7.3f} {row['d_first_layer_gradient_norm_start']:10.3g} "
-              f"{row['d_first_layer_gradient_norm_final']:10.3g} {row['g_first_layer_gradient_over_weight_norm_final']:9.3g}")
+    script.write_json(out_dir / "config.json", {**vars(config), "stddevs": STDDEVS, "recorder_every": every,
+                                                "smoke": arguments.smoke})
+    script.write_json(out_dir / "metrics.json", metrics)
+    script.print_table([{"init": name, **row} for name, row in metrics.items()], [
+        "init", ("final_p_real_on_real", "P(real|real)"), ("final_p_real_on_fake", "P(real|fake)"),
+        ("final_d_loss", "D loss"), ("d_first_layer_gradient_norm_start", "|dD| start"),
+        ("d_first_layer_gradient_norm_final", "|dD| final"),
+        ("g_first_layer_gradient_over_weight_norm_final", "|dG|/|G|")])
 
 
 if __name__ == "__main__":

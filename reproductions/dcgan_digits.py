@@ -1,8 +1,10 @@
 """An offline DCGAN: Radford's architecture at 32x32 on scikit-learn's digits, with the write-up's views.
 
-Source:   ../shared/seeds/002_* (EE-559 10.1: Radford et al.'s DCGAN rules and the PyTorch reference
-          architecture) trained on the 1,797 8x8 digits bundled with scikit-learn (no download), upscaled to
-          32x32; the TensorBoard views of ../shared/seeds/003_* (the write-up; ../shared/reference/dcgan_writeup/).
+Source:   François Fleuret, EE-559 "Deep learning" (EPFL), lecture "10.1. Generative Adversarial Networks",
+          https://fleuret.org/ee559/: Radford et al.'s DCGAN rules and the PyTorch reference architecture,
+          trained on the 1,797 8x8 digits bundled with scikit-learn (no download), upscaled to 32x32; the
+          TensorBoard views of Sarath Shekkizhar, "Difficulties training a Generative Adversarial Network" (write-up),
+          https://github.com/shekkizh/neuralnetworks.thought-experiments/blob/master/Generative%20Models/GAN/Readme.md.
 Command:  python reproductions/dcgan_digits.py [--smoke] [--out-dir DIR]   (or: gan-tf reproduce dcgan_digits)
 Outputs:  outputs/dcgan_digits/
             samples.png (64 fixed-noise samples at the end), real.png (64 training digits),
@@ -26,15 +28,13 @@ non-saturating loss. Scores use 1,000 samples; images are averaged back to 8x8 f
 trained on the training digits passed through the same upscaling (gan_tf.images.quality).
 """
 
-import argparse
-import json
-import pathlib
 import shutil
 
 import numpy as np
 
 from gan_tf import callbacks, plotting
 from gan_tf.images import datasets, quality, training
+from gan_tf.reproduction import script
 
 # ---- configuration -------------------------------------------------------------------------------
 SEED = 2015                       # Radford et al.'s year
@@ -84,34 +84,19 @@ def plot(recorder, out_dir):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out-dir", type=pathlib.Path, default=pathlib.Path("outputs/dcgan_digits"))
-    parser.add_argument("--smoke", action="store_true", help="a few steps of a tiny network, for tests")
-    arguments = parser.parse_args(argv)
-    out_dir = arguments.out_dir
-    out_dir.mkdir(parents=True, exist_ok=True)
+    arguments, out_dir = script.start(__file__, __doc__, argv)
     config = training.TrainConfig(seed=SEED, **{**CONFIG, **(SMOKE if arguments.smoke else {})})
     gan, recorder = train(config, out_dir)
     grid_steps = plot(recorder, out_dir)
     metrics = {**score(gan, config), "steps": recorder.steps[-1], "grid_steps": grid_steps,
                "final_p_real_on_real": recorder.final("p_real_on_real"),
                "final_p_real_on_fake": recorder.final("p_real_on_fake")}
-    write_json(out_dir / "config.json", {**vars(config), "smoke": arguments.smoke,
-                                         "scored_samples": SCORED_SAMPLES, "score_seed": SCORE_SEED})
-    write_json(out_dir / "metrics.json", metrics)
-    print_table(metrics)
-
-
-def write_json(path, value):
-    path.write_text(json.dumps(value, indent=2) + "\n")
-
-
-def print_table(metrics):
-    print(f"\n{'digits':16s} {'inception score':>16s} {'classes':>8s} {'top prob':>9s} {'Frechet (hidden)':>17s}")
-    for name in ("generated", "real_held_out"):
-        row = metrics[name]
-        print(f"{name:16s} {row['classifier_inception_score']:16.2f} {row['classes_covered']:8d} "
-              f"{row['mean_top_probability']:9.3f} {row['classifier_frechet_distance']:17.3f}")
+    script.write_json(out_dir / "config.json", {**vars(config), "smoke": arguments.smoke,
+                                                "scored_samples": SCORED_SAMPLES, "score_seed": SCORE_SEED})
+    script.write_json(out_dir / "metrics.json", metrics)
+    script.print_table([{"digits": name, **metrics[name]} for name in ("generated", "real_held_out")], [
+        "digits", ("classifier_inception_score", "inception score"), ("classes_covered", "classes"),
+        ("mean_top_probability", "top prob"), ("classifier_frechet_distance", "Frechet (hidden)")])
 
 
 if __name__ == "__main__":

@@ -1,8 +1,12 @@
 """Latent-space views of a trained DCGAN: random samples, walks along single dimensions, interpolations.
 
-Source:   ../shared/seeds/003_* (the write-up), "Sampling random points in latent space" and "a random walk
-          along just one hidden space dimension" (dimensions 25, 50, 75; it trained on flowers), and Radford et
-          al.'s interpolations (../shared/seeds/002_*).
+Source:   Sarath Shekkizhar, "Difficulties training a Generative Adversarial Network" (write-up),
+          https://github.com/shekkizh/neuralnetworks.thought-experiments/blob/master/Generative%20Models/GAN/Readme.md:
+          "Sampling random points in latent space" and "a random walk along just one hidden space dimension"
+          (dimensions 25, 50, 75; it trained on flowers), and Radford et al.'s interpolations
+          (Radford, Metz, Chintala 2016, "Unsupervised Representation Learning with Deep Convolutional
+          Generative Adversarial Networks", https://arxiv.org/abs/1511.06434, as presented in François Fleuret's
+          EE-559 "Deep learning" lecture 10.1, https://fleuret.org/ee559/).
 Command:  python reproductions/dcgan_latent_walks.py [--run RUN_DIR] [--smoke] [--out-dir DIR]
           RUN_DIR is any `gan-tf train` run; the default, outputs/dcgan_digits/run, is written by
           reproductions/dcgan_digits.py (run it first). For the write-up's flowers:
@@ -20,14 +24,13 @@ Expected: walks change images gradually: the largest of the 8 steps of a row is 
 Runtime:  about 20 s (8 CPU-seconds) given a run; --smoke (which trains a tiny run first) ~40 s.
 """
 
-import argparse
-import json
 import pathlib
 
 import numpy as np
 
 from gan_tf import plotting
 from gan_tf.images import quality, training
+from gan_tf.reproduction import script
 
 # ---- configuration -------------------------------------------------------------------------------
 SEED = 25
@@ -35,6 +38,7 @@ WALK_DIMENSIONS = (25, 50, 75)    # the write-up's
 ROWS = 8                          # walks / interpolations per figure
 COLUMNS = 9                       # points along each walk (the write-up showed 9)
 ENDS = {"uniform": 1.0, "normal": 2.5}   # a walk spans z_d in [-end, end]: the prior's range / +-2.5 stddev
+DIGITS_RUN = script.default_output_directory("dcgan_digits") / "run"  # what reproductions/dcgan_digits.py writes
 SMOKE_CONFIG = dict(data="digits", image_size=32, filters=4, epochs=1, steps_per_epoch=3, every_n_steps=3,
                     jit_compile=False)
 
@@ -74,14 +78,14 @@ def digit_labels(images, classifier):
     return classifier.predict(quality.to_digit_inputs(images))
 
 
+def add_arguments(parser):
+    parser.add_argument("--run", type=pathlib.Path, default=DIGITS_RUN,
+                        help="a `gan-tf train` run directory (default: %(default)s; ignored with --smoke, which "
+                             "trains a tiny digits run first)")
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--run", type=pathlib.Path, default=pathlib.Path("outputs/dcgan_digits/run"))
-    parser.add_argument("--out-dir", type=pathlib.Path, default=pathlib.Path("outputs/dcgan_latent_walks"))
-    parser.add_argument("--smoke", action="store_true", help="train a tiny digits run first, for tests")
-    arguments = parser.parse_args(argv)
-    out_dir = arguments.out_dir
-    out_dir.mkdir(parents=True, exist_ok=True)
+    arguments, out_dir = script.start(__file__, __doc__, argv, add_arguments=add_arguments)
     run = arguments.run
     if arguments.smoke:
         run = out_dir / "smoke_run"
@@ -91,10 +95,14 @@ def main(argv=None):
                                 "--run with a `gan-tf train` run directory.")
     gan, config = training.load_generator(run)
     metrics = draw(gan, config, out_dir)
-    write_json(out_dir / "config.json", {"run": str(run), "seed": SEED, "dimensions": WALK_DIMENSIONS,
-                                         "rows": ROWS, "columns": COLUMNS, "ends": ENDS, "smoke": arguments.smoke})
-    write_json(out_dir / "metrics.json", metrics)
-    print(json.dumps(metrics, indent=2))
+    script.write_json(out_dir / "config.json", {"run": str(run), "seed": SEED, "dimensions": WALK_DIMENSIONS,
+                                                "rows": ROWS, "columns": COLUMNS, "ends": ENDS,
+                                                "smoke": arguments.smoke})
+    script.write_json(out_dir / "metrics.json", metrics)
+    print(f"mean |change| between two new samples: {metrics['new_sample_change']:.4f}")
+    script.print_table([{"walk": name, **row} for name, row in metrics.items() if isinstance(row, dict)], [
+        "walk", "end_to_end_change", "max_step_share", "one_dimension_change_vs_new_sample",
+        "rows_whose_ends_differ_in_digit"])
 
 
 def draw(gan, config, out_dir):
@@ -127,9 +135,6 @@ def walk_metrics(images, new_sample_change, classifier):
         row["rows_whose_ends_differ_in_digit"] = float(np.mean(labels[:, 0] != labels[:, -1]))
     return row
 
-
-def write_json(path, value):
-    path.write_text(json.dumps(value, indent=2) + "\n")
 
 
 if __name__ == "__main__":

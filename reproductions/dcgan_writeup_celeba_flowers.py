@@ -1,8 +1,9 @@
 """The write-up's successful DCGAN runs on CelebA and on flowers, with its TensorBoard views.
 
-Source:   ../shared/seeds/003_* ("Difficulties training a GAN"), section "Observations" (losses, D's
-          predictions, first-layer gradients; originals in ../shared/reference/dcgan_writeup/) and "Results"
-          (CelebA samples over 15 epochs, flowers samples).
+Source:   Sarath Shekkizhar, "Difficulties training a Generative Adversarial Network" (write-up),
+          https://github.com/shekkizh/neuralnetworks.thought-experiments/blob/master/Generative%20Models/GAN/Readme.md,
+          section "Observations" (losses, D's predictions, first-layer gradients) and "Results" (CelebA
+          samples over 15 epochs, flowers samples).
 Command:  python reproductions/dcgan_writeup_celeba_flowers.py --dataset celeba|flowers [--celeba-folder DIR]
           [--data-dir DIR] [--smoke] [--out-dir DIR]
           The data are not downloaded: CelebA's five files go in <data-dir>/downloads/manual/ (or pass the
@@ -29,14 +30,13 @@ BCE + 0.1 * l2_loss(f_real - f_fake) / (64 * 64) on D's last conv features. Cele
 resize to 64; flowers: TFDS tf_flowers resized straight to 64x64.
 """
 
-import argparse
-import json
 import pathlib
 
 import tensorflow_datasets as tfds
 
 from gan_tf import callbacks, plotting
 from gan_tf.images import datasets, training
+from gan_tf.reproduction import script
 
 # ---- configuration -------------------------------------------------------------------------------
 SEED = 2016
@@ -67,16 +67,15 @@ def run(config, out_dir, smoke):
     return recorder
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_arguments(parser):
     parser.add_argument("--dataset", choices=sorted(DATA), required=True)
     parser.add_argument("--celeba-folder", type=pathlib.Path, help="an unzipped img_align_celeba/ folder")
     parser.add_argument("--data-dir", type=pathlib.Path, default=datasets.DEFAULT_DATA_DIR)
-    parser.add_argument("--out-dir", type=pathlib.Path, default=pathlib.Path("outputs/dcgan_writeup_celeba_flowers"))
-    parser.add_argument("--smoke", action="store_true", help="2 steps of a narrow network on mock data")
-    arguments = parser.parse_args(argv)
-    out_dir = arguments.out_dir / arguments.dataset
-    out_dir.mkdir(parents=True, exist_ok=True)
+
+
+def main(argv=None):
+    arguments = script.parse_arguments(__file__, __doc__, argv, add_arguments=add_arguments)
+    out_dir = script.output_directory(arguments, arguments.dataset)
     data = str(arguments.celeba_folder) if arguments.celeba_folder else DATA[arguments.dataset]
     config = config_for(arguments.dataset, data, arguments.data_dir, arguments.smoke)
     if arguments.smoke:
@@ -93,13 +92,9 @@ def main(argv=None):
     metrics = {name: recorder.final(name) for name in ("d_loss", "d_loss_real", "d_loss_fake", "g_loss",
                                                        "p_real_on_real", "p_real_on_fake")}
     metrics["steps"] = recorder.steps[-1]
-    write_json(out_dir / "config.json", {**vars(config), "dataset": arguments.dataset, "smoke": arguments.smoke})
-    write_json(out_dir / "metrics.json", metrics)
-    print("\n".join(f"{name:16s} {value:10.4f}" for name, value in metrics.items()))
-
-
-def write_json(path, value):
-    path.write_text(json.dumps(value, indent=2) + "\n")
+    script.write_json(out_dir / "config.json", {**vars(config), "dataset": arguments.dataset, "smoke": arguments.smoke})
+    script.write_json(out_dir / "metrics.json", metrics)
+    script.print_table([{"measure": name, "final": value} for name, value in metrics.items()], ["measure", "final"])
 
 
 if __name__ == "__main__":

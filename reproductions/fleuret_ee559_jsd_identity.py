@@ -1,9 +1,11 @@
 """L(D*, G) = 2 JSD(p, p_g) - log 4, checked with trained discriminators on 1-D densities.
 
-Source:   ../shared/seeds/002_* (F. Fleuret, EE-559 "10.1. Generative Adversarial Networks"): the slides
-          "So, since D*_G(x) = mu(x) / (mu(x) + mu_G(x)) ... = 2 D_JS(mu, mu_G) - log 4"; the same identity
-          in ../shared/seeds/000_* ("Caveat #2": "-log(4) + 2 JSD(P_r || P_g)").
-Command:  python reproductions/fleuret_ee559_jsd_identity.py [--out-dir DIR] [--smoke] [--seed S]
+Source:   François Fleuret, EE-559 "Deep learning" (EPFL), lecture "10.1. Generative Adversarial Networks",
+          https://fleuret.org/ee559/: the slides "So, since D*_G(x) = mu(x) / (mu(x) + mu_G(x)) ...
+          = 2 D_JS(mu, mu_G) - log 4"; the same identity in N. Popov, M. Ryabinin, "Introduction to GANs
+          pt. 2, a.k.a. «what could go wrong?»" (slides, Higher School of Economics, 2018), slide "Caveat #2":
+          "-log(4) + 2 JSD(P_r || P_g)".
+Command:  python reproductions/fleuret_ee559_jsd_identity.py [--out-dir DIR] [--smoke] [--seed S] [--seeds N]
 Outputs:  jsd_identity.png  left: p, p_g, D* and a trained D for one pair; right: V(D, G) of trained Ds
                             against 2 JSD - log 4, over pairs of densities
           config.json, metrics.json
@@ -18,13 +20,10 @@ and JSD are both computed by the trapezoidal rule on [-10, 10] (4001 points).
 """
 
 import keras
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from gan_tf import distributions, models, networks  # noqa: E402
+from gan_tf import distributions, models, networks
 from gan_tf.analysis import divergences
 from gan_tf.reproduction import script
 
@@ -79,17 +78,13 @@ def plot(rows, example_logits, path):
     right.set(xlabel="JSD(p, p_g) (nats)", ylabel="V(D, G) = E_p log D + E_pg log(1 - D)",
               title="The value of the game at D* is 2 JSD - log 4")
     right.legend(fontsize=8)
-    figure.suptitle("EE-559 lecture 10.1: L(D*, G) = 2 JSD(p, p_g) - log 4 (1-D Gaussians)", fontsize=10)
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
+    script.save_figure(figure, path, "EE-559 lecture 10.1: L(D*, G) = 2 JSD(p, p_g) - log 4 (1-D Gaussians)")
 
 
 def main(argv=None):
-    arguments = script.parse_arguments(__file__, __doc__, argv=argv)
-    out_dir = script.output_directory(arguments)
+    arguments, out_dir = script.start(__file__, __doc__, argv, seed=0, seeds=NUM_SEEDS)
     generators, num_steps = ((GENERATORS[2],), 50) if arguments.smoke else (GENERATORS, D_STEPS)
-    seeds = [arguments.seed + offset for offset in range(1 if arguments.smoke else NUM_SEEDS)]
+    seeds = script.run_seeds(arguments)
     script.write_json(out_dir / "config.json", {
         "data": "N(0, 1)", "generators_mean_stddev": generators, "hidden": HIDDEN, "batch_size": BATCH_SIZE,
         "learning_rate": LEARNING_RATE, "d_steps": num_steps, "seeds": seeds,
@@ -104,12 +99,12 @@ def main(argv=None):
             if example_logits is None or (mean, stddev) == EXAMPLE:
                 example_logits = logits
     script.write_json(out_dir / "metrics.json", {"pairs": rows, "max_gap": max(row["gap"] for row in rows),
-                                                     "min_gap": min(row["gap"] for row in rows),
-                                                     "max_identity_error_optimal_d": max(
-                                                         row["identity_error_optimal_d"] for row in rows)})
+                                                 "min_gap": min(row["gap"] for row in rows),
+                                                 "max_identity_error_optimal_d": max(
+                                                     row["identity_error_optimal_d"] for row in rows)})
     plot(rows, example_logits, out_dir / "jsd_identity.png")
     script.print_table(rows, ["mean", "stddev", "seed", "jsd", "two_jsd_minus_log4", "value_optimal_d",
-                                  "value_trained_d", "gap"])
+                              "value_trained_d", "gap"])
 
 
 if __name__ == "__main__":

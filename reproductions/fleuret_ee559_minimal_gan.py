@@ -1,12 +1,13 @@
 """The minimal 2-D GAN of EE-559 lecture 10.1, with the saturating and the non-saturating generator loss.
 
-Source:   ../shared/seeds/002_* (F. Fleuret, EE-559 "10.1. Generative Adversarial Networks"): the slide
-          "In our minimal example, we alternate gradient steps" (its PyTorch code: G = Linear(8, 100), ReLU,
-          Linear(100, 2); D = Linear(2, 100), ReLU, Linear(100, 1), Sigmoid; batch 10; Adam 1e-3; batch t
-          updates G if t is even, D if odd; G minimises log(1 - D(G(z)))), and the next slide ("In more
-          realistic settings ... saturates", the non-saturating cost -log D(G(z))).
+Source:   François Fleuret, EE-559 "Deep learning" (EPFL), lecture "10.1. Generative Adversarial Networks",
+          https://fleuret.org/ee559/: the slide "In our minimal example, we alternate gradient steps" (its
+          PyTorch code: G = Linear(8, 100), ReLU, Linear(100, 2); D = Linear(2, 100), ReLU, Linear(100, 1),
+          Sigmoid; batch 10; Adam 1e-3; batch t updates G if t is even, D if odd; G minimises
+          log(1 - D(G(z)))), and the next slide ("In more realistic settings ... saturates", the non-saturating
+          cost -log D(G(z))).
           The lecture does not name its 2-D distribution: here a tfp mixture of two Gaussians (`target()` below).
-Command:  python reproductions/fleuret_ee559_minimal_gan.py [--out-dir DIR] [--smoke] [--seed S]
+Command:  python reproductions/fleuret_ee559_minimal_gan.py [--out-dir DIR] [--smoke] [--seed S] [--seeds N]
 Outputs:  samples_over_training.png  G's samples over training, one row per loss (seed S)
           saturation.png             |dL_G/dlogit| against D(G(z)) (closed form), and ||grad_theta L_G||
                                      measured with G frozen while D learns, for both losses
@@ -26,14 +27,11 @@ fixed set of samples split into batches. Layers use PyTorch's default initialisa
 """
 
 import keras
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import tensorflow_probability as tfp
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import tensorflow_probability as tfp  # noqa: E402
-
-from gan_tf import distributions, models  # noqa: E402
+from gan_tf import distributions, models
 from gan_tf.reproduction import dynamics_plots, probes, script
 
 tfd = tfp.distributions
@@ -139,11 +137,8 @@ def plot_samples(runs, real, steps_wanted, path):
         dynamics_plots.sample_snapshots(axes[row], snapshots, steps_wanted, real=real, limits=(-3.5, 3.5))
         axes[row][0].set_ylabel(f"{LOSS_LABELS[loss].split(':')[0]}\nx2", fontsize=8)
     axes[0][-1].legend(loc="lower right", fontsize=7, markerscale=4)
-    figure.suptitle("EE-559 lecture 10.1 minimal GAN (batch t: G if t even, D if odd): samples over training",
-                    fontsize=10)
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
+    script.save_figure(figure, path, "EE-559 lecture 10.1 minimal GAN (batch t: G if t even, D if odd): samples over "
+                                     "training")
 
 
 def plot_saturation(sweeps, runs, path):
@@ -173,10 +168,7 @@ def plot_saturation(sweeps, runs, path):
     training.set(xlabel="batch", ylabel="||grad_theta L_G|| (model's own loss)", title="During GAN training")
     for axis in (theory, frozen, ratio, training):
         axis.legend(fontsize=7)
-    figure.suptitle("EE-559 lecture 10.1: why log(1 - D(G(z))) saturates when D rejects the fakes", fontsize=10)
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
+    script.save_figure(figure, path, "EE-559 lecture 10.1: why log(1 - D(G(z))) saturates when D rejects the fakes")
 
 
 def summarise_runs(runs, seeds, reference):
@@ -202,12 +194,11 @@ def summarise_sweeps(sweeps, seeds):
 
 
 def main(argv=None):
-    arguments = script.parse_arguments(__file__, __doc__, argv=argv)
-    out_dir = script.output_directory(arguments)
+    arguments, out_dir = script.start(__file__, __doc__, argv, seed=0, seeds=NUM_SEEDS)
     smoke = arguments.smoke
     num_batches, probe_every = (40, 20) if smoke else (NUM_BATCHES, PROBE_EVERY)
     frozen_steps, frozen_every = (20, 10) if smoke else (FROZEN_D_STEPS, FROZEN_PROBE_EVERY)
-    seeds = [arguments.seed + offset for offset in range(1 if smoke else NUM_SEEDS)]
+    seeds = script.run_seeds(arguments)
     config = {"latent_dim": LATENT_DIM, "hidden": HIDDEN, "batch_size": BATCH_SIZE, "learning_rate": LEARNING_RATE,
               "num_batches": num_batches, "probe_every": probe_every, "seeds": seeds, "frozen_d_steps": frozen_steps,
               "target": "mixture of N((-1.5, 0), diag(0.2, 0.6)^2) and N((1.5, 0), diag(0.2, 0.6)^2), weights 1/2",
@@ -220,7 +211,7 @@ def main(argv=None):
     rows, saturation = summarise_runs(runs, seeds, reference), summarise_sweeps(sweeps, seeds)
     baseline = energy_distance(target().sample(PROBE_SIZE, seed=54321).numpy(), reference)
     script.write_json(out_dir / "metrics.json", {"runs": rows, "frozen_generator": saturation,
-                                                     "energy_distance_between_two_real_samples": baseline})
+                                                 "energy_distance_between_two_real_samples": baseline})
     recorded = list(runs["minimax"][0]["step"])
     steps_wanted = recorded if smoke else [step for step in SNAPSHOT_STEPS if step in recorded]
     first_seed = {loss: runs[loss][0] for loss in LOSSES}
@@ -228,8 +219,8 @@ def main(argv=None):
     plot_saturation(sweeps, runs, out_dir / "saturation.png")
     script.print_table(rows, ["loss", "seed", "energy_distance", "fraction_right_mode", "final_p_real_on_fake"])
     script.print_table(saturation, ["seed", "min_p_real_on_fake", "minimax_norm_start", "minimax_norm_end",
-                                        "non_saturating_norm_start", "non_saturating_norm_end", "final_norm_ratio",
-                                        "final_odds"])
+                                    "non_saturating_norm_start", "non_saturating_norm_end", "final_norm_ratio",
+                                    "final_odds"])
     print(f"energy distance between two real samples of {PROBE_SIZE}: {baseline:.4f}")
 
 

@@ -1,8 +1,9 @@
 """A discriminator trained against a frozen generator approaches D*(x) = p(x) / (p(x) + p_g(x)).
 
-Source:   ../shared/seeds/002_* (F. Fleuret, EE-559 "Deep learning", 10.1 Generative Adversarial Networks:
-          "argmax_d mu(x) log d + mu_G(x) log(1 - d) = mu(x) / (mu(x) + mu_G(x))"), after Goodfellow et al.
-          2014, Proposition 1.
+Source:   François Fleuret, EE-559 "Deep learning" (EPFL), lecture "10.1. Generative Adversarial Networks",
+          https://fleuret.org/ee559/: "argmax_d mu(x) log d + mu_G(x) log(1 - d) = mu(x) / (mu(x) + mu_G(x))",
+          after Goodfellow et al. 2014, "Generative Adversarial Nets" (https://arxiv.org/abs/1406.2661),
+          Proposition 1.
 Command:  python reproductions/fleuret_ee559_optimal_discriminator.py [--smoke] [--out-dir DIR]
 Outputs:  outputs/fleuret_ee559_optimal_discriminator/optimal_discriminator.png, config.json, metrics.json
 Expected: on x where either density has mass, mean |D - D*| about 0.01-0.03 and max about 0.05-0.08 for
@@ -10,16 +11,13 @@ Expected: on x where either density has mass, mean |D - D*| about 0.01-0.03 and 
 Runtime:  about 20 s on 2 CPU cores; --smoke about 5 s.
 """
 
-import argparse
-import json
-import pathlib
-
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
 import gan_tf
 from gan_tf import distributions, metrics, networks, plotting
+from gan_tf.reproduction import script
 
 SEED = 559
 STEPS = 1500             # D updates; the generator never moves
@@ -68,29 +66,21 @@ def plot(panels, path):
         axis.set(title=f"{name}\nmean |D - D*| = {numbers['mean_abs_error']:.3f}", xlabel="x",
                  ylabel="density / probability real", ylim=(0, 1.05))
         axis.legend(fontsize=7)
-    figure.suptitle("EE-559 10.1: the optimal discriminator for a fixed generator")
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
+    script.save_figure(figure, path, "EE-559 10.1: the optimal discriminator for a fixed generator", dpi=110)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out-dir", type=pathlib.Path,
-                        default=pathlib.Path("outputs/fleuret_ee559_optimal_discriminator"))
-    parser.add_argument("--smoke", action="store_true", help=f"{SMOKE_STEPS} steps, for tests")
-    arguments = parser.parse_args(argv)
-    arguments.out_dir.mkdir(parents=True, exist_ok=True)
+    arguments, out_dir = script.start(__file__, __doc__, argv)
     steps = SMOKE_STEPS if arguments.smoke else STEPS
     panels = {name: evaluate_panel(name, steps, SEED + index) for index, name in enumerate(PANELS)}
-    plot(panels, arguments.out_dir / "optimal_discriminator.png")
+    plot(panels, out_dir / "optimal_discriminator.png")
     results = {name: numbers for name, (_, numbers) in panels.items()}
     config = {"seed": SEED, "steps": steps, "smoke": arguments.smoke, "batch_size": BATCH_SIZE,
               "learning_rate": LEARNING_RATE, "hidden": HIDDEN, "panels": list(PANELS)}
-    (arguments.out_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n")
-    (arguments.out_dir / "metrics.json").write_text(json.dumps(results, indent=2) + "\n")
-    for name, numbers in results.items():
-        print(f"{name:48s} mean |D - D*| {numbers['mean_abs_error']:.4f}   max {numbers['max_abs_error']:.4f}")
+    script.write_json(out_dir / "config.json", config)
+    script.write_json(out_dir / "metrics.json", results)
+    script.print_table([{"panel": name, **numbers} for name, numbers in results.items()],
+                       ["panel", ("mean_abs_error", "mean |D - D*|"), ("max_abs_error", "max |D - D*|")])
 
 
 if __name__ == "__main__":

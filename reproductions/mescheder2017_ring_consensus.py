@@ -3,8 +3,9 @@
 Source:   Mescheder, Nowozin, Geiger 2017, "The Numerics of GANs" (https://arxiv.org/abs/1705.10461), the
           mixture-of-Gaussians experiment (Sec. 5; the authors' notebook notebooks/mog-eigval-dist.ipynb in
           LMescheder/TheNumericsOfGANs); consensus optimization is the "Possible solution" / "combine both
-          fields" slides of ../shared/seeds/000_* (Popov & Ryabinin).
-Command:  python reproductions/mescheder2017_ring_consensus.py [--out-dir DIR] [--smoke] [--seed S]
+          fields" slides of N. Popov, M. Ryabinin, "Introduction to GANs pt. 2, a.k.a. «what could go wrong?»"
+          (slides, Higher School of Economics, 2018).
+Command:  python reproductions/mescheder2017_ring_consensus.py [--out-dir DIR] [--smoke] [--seed S] [--seeds N]
 Outputs:  samples_over_training.png  G's samples for each method (seed S) at several steps
           modes.png                  modes captured and high-quality fraction over steps, all seeds
           config.json, metrics.json
@@ -21,13 +22,10 @@ so this is the same update); real batches are drawn from the mixture (the notebo
 """
 
 import keras
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from gan_tf import distributions, metrics, models  # noqa: E402
+from gan_tf import distributions, metrics, models
 from gan_tf.reproduction import dynamics_plots, probes, script
 
 NUM_MODES, RADIUS, MODE_STDDEV = 8, 1.0, 0.01
@@ -93,10 +91,8 @@ def plot_samples(runs, real, path):
         dynamics_plots.sample_snapshots(axes[row], runs[method]["samples"][columns], wanted, real=real,
                                            limits=(-1.6, 1.6), title_prefix=f"{method}, ")
     axes[0][-1].legend(loc="center", fontsize=7, markerscale=4)
-    figure.suptitle("Numerics of GANs toy (8 Gaussians, radius 1, stddev 0.01): samples over training", fontsize=10)
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
+    script.save_figure(figure, path, "Numerics of GANs toy (8 Gaussians, radius 1, stddev 0.01): samples over training",
+                       dpi=110)
 
 
 def plot_modes(all_runs, path):
@@ -115,18 +111,14 @@ def plot_modes(all_runs, path):
                      title=f"samples within {HIGH_QUALITY_RADIUS} (4 stddevs) of their nearest centre")
     for axis in (modes_axis, quality_axis):
         axis.legend(fontsize=8)
-    figure.suptitle("Numerics of GANs toy: simultaneous vs alternating vs consensus optimization (RMSProp 1e-4)",
-                    fontsize=10)
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
+    script.save_figure(figure, path, "Numerics of GANs toy: simultaneous vs alternating vs consensus optimization "
+                                     "(RMSProp 1e-4)")
 
 
 def main(argv=None):
-    arguments = script.parse_arguments(__file__, __doc__, argv=argv)
-    out_dir = script.output_directory(arguments)
+    arguments, out_dir = script.start(__file__, __doc__, argv, seed=0, seeds=NUM_SEEDS)
     num_steps, probe_every = (40, 20) if arguments.smoke else (NUM_STEPS, PROBE_EVERY)
-    seeds = [arguments.seed + offset for offset in range(1 if arguments.smoke else NUM_SEEDS)]
+    seeds = script.run_seeds(arguments)
     script.write_json(out_dir / "config.json", {
         "num_modes": NUM_MODES, "radius": RADIUS, "mode_stddev": MODE_STDDEV, "batch_size": BATCH_SIZE,
         "latent_dim": LATENT_DIM, "hidden": [HIDDEN_UNITS] * HIDDEN_LAYERS, "learning_rate": LEARNING_RATE,
@@ -140,7 +132,7 @@ def main(argv=None):
             for method in METHODS for seed, run in zip(seeds, all_runs[method])]
     modes_over_steps = {method: [run["modes"] for run in all_runs[method]] for method in METHODS}
     script.write_json(out_dir / "metrics.json", {"runs": rows, "steps": all_runs["alternating"][0]["step"],
-                                                     "modes_over_steps": modes_over_steps})
+                                                 "modes_over_steps": modes_over_steps})
     ring = distributions.ring_of_gaussians(NUM_MODES, RADIUS, MODE_STDDEV)
     plot_samples({method: runs[0] for method, runs in all_runs.items()}, ring.sample(1000, seed=7).numpy(),
                  out_dir / "samples_over_training.png")

@@ -1,8 +1,9 @@
 """Dirac-GAN trajectories: simultaneous, alternating, gradient-norm, consensus, instance noise, WGAN clip.
 
 Source:   Mescheder, Geiger, Nowozin 2018, "Which Training Methods for GANs do actually Converge?", Sec. 2 and
-          Fig. 1-3 (the Dirac-GAN, https://arxiv.org/abs/1801.04406); ../shared/seeds/000_* (Popov & Ryabinin,
-          "what could go wrong?"): slides "Finding Nash equilibria by gradient descent", "Non-conservative
+          Fig. 1-3 (the Dirac-GAN, https://arxiv.org/abs/1801.04406); N. Popov, M. Ryabinin,
+          "Introduction to GANs pt. 2, a.k.a. «what could go wrong?»" (slides, Higher School of Economics,
+          2018): slides "Finding Nash equilibria by gradient descent", "Non-conservative
           fields", "Possible solution" (-grad ||v||^2: "fixed points are the same, GD converges"), "Caveat"
           (saddle points; v - gamma grad L, "if gamma is too low... too high...") and "Generator -
           Discriminator disbalance" (noise); Mescheder et al. 2017 for consensus optimization.
@@ -22,14 +23,11 @@ Expected: closed-form moduli (h = 0.2): simultaneous 1.00499, alternating 1, gra
 Runtime:  about 10 s (pure NumPy); --smoke about 3 s.
 """
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from gan_tf.analysis import dirac  # noqa: E402
-from gan_tf.reproduction import script  # noqa: E402
+from gan_tf.analysis import dirac
+from gan_tf.reproduction import script
 
 START = (1.0, 1.0)  # (theta, psi)
 STEP = 0.2  # h, both players
@@ -117,11 +115,8 @@ def plot_trajectories(paths, table, extra, path):
         axis.set_aspect("equal")
     axes[1].legend(fontsize=7, loc="lower left")
     gradient_norm_axis.legend(fontsize=6, loc="lower left")
-    figure.suptitle(f"Dirac-GAN (Mescheder et al. 2018, Fig. 1-3; Popov & Ryabinin slides): step {STEP}, "
-                    f"{NUM_STEPS} steps, equilibrium (0, 0) = star", fontsize=11)
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
+    script.save_figure(figure, path, f"Dirac-GAN (Mescheder et al. 2018, Fig. 1-3; Popov & Ryabinin slides): step "
+                                     f"{STEP}, {NUM_STEPS} steps, equilibrium (0, 0) = star", title_size=11, dpi=110)
 
 
 def plot_distance(paths, path):
@@ -131,14 +126,11 @@ def plot_distance(paths, path):
     axis.set(yscale="log", xlabel="step", ylabel="||(theta, psi)|| (distance to the equilibrium)",
              title=f"Dirac-GAN from (1, 1), step {STEP}: distance to the equilibrium over steps")
     axis.legend(fontsize=7)
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
+    script.save_figure(figure, path)
 
 
 def main(argv=None):
-    arguments = script.parse_arguments(__file__, __doc__, argv=argv)
-    out_dir = script.output_directory(arguments)
+    arguments, out_dir = script.start(__file__, __doc__, argv)
     num_steps = 50 if arguments.smoke else NUM_STEPS
     growth_steps = 50 if arguments.smoke else GROWTH_STEPS
     script.write_json(out_dir / "config.json", {
@@ -165,7 +157,7 @@ def main(argv=None):
     plot_trajectories(paths, rows, extra, out_dir / "trajectories.png")
     plot_distance(paths, out_dir / "distance.png")
     script.print_table(rows, ["method", "closed_form_modulus", "jacobian_modulus", "measured_growth_near_0",
-                                 "final_distance"], digits=6)
+                              "final_distance"], digits=6)
     print(f"gradient-norm descent: saddle of L at {extra['saddle'][0]:.4f} (both coordinates); from "
           f"({manifold_start[0]:.6f}, 1) it comes within {saddle_metrics['closest_distance_to_saddle']:.2e} and stays "
           f"within 0.05 for {saddle_metrics['steps_within_0.05_of_saddle']} of {num_steps} steps")

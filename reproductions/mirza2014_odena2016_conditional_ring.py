@@ -3,9 +3,11 @@
 Source:   Mirza and Osindero 2014, "Conditional Generative Adversarial Nets" (https://arxiv.org/abs/1411.1784),
           Sec. 3 (G(z, y), D(x, y)); Odena, Olah, Shlens 2016, "Conditional Image Synthesis with Auxiliary
           Classifier GANs" (https://arxiv.org/abs/1610.09585), Sec. 3 (D(x) -> source and class); the conditional
-          GAN and AC-GAN slides of ../shared/seeds/000_*. The images of the papers are replaced by a labelled
+          GAN and AC-GAN slides of N. Popov, M. Ryabinin, "Introduction to GANs pt. 2, a.k.a. «what could go
+          wrong?»" (slides, Higher School of Economics, 2018). The images of the papers are replaced by a labelled
           8-Gaussian ring (label = mode), so that "does the sample follow the label" is measured exactly.
 Command:  python reproductions/mirza2014_odena2016_conditional_ring.py [--out-dir DIR] [--smoke] [--seed S]
+          [--seeds N]
 Outputs:  samples_per_class.png   for each model, 200 samples of every class (one colour per class) over the modes
           config.json, metrics.json
 Expected: (measured, seeds 0-2, 2,000 steps) fraction of the samples of class k nearest to mode k: conditional
@@ -19,13 +21,10 @@ z ~ N(0, I_2); batch 64; Adam(1e-3, beta_1 0.5); non-saturating loss.
 """
 
 import keras
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from gan_tf import distributions, models  # noqa: E402
+from gan_tf import distributions, models
 from gan_tf.reproduction import script
 
 NUM_CLASSES, RADIUS, MODE_STDDEV = 8, 1.0, 0.05
@@ -85,18 +84,15 @@ def plot(samples_by_kind, centres, path):
             axis.scatter(points[:, 0], points[:, 1], s=2, alpha=0.5, color=f"C{label}")
             axis.set(xlim=(-1.5, 1.5), ylim=(-1.5, 1.5), xticks=[], yticks=[], aspect="equal")
             axis.set_title(f"{kind}: label {label}", fontsize=8)
-    figure.suptitle(f"{SAMPLES_PER_CLASS} samples per requested label (grey circles: the 8 modes; mode k is at "
-                    "angle 2 pi k / 8, counter-clockwise from the right)", fontsize=9)
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
+    title = (f"{SAMPLES_PER_CLASS} samples per requested label (grey circles: the 8 modes; mode k is at angle "
+             "2 pi k / 8, counter-clockwise from the right)")
+    script.save_figure(figure, path, title, title_size=9, dpi=110)
 
 
 def main(argv=None):
-    arguments = script.parse_arguments(__file__, __doc__, argv=argv)
-    out_dir = script.output_directory(arguments)
+    arguments, out_dir = script.start(__file__, __doc__, argv, seed=0, seeds=NUM_SEEDS)
     num_steps = 20 if arguments.smoke else NUM_STEPS
-    seeds = [arguments.seed + offset for offset in range(1 if arguments.smoke else NUM_SEEDS)]
+    seeds = script.run_seeds(arguments)
     script.write_json(out_dir / "config.json", {
         "num_classes": NUM_CLASSES, "radius": RADIUS, "mode_stddev": MODE_STDDEV, "latent_dim": LATENT_DIM,
         "hidden": [HIDDEN_UNITS] * HIDDEN_LAYERS, "batch_size": BATCH_SIZE, "num_steps": num_steps,

@@ -3,7 +3,8 @@
 Source:   Lin, Khetan, Fanti, Oh 2018, "PacGAN" (https://arxiv.org/abs/1712.04086), Sec. 5.1, Tables 2-3 (GAN,
           PacGAN2, PacGAN4, 10 runs); VEEGAN (Srivastava et al. 2017, https://arxiv.org/abs/1705.07761), Table 1
           (unrolled GAN); GDPP (Elfeki et al. 2019, https://arxiv.org/abs/1812.00068), Table 1 (WGAN-GP). The
-          fixes are those of the mode-collapse slides of ../shared/seeds/000_* (minibatch discrimination,
+          fixes are those of the mode-collapse slides of N. Popov, M. Ryabinin, "Introduction to GANs pt. 2,
+          a.k.a. «what could go wrong?»" (slides, Higher School of Economics, 2018) (minibatch discrimination,
           unrolled GAN) and its instance noise (Sønderby et al. 2016, https://arxiv.org/abs/1610.04490; Arjovsky
           and Bottou 2017), with consensus optimization (Mescheder et al. 2017) and WGAN-GP (Gulrajani et al. 2017).
 Command:  python reproductions/pacgan_ring_grid.py [--out-dir DIR] [--smoke] [--seed S] [--seeds N]
@@ -24,7 +25,7 @@ Expected: (measured; modes / %HQ / rev KL, mean over seeds 0-4; per seed in metr
           batch 400, 30,000 steps:
               ring: instance_noise 8.0 / 98.0 / 0.01, gan_large_batch 8.0 / 98.9 / 0.02
               grid: instance_noise 25.0 / 97.8 / 0.01, gan_large_batch 15.8 / 97.4 / 0.61
-          The issue's target (all modes in every seed, >= 95% HQ, rev KL < 0.05) is met on both datasets in every
+          The success criterion (all modes in every seed, >= 95% HQ, rev KL < 0.05) is met on both datasets in every
           seed by the GAN with annealed instance noise: ring 8 modes, HQ 97.3-98.6%, rev KL 0.002-0.021; grid 25
           modes, HQ 97.1-98.4%, rev KL 0.008-0.018 (above PacGAN4's published 24.8 / 93.6 / 0.04). Its ablation
           without noise (gan_large_batch) meets it on the ring but keeps 14-19 of the grid's 25 modes. At
@@ -59,19 +60,15 @@ without the noise.
 The pilots behind these choices: reproductions/pacgan_ring_grid_pilots.md.
 """
 
-import argparse
 import json
 import pathlib
 import time
 
 import keras
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from gan_tf import distributions, layers, metrics, models  # noqa: E402
+from gan_tf import distributions, layers, metrics, models
 from gan_tf.reproduction import script
 
 BATCH_SIZE = 100
@@ -231,31 +228,24 @@ def plot_samples(samples, datasets, methods, path):
             axis.set(xlim=(-limit, limit), ylim=(-limit, limit), xticks=[], yticks=[], aspect="equal")
             axis.set_title(f"{method} on {dataset}\n{scores['modes']} modes, {100 * scores['high_quality']:.0f}% HQ",
                            fontsize=8)
-    figure.suptitle("2,500 generator samples (blue) and the mixture's modes (red circles),\nfirst seed", fontsize=10)
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
+    script.save_figure(figure, path, "2,500 generator samples (blue) and the mixture's modes (red circles),\n"
+                                     "first seed", dpi=110)
 
 
-def parse_arguments(argv):
-    extra = argparse.ArgumentParser(add_help=False, allow_abbrev=False)  # else "--seed 2" would set --seeds
-    extra.add_argument("--seeds", type=int, default=NUM_SEEDS)
-    extra.add_argument("--steps", type=int, default=NUM_STEPS)
-    extra.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=list(DATASETS))
-    extra.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
-    extra.add_argument("--merge", nargs="+", metavar="DIR", help="train nothing: one table of earlier --out-dirs")
-    own, rest = extra.parse_known_args(argv)
-    return script.parse_arguments(__file__, __doc__, argv=rest), own
+def add_arguments(parser):
+    parser.add_argument("--steps", type=int, default=NUM_STEPS, help="generator steps of a run (default: %(default)s)")
+    parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=list(DATASETS))
+    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=list(METHODS))
+    parser.add_argument("--merge", nargs="+", metavar="DIR", help="train nothing: one table of earlier --out-dirs")
 
 
 def main(argv=None):
-    arguments, own = parse_arguments(argv)
-    out_dir = script.output_directory(arguments)
-    if own.merge:
-        return write_summary(out_dir, merged_runs(own.merge))
-    num_steps = 4 if arguments.smoke else own.steps
+    arguments, out_dir = script.start(__file__, __doc__, argv, seed=0, seeds=NUM_SEEDS, add_arguments=add_arguments)
+    if arguments.merge:
+        return write_summary(out_dir, merged_runs(arguments.merge))
+    num_steps = 4 if arguments.smoke else arguments.steps
     jit_compile = JIT_COMPILE and not arguments.smoke  # compiling costs ~6 s per run, more than 4 steps
-    seeds = [arguments.seed + offset for offset in range(1 if arguments.smoke else own.seeds)]
+    seeds = script.run_seeds(arguments)
     script.write_json(out_dir / "config.json", {
         "batch_size": BATCH_SIZE, "latent_dim": LATENT_DIM, "hidden": list(HIDDEN), "num_steps": num_steps,
         "jit_compile": jit_compile,
@@ -263,20 +253,20 @@ def main(argv=None):
         "unrolling_steps": UNROLLING_STEPS, "gp_weight": GP_WEIGHT,
         "unrolling_learning_rate": UNROLLING_LEARNING_RATE, "n_critic": N_CRITIC, "gamma": GAMMA,
         "minibatch_kernels": MINIBATCH_KERNELS, "minibatch_kernel_dim": MINIBATCH_KERNEL_DIM, "seeds": seeds,
-        "budgets": {method: budget(method, num_steps) for method in own.methods}, "noise_stddev": NOISE_STDDEV,
+        "budgets": {method: budget(method, num_steps) for method in arguments.methods}, "noise_stddev": NOISE_STDDEV,
         "noise_anneal_fraction": NOISE_ANNEAL_FRACTION,
-        "datasets": own.datasets, "methods": own.methods, "smoke": arguments.smoke})
+        "datasets": arguments.datasets, "methods": arguments.methods, "smoke": arguments.smoke})
     runs, first_samples = [], {}
     for seed in seeds:  # seeds outermost: an interrupted run leaves complete seeds in metrics.json
-        for dataset in own.datasets:
-            for method in own.methods:
+        for dataset in arguments.datasets:
+            for method in arguments.methods:
                 samples, scores = train(method, dataset, seed, num_steps, jit_compile)
                 runs.append({"method": method, "dataset": dataset, "seed": seed, **scores})
                 first_samples.setdefault((method, dataset), (samples, scores))
                 print(f"{dataset} {method} seed {seed}: {scores}", flush=True)
                 script.write_json(out_dir / "metrics.json", {"runs": runs, "complete": False})
     write_summary(out_dir, runs)
-    plot_samples(first_samples, own.datasets, own.methods, out_dir / "samples.png")
+    plot_samples(first_samples, arguments.datasets, arguments.methods, out_dir / "samples.png")
 
 
 def merged_runs(directories):

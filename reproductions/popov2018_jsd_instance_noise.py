@@ -1,11 +1,12 @@
 """The JSD problem: no overlap, no gradient for G; instance noise brings it back.
 
-Source:   ../shared/seeds/000_* (N. Popov, M. Ryabinin, "Introduction to GANs pt. 2: what could go wrong?",
-          2018): slides "Caveat #2" (V(G, D*) = -log 4 + 2 JSD), "The problem with Jensen-Shannon divergence"
-          ("If the distributions have (almost) no overlap it is zero/infinity everywhere; no usable gradients
-          ... We can fix this by forcing them to overlap (e.g. by adding noise)") and "Generator -
-          Discriminator disbalance" ("Use noise in D"); instance noise: Sonderby et al. 2016.
-Command:  python reproductions/popov2018_jsd_instance_noise.py [--out-dir DIR] [--smoke] [--seed S]
+Source:   N. Popov, M. Ryabinin, "Introduction to GANs pt. 2, a.k.a. «what could go wrong?»" (slides, Higher
+          School of Economics, 2018): slides "Caveat #2" (V(G, D*) = -log 4 + 2 JSD), "The problem with
+          Jensen-Shannon divergence" ("If the distributions have (almost) no overlap it is zero/infinity
+          everywhere; no usable gradients ... We can fix this by forcing them to overlap (e.g. by adding
+          noise)") and "Generator - Discriminator disbalance" ("Use noise in D"); instance noise: Sønderby et
+          al. 2016, "Amortised MAP Inference for Image Super-resolution" (https://arxiv.org/abs/1610.04490).
+Command:  python reproductions/popov2018_jsd_instance_noise.py [--out-dir DIR] [--smoke] [--seed S] [--seeds N]
 Outputs:  instance_noise.png  (a) 2 JSD - log 4 against G's mean, without / with noise (closed densities);
                               (b) ||grad_theta L_G|| and (c) G's mean over steps, without / with noise, 3 seeds
           config.json, metrics.json
@@ -22,13 +23,10 @@ e ~ N(0, s^2), s annealed linearly from 2 to 0 over the first 75% of the steps (
 """
 
 import keras
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from gan_tf import distributions, models, networks  # noqa: E402
+from gan_tf import distributions, models, networks
 from gan_tf.analysis import divergences
 from gan_tf.reproduction import dynamics_plots, probes, script
 
@@ -100,18 +98,14 @@ def plot(runs, path):
     progress.set(xlabel="G step", ylabel="mean of G(z)", title="Generator's progress")
     for axis in (landscape, gradient, progress):
         axis.legend(fontsize=8)
-    figure.suptitle("Popov & Ryabinin 2018, 'The problem with JSD': N(-2, 0.05^2) vs N(2, 0.05^2), "
-                    f"saturating loss, {D_STEPS} D steps per G step", fontsize=10)
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
+    script.save_figure(figure, path, "Popov & Ryabinin 2018, 'The problem with JSD': N(-2, 0.05^2) vs N(2, 0.05^2), "
+                                     f"saturating loss, {D_STEPS} D steps per G step")
 
 
 def main(argv=None):
-    arguments = script.parse_arguments(__file__, __doc__, argv=argv)
-    out_dir = script.output_directory(arguments)
+    arguments, out_dir = script.start(__file__, __doc__, argv, seed=0, seeds=NUM_SEEDS)
     num_steps, probe_every = (40, 20) if arguments.smoke else (NUM_STEPS, PROBE_EVERY)
-    seeds = [arguments.seed + offset for offset in range(1 if arguments.smoke else NUM_SEEDS)]
+    seeds = script.run_seeds(arguments)
     script.write_json(out_dir / "config.json", {
         "data": [DATA_MEAN, DATA_STDDEV], "generator_start": [START_MEAN, START_STDDEV], "hidden": HIDDEN,
         "batch_size": BATCH_SIZE, "learning_rate": LEARNING_RATE, "d_steps": D_STEPS, "num_steps": num_steps,
@@ -127,7 +121,7 @@ def main(argv=None):
     script.write_json(out_dir / "metrics.json", {"runs": rows})
     plot(runs, out_dir / "instance_noise.png")
     script.print_table(rows, ["noise", "seed", "final_generator_mean", "median_gradient_norm_first_quarter",
-                                  "final_p_real_on_fake"])
+                              "final_p_real_on_fake"])
 
 
 if __name__ == "__main__":

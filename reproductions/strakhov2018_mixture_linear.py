@@ -1,7 +1,8 @@
 """A linear generator on bimodal mixtures: mode averaging and mode collapse (the blog's Figs 8-15).
 
-Source:   ../shared/seeds/001_* (M. Strakhov, "Generative Adversarial Networks", 2018), section
-          "Fitting a mixture of normal distributions I", Figs 8-15; originals in ../shared/reference/blog/.
+Source:   Max Strakhov, "Generative Adversarial Networks" (blog post, 2018),
+          https://monnoroch.github.io/posts/2018/04/03/generative-adversarial-networks.html, section
+          "Fitting a mixture of normal distributions I", Figs 8-15.
 Command:  python reproductions/strakhov2018_mixture_linear.py [--smoke] [--out-dir DIR]
 Outputs:  outputs/strakhov2018_mixture_linear/
             fig8_p_real_on_real.png, fig9_p_real_on_fake.png, fig10_g_mean.png, fig11_g_stddev.png,
@@ -26,27 +27,25 @@ Runtime:  about 2-2.5 minutes of CPU (122-150 s user; 2 minutes wall on a quiet 
 The blog's text says the modes of Figs 8-13 are symmetric about zero; its histograms (Fig 12) show them
 near -3 and +2.5, each about 1 wide. We use 0.5 N(-2.5, 1) + 0.5 N(2.5, 1) (with +-3 the runs end with
 G/stddev ~ 2.85 and probabilities farther from 0.5 than the blog's). Set-up and discriminators as in
-strakhov2018_normal.py (toy1d.Settings, toy1d.BLOG_DISCRIMINATORS): the blog code's batch 32, Adam
+strakhov2018_normal.py (toy1d.Settings, toy1d.DISCRIMINATOR_VARIANTS): the blog code's batch 32, Adam
 0.01 / 0.02, 2000 steps, non-saturating loss. The mixture measures (gan_tf.metrics.mixture_report) are
 computed on 20000 samples of the final generator: mass within 2 stddevs of each mode, mass in the gap
 between the modes, W1 to the target and a 60-bin histogram JSD (nats).
 """
 
-import argparse
 import dataclasses
-import pathlib
 
 import numpy as np
 
-from gan_tf import distributions, metrics, networks
-from gan_tf.reproduction import toy1d
+from gan_tf import distributions, networks
+from gan_tf.reproduction import script, toy1d
 
 # ---- configuration -------------------------------------------------------------------------------
 SEED = 2018
 SYMMETRIC = dict(means=[-2.5, 2.5], stddevs=[1.0, 1.0])   # Figs 8-13 (see the docstring)
 STEPS = 2000                                              # the blog code's default
 SETTINGS = toy1d.Settings()                               # batch 32, Adam 0.01 / 0.02, D 256-256, probe / 10
-RUNS = toy1d.BLOG_DISCRIMINATORS                          # the blog's four discriminators
+RUNS = toy1d.DISCRIMINATOR_VARIANTS                       # the blog's four discriminators
 ANIMATIONS = {                                            # plain D; D(x) on a 0.1 grid every 20 steps
     "fig14": dict(means=[-2.0, 4.0], stddevs=[1.0, 1.5], x_range=(-7.5, 10.0), every_n_steps=20,
                   title="Fig 14: linear G on 0.5 N(-2, 1) + 0.5 N(4, 1.5), plain D: mode averaging"),
@@ -60,32 +59,21 @@ EXPERIMENT = "0.5 N(-2.5, 1) + 0.5 N(2.5, 1), linear G"
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out-dir", type=pathlib.Path, default=pathlib.Path("outputs/strakhov2018_mixture_linear"))
-    parser.add_argument("--smoke", action="store_true", help=f"{SMOKE_STEPS} steps per run, for tests")
-    arguments = parser.parse_args(argv)
-    out_dir = arguments.out_dir
-    out_dir.mkdir(parents=True, exist_ok=True)
+    arguments, out_dir = script.start(__file__, __doc__, argv)
     steps = SMOKE_STEPS if arguments.smoke else STEPS
     real = distributions.mixture(SYMMETRIC["means"], SYMMETRIC["stddevs"])
     runs = toy1d.train_discriminator_runs(real, networks.linear_generator, steps, SEED, SETTINGS, out_dir, RUNS)
     plot_runs({name: run.recorder for name, run in runs.items()}, out_dir)
-    results = {name: summarize(run, SYMMETRIC) for name, run in runs.items()}
-    for index, (stem, animation) in enumerate(ANIMATIONS.items()):
-        run = train_animation(animation, steps, SEED + 100 + index, arguments.smoke)
-        animate(run.recorder, animation, stem, out_dir)
-        results[f"{stem}_animation"] = {**summarize(run, animation), **toy1d.discriminator_by_region(
-            run.recorder, animation["means"], animation["stddevs"])}
-    toy1d.write_json(out_dir / "config.json", config(steps, arguments.smoke))
-    toy1d.write_json(out_dir / "metrics.json", results)
-    toy1d.print_table(results, [("final_mean", "mean"), ("final_stddev", "stddev"),
-                                ("final_p_real_on_real", "p(real|real)"), ("final_p_real_on_fake", "p(real|fake)"),
-                                ("mass_near_mode_0", "mass left"), ("mass_near_mode_1", "mass right"),
-                                ("gap_mass", "gap mass"), ("wasserstein", "W1"), ("jsd", "JSD")], "run")
-
-
-def summarize(run, mixture):
-    return toy1d.mixture_summary(run, mixture["means"], mixture["stddevs"], FINAL_SAMPLES, seed=SEED)
+    results = {name: toy1d.mixture_summary(run, SYMMETRIC["means"], SYMMETRIC["stddevs"], FINAL_SAMPLES, seed=SEED)
+               for name, run in runs.items()}
+    results.update(toy1d.mixture_animations(ANIMATIONS, networks.linear_generator, steps, SEED, SETTINGS, out_dir,
+                                            toy1d.linear_generator_frames, FINAL_SAMPLES, arguments.smoke))
+    script.write_json(out_dir / "config.json", config(steps, arguments.smoke))
+    script.write_json(out_dir / "metrics.json", results)
+    script.print_table([{"run": name, **row} for name, row in results.items()], [
+        "run", ("final_mean", "mean"), ("final_stddev", "stddev"), ("final_p_real_on_real", "p(real|real)"),
+        ("final_p_real_on_fake", "p(real|fake)"), ("mass_near_mode_0", "mass left"),
+        ("mass_near_mode_1", "mass right"), ("gap_mass", "gap mass"), ("wasserstein", "W1"), ("jsd", "JSD")])
 
 
 def plot_runs(recorders, out_dir):
@@ -97,21 +85,6 @@ def plot_runs(recorders, out_dir):
         "G/stddev": (11, round(mixture_stddev, 2), "mixture stddev"),
     }, smoothing=SMOOTHING)
     toy1d.plot_histogram_figures(recorders, out_dir, EXPERIMENT, numbers=(12, 13), value_range=(-9, 9))
-
-
-def train_animation(animation, steps, seed, smoke):
-    real = distributions.mixture(animation["means"], animation["stddevs"])
-    every = SETTINGS.every_n_steps if smoke else animation["every_n_steps"]
-    settings = dataclasses.replace(SETTINGS, every_n_steps=every)
-    return toy1d.train_animation_run(real, networks.linear_generator, animation["x_range"], steps, seed, settings,
-                                     RUNS["plain"])
-
-
-def animate(recorder, animation, stem, out_dir):
-    grid = recorder.grid.reshape(-1)
-    real_density = metrics.density(distributions.mixture(animation["means"], animation["stddevs"]), grid)
-    frames = toy1d.linear_generator_frames(recorder, grid)
-    toy1d.save_animation(grid, real_density, frames, out_dir, stem, animation["title"])
 
 
 def config(steps, smoke):

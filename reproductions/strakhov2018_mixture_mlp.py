@@ -1,7 +1,8 @@
 """An MLP generator fits both modes of a bimodal mixture (the blog's Figs 16-21).
 
-Source:   ../shared/seeds/001_* (M. Strakhov, "Generative Adversarial Networks", 2018), section
-          "Fitting a mixture of normal distributions II", Figs 16-21; originals in ../shared/reference/blog/.
+Source:   Max Strakhov, "Generative Adversarial Networks" (blog post, 2018),
+          https://monnoroch.github.io/posts/2018/04/03/generative-adversarial-networks.html, section
+          "Fitting a mixture of normal distributions II", Figs 16-21.
 Command:  python reproductions/strakhov2018_mixture_mlp.py [--smoke] [--out-dir DIR]
 Outputs:  outputs/strakhov2018_mixture_mlp/
             fig16_p_real_on_real.png, fig17_p_real_on_fake.png, fig18_real_data.png,
@@ -27,7 +28,7 @@ Runtime:  about 4.5 minutes of CPU (277-280 s user; 4.5 minutes wall on a quiet 
           --smoke runs in ~25 s.
 
 Data of Figs 16-19 as in strakhov2018_mixture_linear.py: 0.5 N(-2.5, 1) + 0.5 N(2.5, 1). Generator: ReLU
-MLP 1 -> 256 -> 256 -> 1 as the text (and the issue) describe; the blog's code fed z into its second
+MLP 1 -> 256 -> 256 -> 1 as the blog post's text describes; the blog's code fed z into its second
 layer, so it ran one hidden layer. Learning rates: with the blog's Adam 0.01 / 0.02 this two-layer
 generator fails; over seeds 1-6 with the plain D it covered both modes in 1 run, emitted one constant
 (every ReLU of its second layer off) in 2 and sat on one mode in 3; with L2 + dropout (seeds 1-5) D
@@ -38,13 +39,11 @@ blog's figures end near 10k). The animations draw G's density as a Gaussian KDE 
 samples (the blog's came from samples too). Measures as in the linear script, on 20000 final samples.
 """
 
-import argparse
 import dataclasses
 import functools
-import pathlib
 
-from gan_tf import distributions, metrics, networks
-from gan_tf.reproduction import toy1d
+from gan_tf import distributions, networks
+from gan_tf.reproduction import script, toy1d
 
 # ---- configuration -------------------------------------------------------------------------------
 SEED = 2018
@@ -55,7 +54,7 @@ SETTINGS = toy1d.Settings(
     d_learning_rate=0.001, g_learning_rate=0.002,         # the blog's 0.01 / 0.02 / 10 (see the docstring)
     every_n_steps=50,                                     # probe period: 200 probes per run
 )
-RUNS = toy1d.BLOG_DISCRIMINATORS                          # the blog's four discriminators
+RUNS = toy1d.DISCRIMINATOR_VARIANTS                       # the blog's four discriminators
 ANIMATIONS = {                                            # plain D; D(x) on a 0.1 grid every 100 steps
     "fig20": dict(means=[-2.0, 4.0], stddevs=[1.0, 1.5], x_range=(-7.5, 10.0), every_n_steps=100,
                   title="Fig 20: MLP G on 0.5 N(-2, 1) + 0.5 N(4, 1.5), plain D"),
@@ -70,32 +69,23 @@ build_generator = functools.partial(networks.mlp_generator, GENERATOR_HIDDEN)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out-dir", type=pathlib.Path, default=pathlib.Path("outputs/strakhov2018_mixture_mlp"))
-    parser.add_argument("--smoke", action="store_true", help=f"{SMOKE_STEPS} steps per run, for tests")
-    arguments = parser.parse_args(argv)
-    out_dir = arguments.out_dir
-    out_dir.mkdir(parents=True, exist_ok=True)
+    arguments, out_dir = script.start(__file__, __doc__, argv)
     steps = SMOKE_STEPS if arguments.smoke else STEPS
     settings = dataclasses.replace(SETTINGS, every_n_steps=10) if arguments.smoke else SETTINGS
     real = distributions.mixture(SYMMETRIC["means"], SYMMETRIC["stddevs"])
     runs = toy1d.train_discriminator_runs(real, build_generator, steps, SEED, settings, out_dir, RUNS)
     plot_runs({name: run.recorder for name, run in runs.items()}, out_dir)
-    results = {name: summarize(run, SYMMETRIC) for name, run in runs.items()}
-    for index, (stem, animation) in enumerate(ANIMATIONS.items()):
-        run = train_animation(animation, steps, SEED + 100 + index, arguments.smoke)
-        animate(run.recorder, animation, stem, out_dir)
-        results[f"{stem}_animation"] = {**summarize(run, animation), **toy1d.discriminator_by_region(
-            run.recorder, animation["means"], animation["stddevs"])}
-    toy1d.write_json(out_dir / "config.json", config(steps, arguments.smoke))
-    toy1d.write_json(out_dir / "metrics.json", results)
-    toy1d.print_table(results, [("final_p_real_on_real", "p(real|real)"), ("final_p_real_on_fake", "p(real|fake)"),
-                                ("mass_near_mode_0", "mass left"), ("mass_near_mode_1", "mass right"),
-                                ("gap_mass", "gap mass"), ("wasserstein", "W1"), ("jsd", "JSD")], "run")
-
-
-def summarize(run, mixture):
-    return toy1d.mixture_summary(run, mixture["means"], mixture["stddevs"], FINAL_SAMPLES, seed=SEED)
+    results = {name: toy1d.mixture_summary(run, SYMMETRIC["means"], SYMMETRIC["stddevs"], FINAL_SAMPLES, seed=SEED)
+               for name, run in runs.items()}
+    results.update(toy1d.mixture_animations(ANIMATIONS, build_generator, steps, SEED, SETTINGS, out_dir,
+                                            toy1d.sampled_generator_frames, FINAL_SAMPLES, arguments.smoke,
+                                            generator_label="generator density (KDE of 1024 samples)"))
+    script.write_json(out_dir / "config.json", config(steps, arguments.smoke))
+    script.write_json(out_dir / "metrics.json", results)
+    script.print_table([{"run": name, **row} for name, row in results.items()], [
+        "run", ("final_p_real_on_real", "p(real|real)"), ("final_p_real_on_fake", "p(real|fake)"),
+        ("mass_near_mode_0", "mass left"), ("mass_near_mode_1", "mass right"), ("gap_mass", "gap mass"),
+        ("wasserstein", "W1"), ("jsd", "JSD")])
 
 
 def plot_runs(recorders, out_dir):
@@ -104,21 +94,6 @@ def plot_runs(recorders, out_dir):
         "p_real_on_fake": (17, 0.5, "equilibrium"),
     }, smoothing=SMOOTHING)
     toy1d.plot_histogram_figures(recorders, out_dir, EXPERIMENT, numbers=(18, 19), value_range=(-9, 9))
-
-
-def train_animation(animation, steps, seed, smoke):
-    real = distributions.mixture(animation["means"], animation["stddevs"])
-    every = 10 if smoke else animation["every_n_steps"]
-    settings = dataclasses.replace(SETTINGS, every_n_steps=every)
-    return toy1d.train_animation_run(real, build_generator, animation["x_range"], steps, seed, settings, RUNS["plain"])
-
-
-def animate(recorder, animation, stem, out_dir):
-    grid = recorder.grid.reshape(-1)
-    real_density = metrics.density(distributions.mixture(animation["means"], animation["stddevs"]), grid)
-    frames = toy1d.sampled_generator_frames(recorder, grid)
-    toy1d.save_animation(grid, real_density, frames, out_dir, stem, animation["title"],
-                         generator_label="generator density (KDE of 1024 samples)")
 
 
 def config(steps, smoke):

@@ -1,7 +1,8 @@
 """A linear generator fits N(2, 3) against four discriminators (the blog's first experiment).
 
-Source:   ../shared/seeds/001_* (M. Strakhov, "Generative Adversarial Networks", 2018), section
-          "Finding parameters of a normal distribution", Figs 1-7; originals in ../shared/reference/blog/.
+Source:   Max Strakhov, "Generative Adversarial Networks" (blog post, 2018),
+          https://monnoroch.github.io/posts/2018/04/03/generative-adversarial-networks.html, section
+          "Finding parameters of a normal distribution", Figs 1-7.
 Command:  python reproductions/strakhov2018_normal.py [--smoke] [--out-dir DIR]   (or: make reproduce)
 Outputs:  outputs/strakhov2018_normal/
             fig1_p_real_on_real.png, fig2_p_real_on_fake.png, fig3_g_mean.png, fig4_g_stddev.png,
@@ -23,14 +24,12 @@ Probabilities and losses are measured every 10 steps on a probe of 1024 real and
 with D in inference mode (see gan_tf.callbacks); "final" values average the last 10 probes (100 steps).
 """
 
-import argparse
 import dataclasses
-import pathlib
 
 import numpy as np
 
 from gan_tf import distributions, metrics, networks
-from gan_tf.reproduction import toy1d
+from gan_tf.reproduction import script, toy1d
 
 # ---- configuration -------------------------------------------------------------------------------
 SEED = 2018
@@ -43,19 +42,14 @@ SETTINGS = toy1d.Settings(                 # the blog code's set-up
     every_n_steps=10,                      # probe period (also steps_per_execution)
     probe_size=1024,                       # real and generated samples per probe
 )
-RUNS = toy1d.BLOG_DISCRIMINATORS           # the blog's four discriminators
+RUNS = toy1d.DISCRIMINATOR_VARIANTS        # the blog's four discriminators
 ANIMATION = dict(mean=7.0, stddev=1.5, x_range=(-4.0, 13.0), every_n_steps=20)  # Fig 7
 SMOKE_STEPS = 60
 EXPERIMENT = "N(2, 3), linear G"
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out-dir", type=pathlib.Path, default=pathlib.Path("outputs/strakhov2018_normal"))
-    parser.add_argument("--smoke", action="store_true", help=f"{SMOKE_STEPS} steps per run, for tests")
-    arguments = parser.parse_args(argv)
-    out_dir = arguments.out_dir
-    out_dir.mkdir(parents=True, exist_ok=True)
+    arguments, out_dir = script.start(__file__, __doc__, argv)
     steps = SMOKE_STEPS if arguments.smoke else STEPS
     real = distributions.normal(TARGET_MEAN, TARGET_STDDEV)
     runs = toy1d.train_discriminator_runs(real, networks.linear_generator, steps, SEED, SETTINGS, out_dir, RUNS)
@@ -66,8 +60,8 @@ def main(argv=None):
     animate(animation_recorder, grid, out_dir)
     results = {run: summarize(recorder) for run, recorder in recorders.items()}
     results["fig7_animation"] = summarize_animation(animation_recorder, grid)
-    toy1d.write_json(out_dir / "config.json", config(steps, arguments.smoke))
-    toy1d.write_json(out_dir / "metrics.json", results)
+    script.write_json(out_dir / "config.json", config(steps, arguments.smoke))
+    script.write_json(out_dir / "metrics.json", results)
     print_table(results)
 
 
@@ -120,10 +114,10 @@ def config(steps, smoke):
 
 
 def print_table(results):
-    runs = {run: row for run, row in results.items() if run != "fig7_animation"}
-    toy1d.print_table(runs, [("final_mean", "mean"), ("final_stddev", "stddev"),
-                             ("final_p_real_on_real", "p(real|real)"), ("final_p_real_on_fake", "p(real|fake)"),
-                             ("first_step_mean_within_0.1", "mean@0.1")])
+    rows = [{"discriminator": run, **row} for run, row in results.items() if run != "fig7_animation"]
+    script.print_table(rows, ["discriminator", ("final_mean", "mean"), ("final_stddev", "stddev"),
+                              ("final_p_real_on_real", "p(real|real)"), ("final_p_real_on_fake", "p(real|fake)"),
+                              ("first_step_mean_within_0.1", "mean@0.1")])
     row = results["fig7_animation"]
     print(f"Fig 7 run on N(7, 1.5): mean {row['final_mean']:.3f}, stddev {row['final_stddev']:.3f}, "
           f"max |D(x) - 0.5| within 2 stddev of the mean {row['final_max_abs_d_minus_half']:.3f}")

@@ -83,7 +83,8 @@ CONSTRUCTORS = {
 @pytest.mark.parametrize("name", sorted(CONSTRUCTORS))
 def test_public_constructors_refuse_true_as_a_count(name):
     argument = name.split()[-1].replace("hidden", "every layer size in hidden")
-    with pytest.raises(ValueError, match=rf"{argument} must be (None or )?(a positive integer|an integer >= 2), got True\."):
+    expected = rf"{argument} must be (None or )?(a positive integer|an integer >= 2), got True\."
+    with pytest.raises(ValueError, match=expected):
         CONSTRUCTORS[name]()
 
 

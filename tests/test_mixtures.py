@@ -28,7 +28,7 @@ def train(mixture, steps, seed, generator=networks.linear_generator, discriminat
     """Final scalars (last 3 probes) and the mixture measures of 5000 samples of the final generator."""
     means, stddevs = mixture
     run = toy1d.train_run(distributions.mixture(means, stddevs), generator,
-                          toy1d.BLOG_DISCRIMINATORS[discriminator], steps, seed, settings, verbose=0)
+                          toy1d.DISCRIMINATOR_VARIANTS[discriminator], steps, seed, settings, verbose=0)
     return toy1d.mixture_summary(run, means, stddevs, sample_count=5000, seed=0, window=3)
 
 

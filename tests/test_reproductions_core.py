@@ -1,10 +1,10 @@
-"""Reproductions of the core issue: a --smoke run writes every promised file."""
+"""The Normal-distribution and optimal-discriminator reproductions: a --smoke run writes every promised file."""
 
 import json
 
 from tensorboard.backend.event_processing import event_accumulator
 
-from gan_tf.reproduction import toy1d
+from gan_tf.reproduction import script as reproduction_script
 
 from conftest import load_script
 
@@ -26,7 +26,7 @@ def test_smoke_run_writes_every_output(tmp_path, capsys):
     config = json.loads((tmp_path / "config.json").read_text())
     assert config["smoke"] is True and config["steps"] == script.SMOKE_STEPS
     for run in script.RUNS:
-        logs = tmp_path / "tensorboard" / toy1d.slug(run)
+        logs = tmp_path / "tensorboard" / reproduction_script.safe_file_name(run)
         accumulator = event_accumulator.EventAccumulator(str(logs))
         accumulator.Reload()
         assert {"G/mean", "fake_data", "d_fake"} <= set(accumulator.Tags()["tensors"])

@@ -4,10 +4,10 @@ import importlib.util
 import json
 import pathlib
 
-from gan_tf.reproduction import toy1d
+from gan_tf.reproduction import script, toy1d
 
 REPRODUCTIONS = pathlib.Path(__file__).resolve().parent.parent / "reproductions"
-RUN_NAMES = list(toy1d.BLOG_DISCRIMINATORS)
+RUN_NAMES = list(toy1d.DISCRIMINATOR_VARIANTS)
 MIXTURE_KEYS = {"final_p_real_on_real", "final_p_real_on_fake", "mass_near_mode_0", "mass_near_mode_1",
                 "gap_mass", "wasserstein", "jsd"}
 ANIMATION_KEYS = MIXTURE_KEYS | {"final_d_near_mode_0", "final_d_near_mode_1", "final_d_in_gap"}
@@ -22,14 +22,14 @@ def run_script(name, out_dir):
 
 
 def fake_histograms(number):
-    return [f"fig{number}_fake_data_{index}_{toy1d.slug(run)}.png" for index, run in enumerate(RUN_NAMES)]
+    return [f"fig{number}_fake_data_{index}_{script.safe_file_name(run)}.png" for index, run in enumerate(RUN_NAMES)]
 
 
 def assert_files(out_dir, names):
     missing = [name for name in names if not (out_dir / name).is_file()]
     assert not missing, f"missing outputs: {missing}"
     for run in RUN_NAMES:
-        assert list((out_dir / "tensorboard" / toy1d.slug(run)).glob("events.out.tfevents.*")), run
+        assert list((out_dir / "tensorboard" / script.safe_file_name(run)).glob("events.out.tfevents.*")), run
 
 
 def test_mixture_linear_smoke(tmp_path):

@@ -1,13 +1,12 @@
-"""gan_tf.reproduction.toy1d helpers that need no training: names, JSON, animation frames, D by region."""
+"""gan_tf.reproduction.toy1d helpers that need no training: run names, animation frames, D by region."""
 
-import json
 import types
 
 import numpy as np
 import pytest
 
 from gan_tf import plotting
-from gan_tf.reproduction import toy1d
+from gan_tf.reproduction import script, toy1d
 
 
 def fake_recorder(grid, discriminator_rows, means=(), stddevs=(), fake_samples=()):
@@ -19,14 +18,9 @@ def fake_recorder(grid, discriminator_rows, means=(), stddevs=(), fake_samples=(
                                  samples={"fake_data": list(fake_samples)})
 
 
-def test_slug_is_file_name_safe_and_distinct_for_the_four_discriminators():
-    slugs = [toy1d.slug(name) for name in toy1d.BLOG_DISCRIMINATORS]
-    assert slugs == ["plain", "l2_5e_4", "dropout_0_5", "l2_5e_4___dropout_0_5"]
-
-
-def test_write_json_converts_numpy_values(tmp_path):
-    toy1d.write_json(tmp_path / "x.json", {"a": np.float32(0.5), "b": np.arange(2), "c": None})
-    assert json.loads((tmp_path / "x.json").read_text()) == {"a": 0.5, "b": [0, 1], "c": None}
+def test_file_names_of_the_four_discriminators_are_safe_and_distinct():
+    names = [script.safe_file_name(name) for name in toy1d.DISCRIMINATOR_VARIANTS]
+    assert names == ["plain", "l2_5e_4", "dropout_0_5", "l2_5e_4___dropout_0_5"]
 
 
 def test_discriminator_by_region_averages_the_last_row():

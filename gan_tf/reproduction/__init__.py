@@ -1,7 +1,7 @@
 """What only the scripts in `reproductions/` share; not part of the library's API.
 
-  script          the scripts' common set-up: flags, output folder, JSON files, printed table
-  toy1d           1-D toy experiments: recorded runs, summaries, figure sets of the blog (Strakhov 2018)
+  script          the scripts' common set-up: flags, output folder, JSON files, printed table, figure files
+  toy1d           1-D toy experiments: recorded runs, summaries, figure sets of Max Strakhov's blog post (2018)
   dynamics_plots  figures of training dynamics: 2-D samples over training, per-seed series
   probes          gradient-norm probes of the generator
 

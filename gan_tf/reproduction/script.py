@@ -1,32 +1,114 @@
-"""What every reproduction script shares: its command line, its output folder, its JSON files, its table.
+"""What every reproduction script shares: its command line, its output folder, its JSON files, its table, its
+figure files.
 
-    arguments = script.parse_arguments(__file__, __doc__)   # --out-dir, --smoke, --seed
-    out_dir = script.output_directory(arguments)             # created; default outputs/<script stem>/
-    script.write_json(out_dir / "config.json", config)
-    script.print_table(rows, ["method", "seed", "modes"])
+    arguments, out_dir = script.start(__file__, __doc__, argv, seed=0, seeds=3)  # flags; out_dir created
+    for seed in script.run_seeds(arguments): ...             # seed, seed + 1, ... (one with --smoke)
+    script.write_json(out_dir / "metrics.json", metrics)
+    script.print_table(rows, ["method", "seed", ("final_modes", "modes")])
+    script.save_figure(figure, out_dir / "modes.png", title="...")
+
+A script adds its own flags through `add_arguments(parser)`, called before parsing.
 """
 
 import argparse
 import json
+import math
 import pathlib
 
-import numpy as np
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+OUTPUTS = pathlib.Path("outputs")
 
 
-def parse_arguments(script_path, description, default_seed=0, argv=None):
-    """The common flags: `--out-dir` (default `outputs/<script stem>/`), `--smoke`, `--seed`."""
+def default_output_directory(script_stem):
+    """outputs/<script stem>/: where a script writes unless given --out-dir."""
+    return OUTPUTS / script_stem
+
+
+def parse_arguments(script_path, description, argv=None, seed=None, seeds=None, add_arguments=None):
+    """The common flags, parsed from `argv` (None: the command line).
+
+    `--out-dir` (default `outputs/<script stem>/`) and `--smoke` always; `--seed` (default `seed`) when the script
+    takes a base seed, `--seeds` (default `seeds`) when it repeats its runs over several seeds; then the flags
+    that `add_arguments(parser)` adds. `description` (the script's docstring) is the `--help` text.
+    """
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     allow_abbrev=False)
     stem = pathlib.Path(script_path).stem
-    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out-dir", default=str(pathlib.Path("outputs") / stem), help="where figures and JSON go")
+    parser.add_argument("--out-dir", type=pathlib.Path, default=default_output_directory(stem),
+                        help="where figures and JSON files go (default: %(default)s)")
     parser.add_argument("--smoke", action="store_true", help="a few steps only: checks that the script runs")
-    parser.add_argument("--seed", type=int, default=default_seed, help="base seed (runs use seed, seed + 1, ...)")
-    return parser.parse_args(argv)
+    if seed is not None:
+        parser.add_argument("--seed", type=int, default=seed, help="base seed (default: %(default)s)")
+    if seeds is not None:
+        parser.add_argument("--seeds", type=int, default=seeds,
+                            help="number of seeds: seed, seed + 1, ... (default: %(default)s; 1 with --smoke)")
+    if add_arguments is not None:
+        add_arguments(parser)
+    arguments = parser.parse_args(argv)
+    if seeds is not None and arguments.seeds < 1:
+        parser.error(f"--seeds must be a positive integer, got {arguments.seeds}.")
+    return arguments
 
 
-def output_directory(arguments):
-    path = pathlib.Path(arguments.out_dir)
+def start(script_path, description, argv=None, seed=None, seeds=None, add_arguments=None):
+    """(arguments, output folder): `parse_arguments` with these arguments, then `output_directory`."""
+    arguments = parse_arguments(script_path, description, argv, seed, seeds, add_arguments)
+    return arguments, output_directory(arguments)
+
+
+def output_directory(arguments, *subfolders):
+    """`arguments.out_dir` (joined with `subfolders`), created if missing."""
+    path = pathlib.Path(arguments.out_dir, *subfolders)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def run_seeds(arguments):
+    """[seed, seed + 1, ..., seed + seeds - 1]; only [seed] with --smoke."""
+    return [arguments.seed + offset for offset in range(1 if arguments.smoke else arguments.seeds)]
+
+
+def safe_file_name(name):
+    """A file-name-safe form of a run name: "L2 5e-4 + dropout 0.5" -> "l2_5e_4___dropout_0_5"."""
+    return "".join(character if character.isalnum() else "_" for character in name).strip("_").lower()
+
+
+def write_json(path, data):
+    """`data` (dicts, lists, tuples, NumPy values) as indented JSON, keys in insertion order.
+
+    JSON has no NaN or infinity: non-finite floats are written as the strings "nan", "inf", "-inf"
+    (`float(value)` reads them back).
+    """
+    pathlib.Path(path).write_text(json.dumps(_to_builtin(data), indent=2) + "\n")
+
+
+def print_table(rows, columns, digits=4):
+    """Print `rows` (dicts) as a plain-text table. `columns` holds keys, or (key, header) pairs; a missing key
+    prints empty; floats get `digits` significant digits."""
+    columns = [column if isinstance(column, tuple) else (column, column) for column in columns]
+
+    def cell(value):
+        return f"{value:.{digits}g}" if isinstance(value, (float, np.floating)) else str(value)
+
+    cells = [[cell(row.get(key, "")) for key, _ in columns] for row in rows]
+    widths = [max(len(header), *(len(line[index]) for line in cells)) for index, (_, header) in enumerate(columns)]
+    print("  ".join(header.ljust(width) for (_, header), width in zip(columns, widths)))
+    for line in cells:
+        print("  ".join(text.ljust(width) for text, width in zip(line, widths)))
+
+
+def save_figure(figure, path, title=None, title_size=10, dpi=120):
+    """Give `figure` its title (if any), lay it out, write it to `path` and close it."""
+    if title is not None:
+        figure.suptitle(title, fontsize=title_size)
+    figure.tight_layout()
+    figure.savefig(path, dpi=dpi)
+    plt.close(figure)
 
 
 def _to_builtin(value):
@@ -37,27 +119,7 @@ def _to_builtin(value):
     if isinstance(value, np.ndarray):
         return _to_builtin(value.tolist())
     if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return str(value)  # JSON has no inf / nan
+        return _to_builtin(value.item())
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
     return value
-
-
-def write_json(path, data):
-    """`data` (dicts, lists, NumPy values) as indented JSON; non-finite floats become strings."""
-    with open(path, "w") as file:
-        json.dump(_to_builtin(data), file, indent=2, sort_keys=True)
-        file.write("\n")
-
-
-def print_table(rows, columns, digits=4):
-    """A plain-text table of `rows` (dicts) restricted to `columns`; floats with `digits` significant digits."""
-
-    def cell(value):
-        return f"{value:.{digits}g}" if isinstance(value, (float, np.floating)) else str(value)
-
-    cells = [[cell(row.get(column, "")) for column in columns] for row in rows]
-    widths = [max(len(column), *(len(line[index]) for line in cells)) for index, column in enumerate(columns)]
-    print("  ".join(column.ljust(width) for column, width in zip(columns, widths)))
-    for line in cells:
-        print("  ".join(text.ljust(width) for text, width in zip(line, widths)))

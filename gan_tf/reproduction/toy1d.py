@@ -1,7 +1,8 @@
-"""One-dimensional toy experiments (the blog's Figs 1-21): train a GAN on a 1-D distribution while a
-`callbacks.Recorder` watches it, summarise the run, and draw the blog's figure set.
+"""One-dimensional toy experiments (Figs 1-21 of "Generative Adversarial Networks", Max Strakhov's blog post of
+2018, https://monnoroch.github.io/posts/2018/04/03/generative-adversarial-networks.html): train a GAN on a 1-D
+distribution while a `callbacks.Recorder` watches it, summarise the run, and draw the post's figure set.
 
-  BLOG_DISCRIMINATORS      the blog's four discriminators: run name -> `networks.mlp_discriminator` options
+  DISCRIMINATOR_VARIANTS   the post's four discriminators: run name -> `networks.mlp_discriminator` options
   Settings                 the blog code's training set-up (batch, learning rates, D's layers, probe period)
   train_run                one GAN on a 1-D distribution, recorded -> Run(gan, recorder)
   train_discriminator_runs one run per discriminator (the blog's four), with TensorBoard logs
@@ -15,24 +16,23 @@
   save_animation           the frames as a GIF and a six-panel montage PNG
   plot_series_figures      Figs 1-4 style: one recorded scalar over steps, one line per discriminator
   plot_histogram_figures   Figs 5-6 style: real and generated histograms over steps
-  print_table, write_json, slug   the scripts' printed table, JSON files and file-name-safe run names
+  mixture_animations       the animation runs on bimodal mixtures (Figs 14-15, 20-21), drawn and summarised
 
-Every run name keeps the same colour in every figure (`plotting.run_colors(list(BLOG_DISCRIMINATORS))`).
+Every run name keeps the same colour in every figure (`plotting.run_colors(list(DISCRIMINATOR_VARIANTS))`).
 """
 
 import dataclasses
-import json
 import typing
 
 import keras
 import numpy as np
 
-from gan_tf import callbacks, distributions, metrics, models, networks, plotting
-from gan_tf import checks
+from gan_tf import callbacks, checks, distributions, metrics, models, networks, plotting
+from gan_tf.reproduction import script
 
-# The blog's four discriminators. L2 5e-4 is TF1's reg * l2_loss(W) = reg/2 * sum(W^2), i.e. Keras
-# L2(2.5e-4) on every kernel; dropout 0.5 was given as a keep probability (0.5 either way).
-BLOG_DISCRIMINATORS = {
+# The post's four discriminators (plain, L2, dropout, both). L2 5e-4 is TF1's reg * l2_loss(W) = reg/2 * sum(W^2),
+# i.e. Keras L2(2.5e-4) on every kernel; dropout 0.5 was given as a keep probability (0.5 either way).
+DISCRIMINATOR_VARIANTS = {
     "plain": dict(l2=0.0, dropout=0.0),
     "L2 5e-4": dict(l2=2.5e-4, dropout=0.0),
     "dropout 0.5": dict(l2=0.0, dropout=0.5),
@@ -96,16 +96,16 @@ def train_run(real_distribution, build_generator, discriminator_options, steps, 
 
 
 def train_discriminator_runs(real_distribution, build_generator, steps, seed, settings, out_dir,
-                             discriminators=BLOG_DISCRIMINATORS):
+                             discriminators=DISCRIMINATOR_VARIANTS):
     """One `train_run` per discriminator (name -> options), with seeds seed, seed + 1, ... in order and
-    TensorBoard logs in `out_dir/tensorboard/<slug>`; returns name -> Run."""
+    TensorBoard logs in `out_dir/tensorboard/<script.safe_file_name(name)>`; returns name -> Run."""
     return {name: train_run(real_distribution, build_generator, options, steps, seed + index, settings,
-                            log_dir=out_dir / "tensorboard" / slug(name))
+                            log_dir=out_dir / "tensorboard" / script.safe_file_name(name))
             for index, (name, options) in enumerate(discriminators.items())}
 
 
 def train_animation_run(real_distribution, build_generator, x_range, steps, seed, settings,
-                        discriminator_options=BLOG_DISCRIMINATORS["plain"]):
+                        discriminator_options=DISCRIMINATOR_VARIANTS["plain"]):
     """A `train_run` that also records D(x) on the grid x_range[0], x_range[0] + 0.1, ... < x_range[1] (the
     blog's animations were drawn from D on a 0.1 grid)."""
     grid = np.arange(*x_range, 0.1, dtype=np.float32)
@@ -179,6 +179,28 @@ def save_animation(grid, real_density, frames, out_dir, stem, title, panels=6, g
                                out_dir / f"{stem}_montage.png", title, **options)
 
 
+def mixture_animations(animations, build_generator, steps, seed, settings, out_dir, frames, final_samples,
+                       smoke=False, generator_label=None):
+    """One animation run (plain D) per bimodal mixture of `animations` (stem -> dict of means, stddevs, x_range,
+    every_n_steps, title), with seeds seed + 100, seed + 101, ...: trains it, writes `<stem>_training.gif` and
+    `<stem>_montage.png` (G's density from `frames(recorder, grid)`, e.g. `linear_generator_frames`), and
+    returns {"<stem>_animation": `mixture_summary` (of `final_samples` samples) and `discriminator_by_region`}.
+    D(x) is recorded every `every_n_steps` steps, every 10 with `smoke`."""
+    results = {}
+    for index, (stem, animation) in enumerate(animations.items()):
+        real = distributions.mixture(animation["means"], animation["stddevs"])
+        every = 10 if smoke else animation["every_n_steps"]
+        run = train_animation_run(real, build_generator, animation["x_range"], steps, seed + 100 + index,
+                                  dataclasses.replace(settings, every_n_steps=every))
+        grid = run.recorder.grid.reshape(-1)
+        save_animation(grid, metrics.density(real, grid), frames(run.recorder, grid), out_dir, stem,
+                       animation["title"], generator_label=generator_label)
+        results[f"{stem}_animation"] = {
+            **mixture_summary(run, animation["means"], animation["stddevs"], final_samples, seed=seed),
+            **discriminator_by_region(run.recorder, animation["means"], animation["stddevs"])}
+    return results
+
+
 def plot_series_figures(recorders, out_dir, experiment, figures, smoothing=None):
     """Figs 1-4 style. `figures` maps a recorder scalar (a key of SERIES) to (figure number, target,
     target label); writes `fig<number>_<stem>.png` with one line per run, in the runs' fixed colours
@@ -193,7 +215,7 @@ def plot_series_figures(recorders, out_dir, experiment, figures, smoothing=None)
 
 def plot_histogram_figures(recorders, out_dir, experiment, numbers, value_range):
     """Figs 5-6 style: `fig<real>_real_data.png` (from the first run) and one
-    `fig<fake>_fake_data_<index>_<slug>.png` per run; `numbers` = (real figure number, fake figure number)."""
+    `fig<fake>_fake_data_<index>_<safe run name>.png` per run; `numbers` = (real figure number, fake figure number)."""
     real_number, fake_number = numbers
     colors = plotting.run_colors(list(recorders))
     first = next(iter(recorders.values()))
@@ -203,41 +225,8 @@ def plot_histogram_figures(recorders, out_dir, experiment, numbers, value_range)
     for index, (run, recorder) in enumerate(recorders.items()):
         plotting.ridge_plot(recorder.steps, recorder.samples["fake_data"],
                             f"{experiment}\nFig {fake_number}: generated data over training, D = {run}",
-                            out_dir / f"fig{fake_number}_fake_data_{index}_{slug(run)}.png",
+                            out_dir / f"fig{fake_number}_fake_data_{index}_{script.safe_file_name(run)}.png",
                             color=colors[run], value_range=value_range)
-
-
-def print_table(rows, columns, first_header="discriminator"):
-    """Print `rows` (name -> dict) as a table; `columns` is a list of (key, header). Floats get 3 decimals."""
-    widths = [max(len(header), 9) for _, header in columns]
-    print(f"\n{first_header:24s} " + " ".join(f"{header:>{width}s}" for (_, header), width in zip(columns, widths)))
-    for name, row in rows.items():
-        cells = [_cell(row.get(key), width) for (key, _), width in zip(columns, widths)]
-        print(f"{name:24s} " + " ".join(cells))
-
-
-def write_json(path, value):
-    """`value` as indented JSON (NumPy scalars and arrays converted) in the file `path`."""
-    path.write_text(json.dumps(value, indent=2, default=_to_builtin) + "\n")
-
-
-def slug(name):
-    """A file-name-safe form of a run name: "L2 5e-4 + dropout 0.5" -> "l2_5e_4___dropout_0_5"."""
-    return "".join(character if character.isalnum() else "_" for character in name).strip("_").lower()
-
-
-def _cell(value, width):
-    if isinstance(value, float):
-        return f"{value:{width}.3f}"
-    return f"{str(value):>{width}s}"
-
-
-def _to_builtin(value):
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
 def _check_grid_recorded(recorder):
