@@ -12,7 +12,7 @@ Measures: for each toy, training steps per second (one step = one D update then 
             ..., stacked       compile(stacked_batches=True): each dataset element stacks 100 batches and one
                                Keras step (one XLA launch) runs 100 training steps
           Variants are timed in alternating rounds of about --block-seconds each (compilation excluded) and the
-          medians compared: the "x PyTorch (faster)" column is the issue's target (>= 3 on 2 cores).
+          medians compared: the "x PyTorch (faster)" column is the target (>= 3 on 2 cores).
 Toys:     blog_1d     the blog's Normal experiment: linear G, MLP D [256, 256], batch 32, Adam 0.01 / 0.02
           lecture_2d  EE-559 lecture 10.1's minimal GAN: 8 -> 100 -> 2 and 2 -> 100 -> 1, batch 10, Adam 1e-3,
                       saturating G loss, a two-Gaussian 2-D target

@@ -30,7 +30,7 @@ CASES = {
 @pytest.mark.parametrize(
     "kwargs, expected",
     [
-        (dict(method="simultaneous"), np.sqrt(1 + 0.1**2)),  # 1.00499: the issue's number, h f'(0) = 0.2 * 0.5
+        (dict(method="simultaneous"), np.sqrt(1 + 0.1**2)),  # 1.00499 (the slides' number), h f'(0) = 0.2 * 0.5
         (dict(method="alternating"), 1.0),  # det = 1
         (dict(method="gradient_norm"), 1 - 0.2 * 0.25),  # 0.95
         (dict(method="combined", gamma=10.0), np.sqrt(0.5**2 + 0.1**2)),  # 1 - 0.2 * 10 / 4 = 0.5
@@ -42,7 +42,7 @@ def test_spectral_radius_hand_numbers(kwargs, expected):
     assert dirac.spectral_radius(step=STEP, **kwargs) == pytest.approx(expected, abs=1e-12)
 
 
-def test_simultaneous_modulus_is_the_issue_number():
+def test_simultaneous_modulus_is_the_slides_number():
     assert round(dirac.spectral_radius("simultaneous", 0.2), 5) == 1.00499
 
 
