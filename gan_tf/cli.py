@@ -53,11 +53,11 @@ def train_command(arguments):
             options[flag] = True
     if arguments.data == "digits":
         options.setdefault("image_size", 32)
-    from gan_tf.images import checkpointing  # noqa: PLC0415
+    from gan_tf import callbacks  # noqa: PLC0415
 
     try:
         training.train(training.TrainConfig(data=arguments.data, **options), arguments.out)
-    except checkpointing.NonFiniteLossError as error:
+    except callbacks.NonFiniteLossError as error:
         raise SystemExit(f"gan-tf train: {error}") from error
 
 

@@ -75,7 +75,7 @@ def main(argv=None):
         run = train_animation(animation, steps, SEED + 100 + index, arguments.smoke)
         animate(run.recorder, animation, stem, out_dir)
         results[f"{stem}_animation"] = {**summarize(run, animation), **toy1d.discriminator_by_region(
-            run.recorder, animation["means"], animation["stddevs"])}
+            run.recorder, toy1d.animation_grid(animation["x_range"]), animation["means"], animation["stddevs"])}
     toy1d.write_json(out_dir / "config.json", config(steps, arguments.smoke))
     toy1d.write_json(out_dir / "metrics.json", results)
     toy1d.print_table(results, [("final_mean", "mean"), ("final_stddev", "stddev"),
@@ -108,7 +108,7 @@ def train_animation(animation, steps, seed, smoke):
 
 
 def animate(recorder, animation, stem, out_dir):
-    grid = recorder.grid.reshape(-1)
+    grid = toy1d.animation_grid(animation["x_range"])
     real_density = metrics.density(distributions.mixture(animation["means"], animation["stddevs"]), grid)
     frames = toy1d.linear_generator_frames(recorder, grid)
     toy1d.save_animation(grid, real_density, frames, out_dir, stem, animation["title"])

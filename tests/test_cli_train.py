@@ -130,7 +130,7 @@ def test_checkpoint_restores_optimizer_slots_seed_state_and_loss_scale(tmp_path)
 
 
 def test_image_probe_changes_nothing_and_unscales_gradients():
-    from gan_tf import callbacks  # noqa: PLC0415
+    from gan_tf.images import observation  # noqa: PLC0415
 
     config = training.TrainConfig(data="digits", image_size=16, filters=4, latent_dim=8, jit_compile=False)
     real = tf.constant(np.random.default_rng(0).uniform(-1, 1, (8, 16, 16, 1)), tf.float32)
@@ -140,7 +140,7 @@ def test_image_probe_changes_nothing_and_unscales_gradients():
         with training.dtype_policy(precision):
             gan = training.build_gan(dataclasses.replace(config, precision=precision), channels=1)
             before = [variable.numpy().copy() for variable in gan.generator.variables + gan.discriminator.variables]
-            scalars, samples = callbacks.observe_images(gan, real, latent)
+            scalars, samples = observation.observe_images(gan, real, latent)
         after = [variable.numpy() for variable in gan.generator.variables + gan.discriminator.variables]
         assert all(np.array_equal(a, b) for a, b in zip(before, after))  # BN moving statistics restored
         gradients[precision] = samples["D/first_layer_gradients"]

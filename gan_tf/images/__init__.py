@@ -2,7 +2,8 @@
 
   datasets       image pipelines (folders, CelebA, flowers, digits): float32 [B, H, W, C] in [-1, 1]
   training       resumable image-GAN training (`TrainConfig`, `train`, `sample`, `load_generator`)
-  checkpointing  atomic checkpoints and files, the non-finite-loss guard
+  checkpointing  atomic checkpoints and files
+  observation    the write-up's TensorBoard views of an image GAN (a measurement for `callbacks.Probe`)
   strategies     tf.distribute strategies by name (mirrored, multi-worker, TPU)
   quality        measures of image quality: FID / KID (local InceptionV3 weights), digits classifier scores
   export         generator-only export (.keras, SavedModel) that loads without gan_tf

@@ -58,6 +58,10 @@ class ParityAlternatingGAN(gan_module.GAN):
         self.batch_index.assign_add(1)
         return self.metric_results()
 
+    def trained_batches(self):
+        """Every batch updates one player: D's plus G's optimizer iterations."""
+        return int(self.d_optimizer.iterations.numpy()) + int(self.g_optimizer.iterations.numpy())
+
     def _generator_batch(self, real):
         g_loss = self.generator_step(real)
         self.g_loss_tracker.update_state(g_loss)

@@ -167,6 +167,14 @@ class GAN(keras.Model):
         """The trackers' values, as `train_step` returns them (Keras' metrics are summed over replicas)."""
         return {metric.name: _multi_worker_safe(metric.result()) for metric in self.metrics}
 
+    def trained_batches(self):
+        """Training steps done so far (real batches trained on), a Python int: `g_optimizer.iterations //
+        g_steps`. Read from the optimizer, it continues over several `fit` calls and after a restored
+        checkpoint. One Keras step counts K batches with `stacked_batches=True` (stacks of K); an update that a
+        `LossScaleOptimizer` skipped (non-finite gradients) is not counted. Variants that update G differently
+        override it."""
+        return int(self.g_optimizer.iterations.numpy()) // self.g_steps
+
     def fit(self, *args, **kwargs):
         """`keras.Model.fit`; a `tf.data.Dataset` is shuffled by its own pipeline, so `shuffle` defaults to
         False for one (Keras would otherwise warn on every call that it ignores shuffle=True)."""
@@ -247,6 +255,10 @@ class FixedGeneratorGAN(GAN):
             d_loss, real_logits, fake_logits = self.discriminator_step(real)
         g_loss, _ = self.compute_generator_loss(real, self.generator(self.sample_latent(tf.shape(real)[0])))
         return self.update_trackers(d_loss, g_loss, real_logits, fake_logits)
+
+    def trained_batches(self):
+        """`d_optimizer.iterations // d_steps` (G never moves)."""
+        return int(self.d_optimizer.iterations.numpy()) // self.d_steps
 
 
 def _replica_seed(seed):

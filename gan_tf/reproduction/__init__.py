@@ -3,7 +3,6 @@
   script          the scripts' common set-up: flags, output folder, JSON files, printed table
   toy1d           1-D toy experiments: recorded runs, summaries, figure sets of the blog (Strakhov 2018)
   dynamics_plots  figures of training dynamics: 2-D samples over training, per-seed series
-  probes          gradient-norm probes of the generator
 
 It imports the library and the analysis wing; nothing imports it but the scripts and their tests.
 """
