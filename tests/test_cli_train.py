@@ -56,7 +56,7 @@ def test_tensorboard_has_the_writeup_views(trained_run):
                 "d_fake", "D/first_layer_gradients", "G/first_layer_gradients", "D/first_layer_weights",
                 "fixed_noise_samples"}
     assert expected <= set(tags)
-    assert tags["d_loss"] == [0, 2]  # a probe at the start and every 2 steps of the 3
+    assert tags["d_loss"] == [0, 2, 3]  # a probe at the start, every 2 steps and at the last step
 
 
 def test_rerunning_resumes_from_the_checkpoint(trained_run, image_folder, capsys):
@@ -71,6 +71,7 @@ def test_rerunning_resumes_from_the_checkpoint(trained_run, image_folder, capsys
                   and "iterations" in name]
     assert iterations and int(checkpoint.get_tensor(iterations[0])) == 6  # 3 steps per epoch, continued
     assert int(checkpoint.get_tensor("epoch/.ATTRIBUTES/VARIABLE_VALUE")) == 2
+    assert sorted(event_tags(run / "tensorboard")["d_loss"]) == [0, 2, 3, 3, 4, 6]  # steps go on after the resume
     cli.main(["train", "--data", str(image_folder), "--out", str(run), "--epochs", "2", *TINY])
     assert "nothing to do" in capsys.readouterr().out
 
