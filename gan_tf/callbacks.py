@@ -1,9 +1,10 @@
 """Watching a GAN train: one probe callback, a measurement (what to measure) and sinks (where to write it).
 
-    callbacks.Probe(measurements.LossesAndSamples(probe_data), [callbacks.TensorBoardSink("logs/run1"),
-                    memory := callbacks.MemorySink()], every_n_steps=10)
+    memory = callbacks.MemorySink()
+    probe = callbacks.Probe(measurements.LossesAndSamples(probe_data),
+                            [callbacks.TensorBoardSink("logs/run1"), memory], every_n_steps=10)
 
-`Probe` calls `measurement.measure(model)` (an `measurements.Observation`: scalars, samples, images) outside
+`Probe` calls `measurement.measure(model)` (a `measurements.Observation`: scalars, samples, images) outside
 `train_step`, so it works when that is XLA-compiled (where `tf.summary` ops cannot run), and hands the
 observation to every sink, at:
   - the model's step when training begins, unless that step was probed already (by an earlier `fit`),
@@ -11,15 +12,17 @@ observation to every sink, at:
   - the last step, when training ends, unless probed already.
 The step is `model.trained_batches()`: the real batches trained on so far, read from the optimizers'
 iterations, so it continues across `fit` calls and after a restored checkpoint (no initial step to pass).
-Keras calls back after each Keras step, or after k of them with `steps_per_execution=k`, and one Keras step
-trains K batches with `compile(stacked_batches=True)` (stacks of K): probes then fall on multiples of k (or K)
-only. Measurements: `gan_tf.measurements` (toy GANs, generator gradient), `gan_tf.images.observation` (images).
+Keras calls back after each Keras step, or after every k steps with `steps_per_execution=k`; with
+`compile(stacked_batches=True)` one Keras step trains a stack of K batches and advances the step by K. A probe
+then falls on the first step reached at or after each multiple of `every_n_steps` (steps 0, 8, 12, 20 for
+K = 4, every_n_steps = 6, 20 batches). Measurements: `gan_tf.measurements` (toy GANs, the generator's
+gradient) and `gan_tf.images.observation` (image GANs).
 
 Sinks (`write(step, observation)`, `flush()`):
   TensorBoardSink(log_dir)   scalars, a histogram per sample, an image grid per image batch, in an event file
   MemorySink(max_values)     steps, scalars, samples and images as lists, one entry per probe
 
-`StopOnNonFiniteLoss` stops `fit` with `NonFiniteLossError` when a loss becomes NaN or infinite.
+`StopOnNonFiniteLoss` stops `fit` with `NonFiniteLossError` naming the step when a loss becomes NaN or infinite.
 """
 
 import keras
@@ -40,8 +43,10 @@ class Probe(keras.callbacks.Callback):
         if not callable(getattr(measurement, "measure", None)):
             raise ValueError(f"measurement must have a measure(model) method, got {type(measurement).__name__}.")
         sinks = list(sinks) if isinstance(sinks, (list, tuple)) else [sinks]
-        if not sinks or not all(callable(getattr(sink, "write", None)) for sink in sinks):
-            raise ValueError(f"sinks must be one or more objects with write(step, observation), got {sinks!r}.")
+        if not sinks or not all(callable(getattr(sink, "write", None)) and callable(getattr(sink, "flush", None))
+                                for sink in sinks):
+            raise ValueError(f"sinks must be one or more objects with write(step, observation) and flush(), "
+                             f"got {sinks!r}.")
         self.measurement, self.sinks, self.every_n_steps = measurement, sinks, every_n_steps
         self.last_step = None
 
@@ -182,8 +187,8 @@ class StopOnNonFiniteLoss(keras.callbacks.Callback):
                    if name.endswith("loss") and not np.isfinite(value)}
             if bad:
                 raise NonFiniteLossError(f"Non-finite loss at training step {self.model.trained_batches()} (epoch "
-                                         f"{self.epoch + 1}): {bad}. Training stopped; the last checkpoint holds "
-                                         "the last good state.")
+                                         f"{self.epoch + 1}): {bad}. Training stopped before the callbacks after "
+                                         "this one (e.g. a checkpoint) saw it.")
             return
         now = {player: self._iterations(player) for player in self.updates_per_step}
         advanced = any(now[player] > self.last[player] for player in now)
@@ -192,7 +197,7 @@ class StopOnNonFiniteLoss(keras.callbacks.Callback):
         if self.consecutive_skips > self.max_consecutive_skips:
             raise NonFiniteLossError(f"{self.consecutive_skips} consecutive steps after step "
                                      f"{self.model.trained_batches()} had non-finite gradients at every loss "
-                                     "scale: training stopped at the last checkpoint.")
+                                     "scale: training stopped.")
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None and self._loss_scaled():
