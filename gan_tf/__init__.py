@@ -12,7 +12,8 @@ Package map (imports run one way: cli and the wings use the library, the library
   networks        architectures: builder functions returning Functional models
   distributions   toy targets (tfp) and in-graph sampling pipelines
   metrics         measures of a trained generator and closed forms (optimal discriminator, mode coverage)
-  callbacks       observation during training: TensorBoard summaries and an in-memory recorder
+  measurements    what to observe during training: losses and samples, the generator's gradient
+  callbacks       the probe callback (a measurement written to TensorBoard and/or memory), non-finite stop
   plotting        figures: series over steps, histogram ridges, training animations
   cli             the `gan-tf` command
   images/         the image application behind `gan-tf train / sample / export`: datasets, training,

@@ -1,318 +1,217 @@
-"""Watching a GAN train: TensorBoard summaries and an in-memory recorder of the same series.
+"""Watching a GAN train: one probe callback, a measurement (what to measure) and sinks (where to write it).
 
-Both callbacks look at the model every `every_n_steps` training steps, *outside* `train_step` (so they
-work when it is XLA-compiled, where `tf.summary` ops cannot run), on a probe:
-  - a fresh batch of real samples taken from `real_data` (a `tf.data.Dataset` of batches),
-  - as many generated samples, from the callback's own seed (the training random stream is untouched),
-  - D evaluated in inference mode (dropout off).
-From the probe they compute the scalars `d_loss` (with D's regularization losses), `g_loss`,
-`p_real_on_real`, `p_real_on_fake` (mean sigmoid of D), `G/mean` and `G/stddev` for a linear generator,
-and the samples `real_data`, `fake_data`, `d_real`, `d_fake` (D's probabilities) behind the histograms.
-The step is counted from the start of `fit` (with `steps_per_execution=k`, observations fall on the first
-batch end at or after each multiple of `every_n_steps`).
+    memory = callbacks.MemorySink()
+    probe = callbacks.Probe(measurements.LossesAndSamples(probe_data),
+                            [callbacks.TensorBoardSink("logs/run1"), memory], every_n_steps=10)
+
+`Probe` calls `measurement.measure(model)` (a `measurements.Observation`: scalars, samples, images) outside
+`train_step`, so it works when that is XLA-compiled (where `tf.summary` ops cannot run), and hands the
+observation to every sink, at:
+  - the model's step when training begins, unless that step was probed already (by an earlier `fit`),
+  - the first callback at or after each multiple of `every_n_steps`,
+  - the last step, when training ends, unless probed already.
+The step is `model.trained_batches()`: the real batches trained on so far, read from the optimizers'
+iterations, so it continues across `fit` calls and after a restored checkpoint (no initial step to pass).
+Keras calls back after each Keras step, or after every k steps with `steps_per_execution=k`; with
+`compile(stacked_batches=True)` one Keras step trains a stack of K batches and advances the step by K. A probe
+then falls on the first step reached at or after each multiple of `every_n_steps` (steps 0, 8, 12, 20 for
+K = 4, every_n_steps = 6, 20 batches). Measurements: `gan_tf.measurements` (toy GANs, the generator's
+gradient) and `gan_tf.images.observation` (image GANs).
+
+Sinks (`write(step, observation)`, `flush()`):
+  TensorBoardSink(log_dir)   scalars, a histogram per sample, an image grid per image batch, in an event file
+  MemorySink(max_values)     steps, scalars, samples and images as lists, one entry per probe
+
+`StopOnNonFiniteLoss` stops `fit` with `NonFiniteLossError` naming the step when a loss becomes NaN or infinite.
 """
-
-import contextlib
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_tf import checks, networks
+from gan_tf import checks
 
-HISTOGRAM_NAMES = ("real_data", "fake_data", "d_real", "d_fake")
-
-
-def observe(model, real, seed_generator):
-    """One probe of `model` on the real batch `real`: (scalars, samples), both dicts of NumPy values."""
-    fake = model.generator(model.sample_latent(tf.shape(real)[0], seed=seed_generator), training=False)
-    real_logits = model.discriminator(real, training=False)
-    fake_logits = model.discriminator(fake, training=False)
-    family = model.loss_family
-    d_loss = model.discriminator_loss_from_logits(real_logits, fake_logits)
-    d_real = tf.sigmoid(tf.cast(real_logits, tf.float32))
-    d_fake = tf.sigmoid(tf.cast(fake_logits, tf.float32))
-    scalars = {
-        "d_loss": d_loss,
-        "g_loss": family.generator_loss(fake_logits),
-        "p_real_on_real": tf.reduce_mean(d_real),
-        "p_real_on_fake": tf.reduce_mean(d_fake),
-        **generator_parameters(model.generator),
-    }
-    samples = {"real_data": real, "fake_data": fake, "d_real": d_real, "d_fake": d_fake}
-    return _to_numpy(scalars), _to_numpy(samples)
+MAX_CONSECUTIVE_SKIPPED_STEPS = 100  # a loss scale of 2**15 needs at most ~30 halvings to fit any gradient
 
 
-def generator_parameters(generator):
-    """{"G/mean": .., "G/stddev": ..} for a linear generator (per coordinate when dim > 1), else {}."""
-    layer = networks.location_scale_layer(generator)
-    if layer is None:
-        return {}
-    means = keras.ops.convert_to_numpy(layer.mean)
-    stddevs = keras.ops.convert_to_numpy(layer.stddev)
-    if means.size == 1:
-        return {"G/mean": means[0], "G/stddev": stddevs[0]}
-    parameters = {f"G/mean_{index}": value for index, value in enumerate(means)}
-    parameters.update({f"G/stddev_{index}": value for index, value in enumerate(stddevs)})
-    return parameters
+class Probe(keras.callbacks.Callback):
+    """Measures the model with `measurement` and writes the observation to `sinks` (one sink or a list), at
+    the steps given in the module docstring. `last_step` is the step of the latest probe (None before any)."""
 
-
-def write_summaries(scalars, histograms):
-    """Write scalars and histograms (dicts name -> value) to the default summary writer at its step."""
-    for name, value in scalars.items():
-        tf.summary.scalar(name, value)
-    for name, values in histograms.items():
-        tf.summary.histogram(name, values)
-
-
-class ProbeCallback(keras.callbacks.Callback):
-    """Base class: calls `self.record(step, scalars, samples)` at step 0 and every `every_n_steps` steps."""
-
-    def __init__(self, real_data, every_n_steps=10, seed=0):
+    def __init__(self, measurement, sinks, every_n_steps=10):
         super().__init__()
         checks.positive_integer("every_n_steps", every_n_steps)
-        if not isinstance(real_data, tf.data.Dataset):
-            raise ValueError(f"real_data must be a tf.data.Dataset of real batches, got {type(real_data).__name__}.")
-        self.real_data = real_data
-        self.every_n_steps = every_n_steps
-        self.seed_generator = keras.random.SeedGenerator(seed)
-        self._real_batches = None
-        self._epoch = 0
-        self._last_bucket = -1
+        if not callable(getattr(measurement, "measure", None)):
+            raise ValueError(f"measurement must have a measure(model) method, got {type(measurement).__name__}.")
+        sinks = list(sinks) if isinstance(sinks, (list, tuple)) else [sinks]
+        if not sinks or not all(callable(getattr(sink, "write", None)) and callable(getattr(sink, "flush", None))
+                                for sink in sinks):
+            raise ValueError(f"sinks must be one or more objects with write(step, observation) and flush(), "
+                             f"got {sinks!r}.")
+        self.measurement, self.sinks, self.every_n_steps = measurement, sinks, every_n_steps
+        self.last_step = None
 
     def on_train_begin(self, logs=None):
-        self._real_batches = iter(self.real_data.repeat())
-        self._probe(step=0)
-        self._last_bucket = 0
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._epoch = epoch
+        self._probe_unless_done(self.model.trained_batches())
 
     def on_train_batch_end(self, batch, logs=None):
-        step = self._epoch * (self.params.get("steps") or 0) + batch + 1
-        bucket = step // self.every_n_steps
-        if bucket > self._last_bucket:
-            self._last_bucket = bucket
+        step = self.model.trained_batches()
+        if self.last_step is None or step // self.every_n_steps > self.last_step // self.every_n_steps:
+            self._probe(step)
+
+    def on_train_end(self, logs=None):
+        self._probe_unless_done(self.model.trained_batches())
+        for sink in self.sinks:
+            sink.flush()
+
+    def _probe_unless_done(self, step):
+        if step != self.last_step:
             self._probe(step)
 
     def _probe(self, step):
-        scalars, samples = observe(self.model, next(self._real_batches), self.seed_generator)
-        self.record(step, scalars, samples)
+        observation = self.measurement.measure(self.model)
+        for sink in self.sinks:
+            sink.write(step, observation)
+        self.last_step = step
 
-    def record(self, step, scalars, samples):
-        raise NotImplementedError
 
+class TensorBoardSink:
+    """Writes each observation to a TensorBoard event file in `log_dir` at its step: `tf.summary.scalar` per
+    scalar, `tf.summary.histogram` per sample and one image grid (`plotting.images_to_grid`) per image batch,
+    under the measurement's names."""
 
-class TensorBoardMonitor(ProbeCallback):
-    """Writes the probe's scalars and histograms to a TensorBoard event file in `log_dir`."""
-
-    def __init__(self, log_dir, real_data, every_n_steps=10, seed=0):
-        super().__init__(real_data, every_n_steps, seed)
+    def __init__(self, log_dir):
         self.log_dir = str(log_dir)
         self._writer = None
 
-    def on_train_begin(self, logs=None):
-        self._writer = tf.summary.create_file_writer(self.log_dir)
-        super().on_train_begin(logs)
-
-    def record(self, step, scalars, samples):
+    def write(self, step, observation):
+        if self._writer is None:
+            self._writer = tf.summary.create_file_writer(self.log_dir)
         with self._writer.as_default(step=step):
-            write_summaries(scalars, {name: samples[name] for name in HISTOGRAM_NAMES})
+            for name, value in observation.scalars.items():
+                tf.summary.scalar(name, value)
+            for name, values in observation.samples.items():
+                tf.summary.histogram(name, values)
+            if observation.images:
+                from gan_tf import plotting  # noqa: PLC0415  (matplotlib only when images are written)
 
-    def on_train_end(self, logs=None):
-        self._writer.flush()
+                for name, images in observation.images.items():
+                    tf.summary.image(name, plotting.images_to_grid(images)[None])
+
+    def flush(self):
+        if self._writer is not None:
+            self._writer.flush()
 
 
-class Recorder(ProbeCallback):
-    """Keeps the probe's series in memory for plotting.
+class MemorySink:
+    """Keeps every observation in memory, for plotting and summaries.
 
     Attributes:
-      steps: list of steps observed.
-      scalars: name -> list of floats (one per step).
-      samples: name -> list of flattened NumPy arrays (one per step), for histograms over steps.
-      discriminator_on_grid: if `grid` (a 1-D array of x values) is given, a list of D(x) probabilities on
-        it, one per step (for training animations of 1-D GANs).
+      steps: the probed steps.
+      scalars: name -> list of floats, one per step.
+      samples: name -> list of NumPy arrays, one per step. With `max_values`, each is flattened and thinned
+        to at most `max_values` values, taken at a fixed stride (the same positions at every probe).
+      images: name -> list of image batches, one per step.
     """
 
-    def __init__(self, real_data, every_n_steps=10, seed=0, grid=None):
-        super().__init__(real_data, every_n_steps, seed)
-        self.grid = None if grid is None else np.asarray(grid, dtype=np.float32).reshape(-1, 1)
-        self.steps, self.scalars, self.samples, self.discriminator_on_grid = [], {}, {}, []
+    def __init__(self, max_values=None):
+        if max_values is not None and (not isinstance(max_values, int) or max_values < 1):
+            raise ValueError(f"max_values must be None or a positive integer, got {max_values!r}.")
+        self.max_values = max_values
+        self.steps, self.scalars, self.samples, self.images = [], {}, {}, {}
 
-    def record(self, step, scalars, samples):
+    def write(self, step, observation):
         self.steps.append(step)
-        for name, value in scalars.items():
+        for name, value in observation.scalars.items():
             self.scalars.setdefault(name, []).append(float(value))
-        for name, value in samples.items():
-            self.samples.setdefault(name, []).append(np.asarray(value).reshape(-1))
-        if self.grid is not None:
-            logits = self.model.discriminator(self.grid, training=False)
-            self.discriminator_on_grid.append(keras.ops.convert_to_numpy(tf.sigmoid(logits)).reshape(-1))
+        for name, values in observation.samples.items():
+            self.samples.setdefault(name, []).append(self._kept(np.asarray(values)))
+        for name, images in observation.images.items():
+            self.images.setdefault(name, []).append(np.asarray(images))
+
+    def flush(self):
+        """Nothing to flush: everything is in memory."""
 
     def final(self, name, window=10):
         """Mean of the last `window` recorded values of the scalar `name`."""
-        values = self.scalars[name]
-        return float(np.mean(values[-window:]))
+        if name not in self.scalars:
+            raise ValueError(f"No scalar {name!r} was recorded; recorded: {sorted(self.scalars)}.")
+        return float(np.mean(self.scalars[name][-window:]))
+
+    def arrays(self):
+        """{"step": [P], scalar name: [P], sample name: [P, ...]} as NumPy arrays (P probes; images left out)."""
+        series = {"step": self.steps, **self.scalars, **self.samples}
+        return {name: np.asarray(values) for name, values in series.items()}
+
+    def _kept(self, values):
+        if self.max_values is None:
+            return values
+        values = values.reshape(-1)
+        stride = max(1, len(values) // self.max_values)
+        return values[::stride][: self.max_values]
 
 
-def _to_numpy(tensors):
-    return {name: keras.ops.convert_to_numpy(value) for name, value in tensors.items()}
+class NonFiniteLossError(FloatingPointError):
+    """A training loss became NaN or infinite."""
 
 
-# --------------------------------------------------------------------------------------------------
-# Images (DCGAN): the TensorBoard views of S. Shekkizhar's write-up "Difficulties training a Generative Adversarial
-# Network" (https://github.com/shekkizh/neuralnetworks.thought-experiments, Generative Models/GAN), from the
-# training graph as there: D and G run in training
-# mode (batch statistics), then the BatchNorm moving statistics are restored, so a probe changes nothing.
-# Scalars: d_loss (the family's), d_loss_real = E[softplus(-D(x))], d_loss_fake = E[softplus(D(G(z)))], g_loss
-# (adversarial term), p_real_on_*, first-layer gradient norms, loss scales. Histograms: IMAGE_HISTOGRAM_NAMES.
-# --------------------------------------------------------------------------------------------------
+class StopOnNonFiniteLoss(keras.callbacks.Callback):
+    """Stops `fit` when training goes non-finite, before later callbacks (put it before checkpoint savers, so
+    that the last checkpoint is the last good state).
 
-IMAGE_HISTOGRAM_NAMES = ("d_real", "d_fake", "D/first_layer_weights", "D/first_layer_gradients",
-                         "G/first_layer_weights", "G/first_layer_gradients")
-
-
-def observe_images(model, real, latent):
-    """One probe of an image GAN on the real batch `real` and latent batch `latent`: (scalars, samples)."""
-    with _restoring(model.discriminator.non_trainable_variables + model.generator.non_trainable_variables):
-        d_terms, d_gradient = _first_layer_gradient(model.discriminator, model.d_optimizer,
-                                                    lambda: _discriminator_terms(model, real, latent))
-        g_terms, g_gradient = _first_layer_gradient(model.generator, model.g_optimizer,
-                                                    lambda: _generator_terms(model, latent))
-    scalars = {**d_terms, **g_terms,
-               "D/first_layer_gradient_norm": tf.norm(d_gradient), "G/first_layer_gradient_norm": tf.norm(g_gradient),
-               **loss_scales(model)}
-    samples = {"d_real": scalars.pop("d_real"), "d_fake": scalars.pop("d_fake"),
-               "D/first_layer_weights": networks.first_weight_layer(model.discriminator).kernel,
-               "D/first_layer_gradients": d_gradient,
-               "G/first_layer_weights": networks.first_weight_layer(model.generator).kernel,
-               "G/first_layer_gradients": g_gradient}
-    return _to_numpy(scalars), _to_numpy(samples)
-
-
-def loss_scales(model):
-    """{"loss_scale/d": .., "loss_scale/g": ..} for optimizers that are `LossScaleOptimizer`s, else {}."""
-    scales = {}
-    for name, optimizer in (("d", model.d_optimizer), ("g", model.g_optimizer)):
-        if isinstance(optimizer, keras.optimizers.LossScaleOptimizer) and hasattr(optimizer, "dynamic_scale"):
-            scales[f"loss_scale/{name}"] = tf.convert_to_tensor(optimizer.dynamic_scale)
-    return scales
-
-
-def _discriminator_terms(model, real, latent):
-    fake = model.generator(latent, training=True)
-    real_logits = tf.cast(model.discriminator(real, training=True), tf.float32)
-    fake_logits = tf.cast(model.discriminator(fake, training=True), tf.float32)
-    loss = model.loss_family.discriminator_loss(real_logits, fake_logits)
-    terms = {"d_loss": loss, "d_loss_real": tf.reduce_mean(tf.nn.softplus(-real_logits)),
-             "d_loss_fake": tf.reduce_mean(tf.nn.softplus(fake_logits)),
-             "p_real_on_real": tf.reduce_mean(tf.sigmoid(real_logits)),
-             "p_real_on_fake": tf.reduce_mean(tf.sigmoid(fake_logits)),
-             "d_real": tf.sigmoid(real_logits), "d_fake": tf.sigmoid(fake_logits)}
-    return loss, terms
-
-
-def _generator_terms(model, latent):
-    loss = model.loss_family.generator_loss(model.discriminator(model.generator(latent, training=True), training=True))
-    return loss, {"g_loss": loss}
-
-
-def _first_layer_gradient(network, optimizer, compute):
-    """(terms, gradient of the loss for the kernel of `network`'s first layer), unscaled like an update."""
-    kernel = networks.first_weight_layer(network).kernel
-    with tf.GradientTape() as tape:
-        loss, terms = compute()
-        scaled = optimizer.scale_loss(loss)
-    scale = tf.cast(optimizer.scale_loss(tf.constant(1.0)), tf.float32)  # 1 without a LossScaleOptimizer
-    return terms, tf.cast(tape.gradient(scaled, kernel), tf.float32) / scale
-
-
-@contextlib.contextmanager
-def _restoring(variables):
-    """Puts `variables` (BN moving statistics) back to their values on entry."""
-    values = [variable.numpy() for variable in variables]
-    yield
-    for variable, value in zip(variables, values):
-        variable.assign(value)
-
-
-class ImageProbeCallback(ProbeCallback):
-    """Base class for image GANs: `record(step, scalars, samples)` with `observe_images`' probe, plus
-    samples["grid"]: G (inference mode) on `grid_size` fixed latent vectors, the same at every probe.
-
-    `initial_step` numbers the first probe when training resumes (a `fit` with `initial_epoch`).
+    Without loss scaling: raises `NonFiniteLossError` naming the step (`model.trained_batches()`) as soon as a
+    logged loss (a log whose name ends in "loss") is NaN or infinite; with `steps_per_execution` k, after the
+    k steps run together. With `LossScaleOptimizer`s (mixed_float16) a step with non-finite gradients is
+    skipped by the optimizer (which halves its scale); this callback counts skipped updates into each epoch's
+    logs (`d_skipped_updates`, `g_skipped_updates`: expected updates minus the optimizer's iterations, one
+    train step per Keras step assumed) and raises only after more than `MAX_CONSECUTIVE_SKIPPED_STEPS` steps
+    in a row without any update.
     """
 
-    def __init__(self, real_data, every_n_steps=100, seed=0, grid_size=64, initial_step=0):
-        super().__init__(real_data, every_n_steps, seed)
-        self.grid_size = grid_size
-        self.grid_seed = seed
-        self.initial_step = initial_step
-        self.grid_latent = None
+    def __init__(self):
+        super().__init__()
+        self.max_consecutive_skips = MAX_CONSECUTIVE_SKIPPED_STEPS
+        self.epoch, self.consecutive_skips = 0, 0
 
     def on_train_begin(self, logs=None):
-        self._real_batches = iter(self.real_data.repeat())
-        self.grid_latent = self.model.sample_latent(self.grid_size, seed=keras.random.SeedGenerator(self.grid_seed))
-        self._probe(step=self.initial_step)
-        self._last_bucket = self.initial_step // self.every_n_steps
+        self.updates_per_step = {"d": self.model.d_steps, "g": self.model.g_steps}
+        self.start = {player: self._iterations(player) for player in self.updates_per_step}
+        self.steps_done, self.epoch_start, self.last = 0, 0, dict(self.start)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch, self.epoch_start = epoch, self.steps_done
 
     def on_train_batch_end(self, batch, logs=None):
-        steps = self.params.get("steps") or 0
-        step = self._epoch * steps + batch + 1
-        if step // self.every_n_steps > self._last_bucket:
-            self._last_bucket = step // self.every_n_steps
-            self._probe(step)
+        previous, self.steps_done = self.steps_done, self.epoch_start + batch + 1
+        if not self._loss_scaled():
+            bad = {name: float(value) for name, value in (logs or {}).items()
+                   if name.endswith("loss") and not np.isfinite(value)}
+            if bad:
+                raise NonFiniteLossError(f"Non-finite loss at training step {self.model.trained_batches()} (epoch "
+                                         f"{self.epoch + 1}): {bad}. Training stopped before the callbacks after "
+                                         "this one (e.g. a checkpoint) saw it.")
+            return
+        now = {player: self._iterations(player) for player in self.updates_per_step}
+        advanced = any(now[player] > self.last[player] for player in now)
+        self.consecutive_skips = 0 if advanced else self.consecutive_skips + self.steps_done - previous
+        self.last = now
+        if self.consecutive_skips > self.max_consecutive_skips:
+            raise NonFiniteLossError(f"{self.consecutive_skips} consecutive steps after step "
+                                     f"{self.model.trained_batches()} had non-finite gradients at every loss "
+                                     "scale: training stopped.")
 
-    def _probe(self, step):
-        real = next(self._real_batches)
-        latent = self.model.sample_latent(tf.shape(real)[0], seed=self.seed_generator)
-        scalars, samples = observe_images(self.model, real, latent)
-        samples["grid"] = keras.ops.convert_to_numpy(self.model.generator(self.grid_latent, training=False))
-        self.record(step, scalars, samples)
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is not None and self._loss_scaled():
+            logs.update({f"{player}_skipped_updates": self.skipped_updates(player) for player in self.updates_per_step})
 
+    def skipped_updates(self, player):
+        """Updates of `player` ("d" or "g") skipped since training began."""
+        done = self._iterations(player) - self.start[player]
+        return self.steps_done * self.updates_per_step[player] - done
 
-class ImageTensorBoard(ImageProbeCallback):
-    """The TensorBoard views of Shekkizhar's write-up: scalars, histograms, the fixed-noise image grid in `log_dir`."""
+    def _iterations(self, player):
+        return int(getattr(self.model, f"{player}_optimizer").iterations.numpy())
 
-    def __init__(self, log_dir, real_data, every_n_steps=100, seed=0, grid_size=64, initial_step=0):
-        super().__init__(real_data, every_n_steps, seed, grid_size, initial_step)
-        self.log_dir = str(log_dir)
-        self._writer = None
-
-    def on_train_begin(self, logs=None):
-        self._writer = tf.summary.create_file_writer(self.log_dir)
-        super().on_train_begin(logs)
-
-    def record(self, step, scalars, samples):
-        from gan_tf import plotting  # noqa: PLC0415  (matplotlib only when images are written)
-
-        with self._writer.as_default(step=step):
-            write_summaries(scalars, {name: samples[name] for name in IMAGE_HISTOGRAM_NAMES})
-            tf.summary.image("fixed_noise_samples", plotting.images_to_grid(samples["grid"])[None])
-
-    def on_train_end(self, logs=None):
-        self._writer.flush()
-
-
-class ImageRecorder(ImageProbeCallback):
-    """Keeps the image probe in memory: `steps`, `scalars` (name -> list), `samples` (name -> list of at most
-    `max_values` fixed-position values per probe) and `grids` (the fixed-noise images of each probe)."""
-
-    def __init__(self, real_data, every_n_steps=100, seed=0, grid_size=64, max_values=4096):
-        super().__init__(real_data, every_n_steps, seed, grid_size)
-        self.max_values = max_values
-        self.steps, self.scalars, self.samples, self.grids = [], {}, {}, []
-
-    def record(self, step, scalars, samples):
-        self.steps.append(step)
-        self.grids.append(samples["grid"])
-        for name, value in scalars.items():
-            self.scalars.setdefault(name, []).append(float(value))
-        for name in IMAGE_HISTOGRAM_NAMES:
-            values = np.asarray(samples[name]).reshape(-1)
-            stride = max(1, len(values) // self.max_values)
-            self.samples.setdefault(name, []).append(values[::stride][: self.max_values])
-
-    def final(self, name, window=5):
-        """Mean of the last `window` recorded values of the scalar `name`."""
-        return float(np.mean(self.scalars[name][-window:]))
+    def _loss_scaled(self):
+        return any(isinstance(optimizer, keras.optimizers.LossScaleOptimizer)
+                   for optimizer in (self.model.d_optimizer, self.model.g_optimizer))

@@ -1,6 +1,6 @@
 """Figures (matplotlib): series over steps, TensorBoard-like histogram ridges, 1-D training animations.
 
-Functions take plain NumPy data (what `callbacks.Recorder` keeps), never models, and write a file.
+Functions take plain NumPy data (what a `callbacks.MemorySink` keeps), never models, and write a file.
 The same run gets the same colour in every figure: pass one `colors` dict (see `run_colors`).
 
 Figures after Strakhov 2018 (M. Strakhov, "Generative Adversarial Networks" (2018),
@@ -194,8 +194,8 @@ def distribution_bands(steps, samples, title, path, color=FAKE_COLOR, ylabel="va
 
 
 def image_gan_views(steps, scalars, samples, out_dir, title, prefix=""):
-    """The figures of Shekkizhar's write-up from an image probe (what `callbacks.ImageRecorder` keeps), as PNGs in
-    `out_dir`:
+    """The figures of Shekkizhar's write-up from an image probe (what a `callbacks.MemorySink` keeps of
+    `images.observation.ImageGANViews`), as PNGs in `out_dir`:
     <prefix>losses.png (D, D real, D fake, G), <prefix>d_predictions.png (D's probabilities on real and
     generated images), <prefix>first_layer.png (weights and gradients of D's and G's first layers)."""
     import pathlib  # noqa: PLC0415

@@ -33,7 +33,7 @@ import shutil
 import numpy as np
 
 from gan_tf import callbacks, plotting
-from gan_tf.images import datasets, training
+from gan_tf.images import datasets, observation, training
 from gan_tf.reproduction import script
 
 # ---- configuration -------------------------------------------------------------------------------
@@ -54,10 +54,10 @@ def train_run(stddev, config, out_dir, every):
     """One run from scratch; returns its recorder."""
     run_dir = out_dir / f"run_stddev_{stddev}"
     shutil.rmtree(run_dir, ignore_errors=True)
-    recorder = callbacks.ImageRecorder(datasets.digits(32, config.batch_size, seed=SEED + 1), every_n_steps=every,
-                                       seed=SEED, grid_size=64)
+    recorder = callbacks.MemorySink(max_values=4096)
+    views = observation.ImageGANViews(datasets.digits(32, config.batch_size, seed=SEED + 1), seed=SEED, grid_size=64)
     training.train(training.TrainConfig(**{**vars(config), "init_stddev": stddev}), run_dir, verbose=2,
-                   extra_callbacks=[recorder])
+                   extra_callbacks=[callbacks.Probe(views, recorder, every)])
     return recorder
 
 
@@ -67,12 +67,12 @@ def summarize(recorder):
     g_weights = [np.linalg.norm(weights) for weights in recorder.samples["G/first_layer_weights"]]
     g_relative = np.array(recorder.scalars["G/first_layer_gradient_norm"]) / np.array(g_weights)
     return {
-        "final_p_real_on_real": recorder.final("p_real_on_real"),
-        "final_p_real_on_fake": recorder.final("p_real_on_fake"),
-        "final_d_loss": recorder.final("d_loss"),
+        "final_p_real_on_real": recorder.final("p_real_on_real", window=5),
+        "final_p_real_on_fake": recorder.final("p_real_on_fake", window=5),
+        "final_d_loss": recorder.final("d_loss", window=5),
         "d_first_layer_gradient_norm_start": norms[0],
         "d_first_layer_gradient_norm_final": float(np.mean(norms[-5:])),
-        "g_first_layer_gradient_norm_final": recorder.final("G/first_layer_gradient_norm"),
+        "g_first_layer_gradient_norm_final": recorder.final("G/first_layer_gradient_norm", window=5),
         "g_first_layer_gradient_over_weight_norm_final": float(np.mean(g_relative[-5:])),
         "first_step_p_real_on_fake_below_0.1": next(
             (step for step, value in zip(recorder.steps, recorder.scalars["p_real_on_fake"]) if value < 0.1), None),
@@ -83,7 +83,8 @@ def plot(recorders, out_dir):
     for stddev, recorder in recorders.items():
         plotting.image_gan_views(recorder.steps, recorder.scalars, recorder.samples, out_dir,
                                  f"init stddev {stddev}", prefix=f"stddev_{stddev}_")
-        plotting.save_image_grid(recorder.grids[-1], out_dir / f"stddev_{stddev}_samples.png", scale=2)
+        plotting.save_image_grid(recorder.images["fixed_noise_samples"][-1], out_dir / f"stddev_{stddev}_samples.png",
+                                 scale=2)
     series = {f"{network}, stddev {stddev}": (recorder.steps, recorder.scalars[f"{network}/first_layer_gradient_norm"])
               for stddev, recorder in recorders.items() for network in ("D", "G")}
     plotting.plot_series(series, "first-layer gradient norms", "||gradient||",

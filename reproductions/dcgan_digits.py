@@ -33,7 +33,7 @@ import shutil
 import numpy as np
 
 from gan_tf import callbacks, plotting
-from gan_tf.images import datasets, quality, training
+from gan_tf.images import datasets, observation, quality, training
 from gan_tf.reproduction import script
 
 # ---- configuration -------------------------------------------------------------------------------
@@ -54,8 +54,9 @@ def train(config, out_dir):
     """A fresh run in out_dir/run with an in-memory recorder; returns (gan, recorder)."""
     shutil.rmtree(out_dir / "run", ignore_errors=True)
     probe = datasets.digits(config.image_size, config.batch_size, seed=SEED + 1)
-    recorder = callbacks.ImageRecorder(probe, every_n_steps=config.every_n_steps, seed=SEED)
-    gan = training.train(config, out_dir / "run", verbose=2, extra_callbacks=[recorder])
+    recorder = callbacks.MemorySink(max_values=4096)
+    views = callbacks.Probe(observation.ImageGANViews(probe, seed=SEED), recorder, config.every_n_steps)
+    gan = training.train(config, out_dir / "run", verbose=2, extra_callbacks=[views])
     return gan, recorder
 
 
@@ -75,9 +76,10 @@ def plot(recorder, out_dir):
     plotting.image_gan_views(recorder.steps, recorder.scalars, recorder.samples, out_dir, "DCGAN on digits")
     steps = recorder.steps
     chosen = np.unique(np.linspace(0, len(steps) - 1, 6).astype(int))
-    over_training = np.concatenate([recorder.grids[index][:8] for index in chosen])
+    grids = recorder.images["fixed_noise_samples"]
+    over_training = np.concatenate([grids[index][:8] for index in chosen])
     plotting.save_image_grid(over_training, out_dir / "samples_over_training.png", columns=8, scale=2)
-    plotting.save_image_grid(recorder.grids[-1], out_dir / "samples.png", scale=2)
+    plotting.save_image_grid(grids[-1], out_dir / "samples.png", scale=2)
     real = next(iter(datasets.digits(32, 64, seed=SEED))).numpy()
     plotting.save_image_grid(real, out_dir / "real.png", scale=2)
     return [int(steps[index]) for index in chosen]
@@ -89,8 +91,8 @@ def main(argv=None):
     gan, recorder = train(config, out_dir)
     grid_steps = plot(recorder, out_dir)
     metrics = {**score(gan, config), "steps": recorder.steps[-1], "grid_steps": grid_steps,
-               "final_p_real_on_real": recorder.final("p_real_on_real"),
-               "final_p_real_on_fake": recorder.final("p_real_on_fake")}
+               "final_p_real_on_real": recorder.final("p_real_on_real", window=5),
+               "final_p_real_on_fake": recorder.final("p_real_on_fake", window=5)}
     script.write_json(out_dir / "config.json", {**vars(config), "smoke": arguments.smoke,
                                                 "scored_samples": SCORED_SAMPLES, "score_seed": SCORE_SEED})
     script.write_json(out_dir / "metrics.json", metrics)

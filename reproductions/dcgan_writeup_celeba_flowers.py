@@ -35,7 +35,7 @@ import pathlib
 import tensorflow_datasets as tfds
 
 from gan_tf import callbacks, plotting
-from gan_tf.images import datasets, training
+from gan_tf.images import datasets, observation, training
 from gan_tf.reproduction import script
 
 # ---- configuration -------------------------------------------------------------------------------
@@ -62,8 +62,10 @@ def config_for(dataset, data, data_dir, smoke):
 def run(config, out_dir, smoke):
     """Train (resuming if out_dir/run exists) with an in-memory recorder; returns the recorder."""
     probe = datasets.from_spec(config.data, config.image_size, config.batch_size, SEED + 1, config.data_dir)
-    recorder = callbacks.ImageRecorder(probe, every_n_steps=1 if smoke else RECORDER_EVERY, seed=SEED, grid_size=64)
-    training.train(config, out_dir / "run", verbose=2 if smoke else 1, extra_callbacks=[recorder])
+    recorder = callbacks.MemorySink(max_values=4096)
+    views = callbacks.Probe(observation.ImageGANViews(probe, seed=SEED, grid_size=64), recorder,
+                            every_n_steps=1 if smoke else RECORDER_EVERY)
+    training.train(config, out_dir / "run", verbose=2 if smoke else 1, extra_callbacks=[views])
     return recorder
 
 
@@ -88,9 +90,9 @@ def main(argv=None):
         return
     title = f"write-up DCGAN on {arguments.dataset}"
     plotting.image_gan_views(recorder.steps, recorder.scalars, recorder.samples, out_dir, title)
-    plotting.save_image_grid(recorder.grids[-1], out_dir / "samples.png")
-    metrics = {name: recorder.final(name) for name in ("d_loss", "d_loss_real", "d_loss_fake", "g_loss",
-                                                       "p_real_on_real", "p_real_on_fake")}
+    plotting.save_image_grid(recorder.images["fixed_noise_samples"][-1], out_dir / "samples.png")
+    metrics = {name: recorder.final(name, window=5) for name in ("d_loss", "d_loss_real", "d_loss_fake", "g_loss",
+                                                                 "p_real_on_real", "p_real_on_fake")}
     metrics["steps"] = recorder.steps[-1]
     script.write_json(out_dir / "config.json", {**vars(config), "dataset": arguments.dataset, "smoke": arguments.smoke})
     script.write_json(out_dir / "metrics.json", metrics)

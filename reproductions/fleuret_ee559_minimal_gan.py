@@ -31,8 +31,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow_probability as tfp
 
-from gan_tf import distributions, models
-from gan_tf.reproduction import dynamics_plots, probes, script
+from gan_tf import callbacks, distributions, measurements, models
+from gan_tf.reproduction import dynamics_plots, script
 
 tfd = tfp.distributions
 
@@ -95,10 +95,11 @@ def train(loss, seed, num_batches, probe_every):
     model = models.ParityAlternatingGAN(generator, discriminator, LATENT_DIM, seed=seed)
     model.compile(keras.optimizers.Adam(LEARNING_RATE), keras.optimizers.Adam(LEARNING_RATE), loss=loss,
                   steps_per_execution=probe_every)
-    probe = probes.DynamicsProbe(*probe_inputs(seed))
+    recorder = callbacks.MemorySink()
+    probe = callbacks.Probe(measurements.GeneratorGradient(*probe_inputs(seed)), recorder, probe_every)
     dataset = distributions.sample_dataset(target(), BATCH_SIZE, seed=seed)
     model.fit(dataset, epochs=num_batches // probe_every, steps_per_epoch=probe_every, callbacks=[probe], verbose=0)
-    return probe.arrays()
+    return recorder.arrays()
 
 
 def frozen_generator_sweep(seed, num_steps, probe_every):
@@ -113,7 +114,7 @@ def frozen_generator_sweep(seed, num_steps, probe_every):
     records = {"p_real_on_fake": [], "minimax": [], "non_saturating": []}
     for _ in range(num_steps // probe_every + 1):
         for loss in LOSSES:
-            norm, confidence = probes.generator_gradient_norm(model, real, latent, loss=loss)
+            norm, confidence = measurements.generator_gradient_norm(model, real, latent, loss=loss)
             records[loss].append(norm)
         records["p_real_on_fake"].append(confidence)
         model.fit(dataset, epochs=1, steps_per_epoch=probe_every, verbose=0)
@@ -133,7 +134,7 @@ def plot_samples(runs, real, steps_wanted, path):
     columns = [list(runs["minimax"]["step"]).index(step) for step in steps_wanted]
     figure, axes = plt.subplots(2, len(columns), figsize=(2.2 * len(columns), 5.0), squeeze=False)
     for row, loss in enumerate(LOSSES):
-        snapshots = runs[loss]["samples"][columns]
+        snapshots = runs[loss]["fake_data"][columns]
         dynamics_plots.sample_snapshots(axes[row], snapshots, steps_wanted, real=real, limits=(-3.5, 3.5))
         axes[row][0].set_ylabel(f"{LOSS_LABELS[loss].split(':')[0]}\nx2", fontsize=8)
     axes[0][-1].legend(loc="lower right", fontsize=7, markerscale=4)
@@ -175,7 +176,7 @@ def summarise_runs(runs, seeds, reference):
     rows = []
     for loss in LOSSES:
         for seed, run in zip(seeds, runs[loss]):
-            final = run["samples"][-1]
+            final = run["fake_data"][-1]
             rows.append({"loss": loss, "seed": seed, "energy_distance": energy_distance(final, reference),
                          "fraction_right_mode": float(np.mean(final[:, 0] > 0)),
                          "final_p_real_on_fake": run["p_real_on_fake"][-1],

@@ -25,8 +25,8 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
-from gan_tf import distributions, metrics, models
-from gan_tf.reproduction import dynamics_plots, probes, script
+from gan_tf import callbacks, distributions, measurements, metrics, models
+from gan_tf.reproduction import dynamics_plots, script
 
 NUM_MODES, RADIUS, MODE_STDDEV = 8, 1.0, 0.01
 BATCH_SIZE = 512
@@ -72,12 +72,14 @@ def train(method, seed, num_steps, probe_every):
                   loss="non_saturating", steps_per_execution=probe_every)
     ring = distributions.ring_of_gaussians(NUM_MODES, RADIUS, MODE_STDDEV)
     latent = np.random.default_rng(seed).standard_normal((NUM_PROBE_SAMPLES, LATENT_DIM)).astype(np.float32)
-    probe = probes.DynamicsProbe(ring.sample(NUM_PROBE_SAMPLES, seed=seed + 1000).numpy(), latent)
+    recorder = callbacks.MemorySink()
+    measurement = measurements.GeneratorGradient(ring.sample(NUM_PROBE_SAMPLES, seed=seed + 1000).numpy(), latent)
     dataset = distributions.sample_dataset(ring, BATCH_SIZE, seed=seed)
-    model.fit(dataset, epochs=num_steps // probe_every, steps_per_epoch=probe_every, callbacks=[probe], verbose=0)
-    records = probe.arrays()
+    model.fit(dataset, epochs=num_steps // probe_every, steps_per_epoch=probe_every,
+              callbacks=[callbacks.Probe(measurement, recorder, probe_every)], verbose=0)
+    records = recorder.arrays()
     centres = ring.components_distribution.mean().numpy()
-    statistics = np.array([mode_statistics(samples, centres) for samples in records["samples"]])
+    statistics = np.array([mode_statistics(samples, centres) for samples in records["fake_data"]])
     return {**records, "modes": statistics[:, 0], "high_quality": statistics[:, 1]}
 
 
@@ -88,7 +90,7 @@ def plot_samples(runs, real, path):
     figure, axes = plt.subplots(len(METHODS), len(columns), figsize=(2.6 * len(columns), 2.7 * len(METHODS)),
                                 squeeze=False)
     for row, method in enumerate(METHODS):
-        dynamics_plots.sample_snapshots(axes[row], runs[method]["samples"][columns], wanted, real=real,
+        dynamics_plots.sample_snapshots(axes[row], runs[method]["fake_data"][columns], wanted, real=real,
                                            limits=(-1.6, 1.6), title_prefix=f"{method}, ")
     axes[0][-1].legend(loc="center", fontsize=7, markerscale=4)
     script.save_figure(figure, path, "Numerics of GANs toy (8 Gaussians, radius 1, stddev 0.01): samples over training",

@@ -26,9 +26,9 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
-from gan_tf import distributions, models, networks
+from gan_tf import callbacks, distributions, measurements, models, networks
 from gan_tf.analysis import divergences
-from gan_tf.reproduction import dynamics_plots, probes, script
+from gan_tf.reproduction import dynamics_plots, script
 
 DATA_MEAN, DATA_STDDEV = 2.0, 0.05
 START_MEAN, START_STDDEV = -2.0, 0.05
@@ -63,11 +63,13 @@ def train(noise, seed, num_steps, probe_every):
                   steps_per_execution=probe_every)
     data = distributions.normal(DATA_MEAN, DATA_STDDEV)
     latent = np.random.default_rng(seed).standard_normal((1000, 1)).astype(np.float32)
-    probe = probes.DynamicsProbe(data.sample(1000, seed=seed + 1000).numpy(), latent)
+    recorder = callbacks.MemorySink()
+    probe = callbacks.Probe(measurements.GeneratorGradient(data.sample(1000, seed=seed + 1000).numpy(), latent),
+                            recorder, probe_every)
     dataset = distributions.sample_dataset(data, BATCH_SIZE, seed=seed)
     model.fit(dataset, epochs=num_steps // probe_every, steps_per_epoch=probe_every, callbacks=[probe], verbose=0)
-    records = probe.arrays()
-    return {**records, "generator_mean": records["samples"][:, :, 0].mean(axis=1)}
+    records = recorder.arrays()
+    return {**records, "generator_mean": records["fake_data"][:, :, 0].mean(axis=1)}
 
 
 def value_against_location(noise_stddev):

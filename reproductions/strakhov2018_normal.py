@@ -21,7 +21,7 @@ Discriminators: two hidden ReLU layers of 256 as the text describes (the blog's 
 input into its second layer, so it really had one hidden layer); L2 5e-4 in TF1's l2_loss convention
 (= Keras L2(2.5e-4) on every kernel); dropout 0.5 (the code's keep probability 0.5).
 Probabilities and losses are measured every 10 steps on a probe of 1024 real and 1024 generated samples
-with D in inference mode (see gan_tf.callbacks); "final" values average the last 10 probes (100 steps).
+with D in inference mode (see gan_tf.measurements); "final" values average the last 10 probes (100 steps).
 """
 
 import dataclasses
@@ -56,7 +56,7 @@ def main(argv=None):
     recorders = {name: run.recorder for name, run in runs.items()}
     plot_runs(recorders, out_dir)
     animation_recorder = train_animation(steps, arguments.smoke)
-    grid = animation_recorder.grid.reshape(-1)
+    grid = toy1d.animation_grid(ANIMATION["x_range"])
     animate(animation_recorder, grid, out_dir)
     results = {run: summarize(recorder) for run, recorder in recorders.items()}
     results["fig7_animation"] = summarize_animation(animation_recorder, grid)
@@ -102,7 +102,7 @@ def summarize_animation(recorder, grid):
     """Final G parameters, and how far D is from 1/2 where the data is (within 2 stddev of the mean)."""
     inside = np.abs(grid - ANIMATION["mean"]) <= 2 * ANIMATION["stddev"]
     return {"final_mean": recorder.final("G/mean"), "final_stddev": recorder.final("G/stddev"),
-            "final_max_abs_d_minus_half": float(np.abs(recorder.discriminator_on_grid[-1][inside] - 0.5).max())}
+            "final_max_abs_d_minus_half": float(np.abs(recorder.samples["d_on_grid"][-1][inside] - 0.5).max())}
 
 
 def config(steps, smoke):

@@ -60,7 +60,7 @@ def test_tensorboard_has_the_writeup_views(trained_run):
                 "d_fake", "D/first_layer_gradients", "G/first_layer_gradients", "D/first_layer_weights",
                 "fixed_noise_samples"}
     assert expected <= set(tags)
-    assert tags["d_loss"] == [0, 2]  # a probe at the start and every 2 steps of the 3
+    assert tags["d_loss"] == [0, 2, 3]  # a probe at the start, every 2 steps and at the last step
 
 
 def test_rerunning_resumes_from_the_checkpoint(trained_run, image_folder, capsys):
@@ -75,6 +75,7 @@ def test_rerunning_resumes_from_the_checkpoint(trained_run, image_folder, capsys
                   and "iterations" in name]
     assert iterations and int(checkpoint.get_tensor(iterations[0])) == 6  # 3 steps per epoch, continued
     assert int(checkpoint.get_tensor("epoch/.ATTRIBUTES/VARIABLE_VALUE")) == 2
+    assert sorted(event_tags(run / "tensorboard")["d_loss"]) == [0, 2, 3, 3, 4, 6]  # steps go on after the resume
     cli.main(["train", "--data", str(image_folder), "--out", str(run), "--epochs", "2", *TINY])
     assert "nothing to do" in capsys.readouterr().out
 
@@ -157,7 +158,7 @@ def test_checkpoint_restores_optimizer_slots_seed_state_and_loss_scale(tmp_path)
 
 
 def test_image_probe_changes_nothing_and_unscales_gradients():
-    from gan_tf import callbacks  # noqa: PLC0415
+    from gan_tf.images import observation  # noqa: PLC0415
 
     config = training.TrainConfig(data="digits", image_size=16, filters=4, latent_dim=8, jit_compile=False)
     real = tf.constant(np.random.default_rng(0).uniform(-1, 1, (8, 16, 16, 1)), tf.float32)
@@ -167,7 +168,7 @@ def test_image_probe_changes_nothing_and_unscales_gradients():
         with training.dtype_policy(precision):
             gan = training.build_gan(dataclasses.replace(config, precision=precision), channels=1)
             before = [variable.numpy().copy() for variable in gan.generator.variables + gan.discriminator.variables]
-            scalars, samples = callbacks.observe_images(gan, real, latent)
+            scalars, samples = observation.observe_images(gan, real, latent)
         after = [variable.numpy() for variable in gan.generator.variables + gan.discriminator.variables]
         assert all(np.array_equal(a, b) for a, b in zip(before, after))  # BN moving statistics restored
         gradients[precision] = samples["D/first_layer_gradients"]

@@ -5,8 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gan_tf import losses, models, networks
-from gan_tf.reproduction import probes
+from gan_tf import losses, measurements, models, networks
 from gan_tf.models import dynamics
 
 BATCH = 8
@@ -162,8 +161,8 @@ def test_generator_gradient_norm_is_d_or_one_minus_d_for_a_constant_generator():
     identity = keras.Sequential([keras.Input((1,)), keras.layers.Identity()])
     model = models.GAN(generator, identity, latent_dim=1)
     latent, real = tf.ones([5, 1]), tf.zeros([5, 1])
-    saturating, confidence = probes.generator_gradient_norm(model, real, latent, loss="minimax")
-    non_saturating, _ = probes.generator_gradient_norm(model, real, latent, loss="non_saturating")
+    saturating, confidence = measurements.generator_gradient_norm(model, real, latent, loss="minimax")
+    non_saturating, _ = measurements.generator_gradient_norm(model, real, latent, loss="non_saturating")
     sigmoid = 1 / (1 + np.exp(3.0))
     assert confidence == pytest.approx(sigmoid)  # D(G(z)) = sigmoid(-3) = 0.0474
     assert saturating == pytest.approx(sigmoid, rel=1e-5)  # |d/db log(1 - sigmoid(b))| = sigmoid(b)

@@ -10,12 +10,12 @@ from gan_tf.reproduction import script, toy1d
 
 
 def fake_recorder(grid, discriminator_rows, means=(), stddevs=(), fake_samples=()):
-    """A stand-in for callbacks.Recorder with the attributes toy1d reads."""
+    """A stand-in for a `callbacks.MemorySink` of `measurements.LossesAndSamples(..., grid)`: what toy1d reads."""
+    del grid  # D(x) rows are recorded on it; the callers pass it to toy1d
     steps = [10 * index for index in range(len(discriminator_rows))]
-    return types.SimpleNamespace(steps=steps, grid=np.asarray(grid, np.float32).reshape(-1, 1),
-                                 discriminator_on_grid=[np.asarray(row) for row in discriminator_rows],
-                                 scalars={"G/mean": list(means), "G/stddev": list(stddevs)},
-                                 samples={"fake_data": list(fake_samples)})
+    return types.SimpleNamespace(steps=steps, scalars={"G/mean": list(means), "G/stddev": list(stddevs)},
+                                 samples={"fake_data": list(fake_samples),
+                                          "d_on_grid": [np.asarray(row) for row in discriminator_rows]})
 
 
 def test_file_names_of_the_four_discriminators_are_safe_and_distinct():
@@ -28,7 +28,7 @@ def test_discriminator_by_region_averages_the_last_row():
     last = np.where(grid < 0, 0.2, 0.8)   # D = 0.2 left of 0, 0.8 right of it
     recorder = fake_recorder(grid, [np.zeros_like(grid), last])
     # Modes N(-3, 0.5) and N(3, 0.5): windows [-4, -2] and [2, 4]; the gap (-2, 2) holds 0.2s and 0.8s.
-    regions = toy1d.discriminator_by_region(recorder, [-3.0, 3.0], [0.5, 0.5])
+    regions = toy1d.discriminator_by_region(recorder, grid, [-3.0, 3.0], [0.5, 0.5])
     assert regions["final_d_near_mode_0"] == pytest.approx(0.2)
     assert regions["final_d_near_mode_1"] == pytest.approx(0.8)
     assert regions["final_d_in_gap"] == pytest.approx(np.mean(last[(grid > -2) & (grid < 2)]))

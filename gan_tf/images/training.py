@@ -9,7 +9,7 @@ A run directory holds:
                          the seed generator's state and the epoch; restored from the newest one that reads in
                          full (`gan_tf.images.recovery`: a damaged list file or newest checkpoint is skipped, said
                          so, and kept in checkpoints/damaged/)
-  tensorboard/           the write-up's views (`callbacks.ImageTensorBoard`)
+  tensorboard/           the write-up's views (`observation.ImageGANViews` in a `callbacks.TensorBoardSink`)
   samples/epoch_NNN.png  the fixed-noise grid after each epoch
   generator.keras        the latest generator (written to a temporary file, then renamed); sampling and export
                          use the checkpoint, not this file
@@ -26,7 +26,7 @@ consumed, so it sees the same batches in the same order as an uninterrupted run.
 is written after every epoch: `steps_per_epoch` sets how often. Skipping costs one pass through the input
 pipeline per skipped batch (cheap for cached data; for data larger than the cache it re-reads the files).
 
-A non-finite loss stops training with `checkpointing.NonFiniteLossError` naming the step, before the epoch's
+A non-finite loss stops training with `callbacks.NonFiniteLossError` naming the step, before the epoch's
 checkpoint (float32); under mixed_float16 a step with non-finite gradients is skipped by the loss-scale
 optimizer and counted (`d_skipped_updates`, `g_skipped_updates` in the history and TensorBoard).
 
@@ -49,7 +49,7 @@ import numpy as np
 import tensorflow as tf
 
 from gan_tf import callbacks, checks, models, networks, plotting
-from gan_tf.images import checkpointing, datasets, recovery, run_config, run_folder, strategies
+from gan_tf.images import checkpointing, datasets, observation, recovery, run_config, run_folder, strategies
 
 ARCHITECTURES = {"radford": (networks.dcgan_generator, networks.dcgan_discriminator),
                  # Shekkizhar's write-up's DCGAN; the value "writeup" is kept, as the runs' config.json store it.
@@ -150,7 +150,7 @@ def make_optimizer(config):
 
 def train(config, run_dir, verbose=1, extra_callbacks=()):
     """Train (or resume) the run in `run_dir`; returns the GAN (its `history` too). `extra_callbacks` (e.g. a
-    `callbacks.ImageRecorder`) are added to the run's own. Every setting and the data are checked before anything
+    `callbacks.Probe`) are added to the run's own. Every setting and the data are checked before anything
     is written; the run folder is locked (`run_folder.lock`) while training."""
     run_dir = pathlib.Path(run_dir)
     config = dataclasses.replace(config, data=run_config.resolve_data(config.data),
@@ -204,13 +204,13 @@ def _train_locked(config, run_dir, wanted, source, strategy, verbose, extra_call
         print(f"{run_dir}: already trained for {start} epochs (asked {config.epochs}); nothing to do.")
         return gan
     data, steps = training_stream(config, start, source.dataset)
-    monitors = [checkpointing.NonFiniteGuard(steps, config.d_steps, config.g_steps),
+    monitors = [callbacks.StopOnNonFiniteLoss(),
                 checkpointing.CheckpointSaver(manager, epoch, run_dir, seed=config.seed, write_files=chief),
                 *extra_callbacks]
     if chief:
-        monitors.insert(1, callbacks.ImageTensorBoard(run_dir / "tensorboard", _data(config, config.seed + 10_000),
-                                                      config.every_n_steps, seed=config.seed,
-                                                      initial_step=start * steps))
+        views = observation.ImageGANViews(_data(config, config.seed + 10_000), seed=config.seed)
+        tensorboard = callbacks.TensorBoardSink(run_dir / "tensorboard")
+        monitors.insert(1, callbacks.Probe(views, tensorboard, config.every_n_steps))
     with dtype_policy(config.precision):
         try:
             gan.fit(data, epochs=config.epochs, initial_epoch=start, steps_per_epoch=steps, callbacks=monitors,

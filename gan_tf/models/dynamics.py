@@ -54,6 +54,10 @@ class ParityAlternatingGAN(gan_module.GAN):
         self.batch_index.assign_add(1)
         return self.metric_results()
 
+    def trained_batches(self):
+        """Every batch updates one player: D's plus G's optimizer iterations."""
+        return int(self.d_optimizer.iterations.numpy()) + int(self.g_optimizer.iterations.numpy())
+
     def _generator_batch(self, real):
         g_loss = self.generator_step(real)
         self.update_generator_trackers(g_loss)
@@ -105,6 +109,10 @@ class FixedGeneratorGAN(gan_module.GAN):
             d_loss, real_logits, fake_logits = self.discriminator_step(real)
         g_loss, _ = self.compute_generator_loss(real, self.generator(self.sample_latent(tf.shape(real)[0])))
         return self.update_trackers(d_loss, g_loss, real_logits, fake_logits)
+
+    def trained_batches(self):
+        """`d_optimizer.iterations // d_steps` (G never moves)."""
+        return int(self.d_optimizer.iterations.numpy()) // self.d_steps
 
 
 def consensus_loss(gradients):

@@ -189,6 +189,14 @@ class GAN(keras.Model):
         """The trackers' values, as `train_step` returns them (Keras' metrics are summed over replicas)."""
         return {metric.name: replicas.multi_worker_safe(metric.result()) for metric in self.metrics}
 
+    def trained_batches(self):
+        """Training steps done so far (real batches trained on), a Python int: `g_optimizer.iterations //
+        g_steps`. Read from the optimizer, it continues over several `fit` calls and after a restored
+        checkpoint. One Keras step counts K batches with `stacked_batches=True` (stacks of K); an update that a
+        `LossScaleOptimizer` skipped (non-finite gradients) is not counted. Variants that update G differently
+        override it."""
+        return int(self.g_optimizer.iterations.numpy()) // self.g_steps
+
     def fit(self, *args, **kwargs):
         """`keras.Model.fit` (same arguments), after `check_training_data`. A `tf.data.Dataset` is shuffled (or
         not) by its own pipeline: for one, `shuffle` is False whatever was passed (Keras ignores it there, and

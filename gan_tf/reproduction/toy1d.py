@@ -1,10 +1,12 @@
 """One-dimensional toy experiments (Figs 1-21 of "Generative Adversarial Networks", Max Strakhov's blog post of
 2018, https://monnoroch.github.io/posts/2018/04/03/generative-adversarial-networks.html): train a GAN on a 1-D
-distribution while a `callbacks.Recorder` watches it, summarise the run, and draw the post's figure set.
+distribution while a `callbacks.Probe` records it (`measurements.LossesAndSamples` into a `callbacks.MemorySink`),
+summarise the run, and draw the post's figure set.
 
   DISCRIMINATOR_VARIANTS   the post's four discriminators: run name -> `networks.mlp_discriminator` options
   Settings                 the blog code's training set-up (batch, learning rates, D's layers, probe period)
   train_run                one GAN on a 1-D distribution, recorded -> Run(gan, recorder)
+  animation_grid           the x values on which the animation runs record D(x) (a 0.1 grid)
   train_discriminator_runs one run per discriminator (the blog's four), with TensorBoard logs
   train_animation_run      a run that also records D(x) on a 0.1 grid, for the animations
   mixture_summary          final scalars and `metrics.mixture_report` of a run's final generator
@@ -27,7 +29,7 @@ import typing
 import keras
 import numpy as np
 
-from gan_tf import callbacks, checks, distributions, metrics, models, networks, plotting
+from gan_tf import callbacks, checks, distributions, measurements, metrics, models, networks, plotting
 from gan_tf.reproduction import script
 
 # The post's four discriminators (plain, L2, dropout, both). L2 5e-4 is TF1's reg * l2_loss(W) = reg/2 * sum(W^2),
@@ -39,7 +41,7 @@ DISCRIMINATOR_VARIANTS = {
     "L2 5e-4 + dropout 0.5": dict(l2=2.5e-4, dropout=0.5),
 }
 
-# Recorder scalar -> (file-name stem, what the figure shows, key in the summaries).
+# Recorded scalar -> (file-name stem, what the figure shows, key in the summaries).
 SERIES = {
     "G/mean": ("g_mean", "mean of the generator's distribution", "final_mean"),
     "G/stddev": ("g_stddev", "stddev of the generator's distribution", "final_stddev"),
@@ -62,10 +64,10 @@ class Settings:
 
 
 class Run(typing.NamedTuple):
-    """A trained GAN and the Recorder that watched it."""
+    """A trained GAN and the memory of the probe that watched it."""
 
     gan: models.GAN
-    recorder: callbacks.Recorder
+    recorder: callbacks.MemorySink
 
 
 def train_run(real_distribution, build_generator, discriminator_options, steps, seed,
@@ -74,7 +76,8 @@ def train_run(real_distribution, build_generator, discriminator_options, steps, 
 
     `build_generator` is called with no argument after the seeds are set (e.g. `networks.linear_generator`),
     D is `networks.mlp_discriminator(settings.discriminator_hidden, **discriminator_options)`. With `grid`,
-    the Recorder also keeps D(x) on it (for animations); with `log_dir`, TensorBoard summaries go there.
+    the recorder also keeps D(x) on it (sample "d_on_grid", for animations); with `log_dir`, the same
+    observations go to TensorBoard there.
     """
     checks.positive_integer("steps", steps)
     keras.utils.set_random_seed(seed)
@@ -86,12 +89,11 @@ def train_run(real_distribution, build_generator, discriminator_options, steps, 
                 g_optimizer=keras.optimizers.Adam(settings.g_learning_rate),
                 loss=settings.loss, steps_per_execution=settings.every_n_steps, jit_compile=True)
     probe = distributions.sample_dataset(real_distribution, settings.probe_size, seed=seed + 1)
-    recorder = callbacks.Recorder(probe, every_n_steps=settings.every_n_steps, grid=grid)
-    monitors = [recorder]
-    if log_dir is not None:
-        monitors.append(callbacks.TensorBoardMonitor(log_dir, probe, every_n_steps=settings.every_n_steps))
+    recorder = callbacks.MemorySink()
+    sinks = [recorder] if log_dir is None else [recorder, callbacks.TensorBoardSink(log_dir)]
+    monitor = callbacks.Probe(measurements.LossesAndSamples(probe, grid=grid), sinks, settings.every_n_steps)
     data = distributions.sample_dataset(real_distribution, settings.batch_size, seed=seed)
-    gan.fit(data, steps_per_epoch=steps, epochs=1, callbacks=monitors, verbose=verbose, shuffle=False)
+    gan.fit(data, steps_per_epoch=steps, epochs=1, callbacks=[monitor], verbose=verbose, shuffle=False)
     return Run(gan, recorder)
 
 
@@ -106,10 +108,15 @@ def train_discriminator_runs(real_distribution, build_generator, steps, seed, se
 
 def train_animation_run(real_distribution, build_generator, x_range, steps, seed, settings,
                         discriminator_options=DISCRIMINATOR_VARIANTS["plain"]):
-    """A `train_run` that also records D(x) on the grid x_range[0], x_range[0] + 0.1, ... < x_range[1] (the
-    blog's animations were drawn from D on a 0.1 grid)."""
-    grid = np.arange(*x_range, 0.1, dtype=np.float32)
+    """A `train_run` that also records D(x) on `animation_grid(x_range)`."""
+    grid = animation_grid(x_range)
     return train_run(real_distribution, build_generator, discriminator_options, steps, seed, settings, grid=grid)
+
+
+def animation_grid(x_range):
+    """x_range[0], x_range[0] + 0.1, ... < x_range[1], float32 (the blog's animations were drawn from D on a
+    0.1 grid)."""
+    return np.arange(*x_range, 0.1, dtype=np.float32)
 
 
 def mixture_summary(run, means, stddevs, sample_count=20000, seed=0, window=10):
@@ -132,12 +139,12 @@ def first_step_within(recorder, name, target, tolerance):
     return None
 
 
-def discriminator_by_region(recorder, means, stddevs, width=2.0):
-    """The last recorded D(x) on the grid, averaged near each mode (|x - m_k| <= width * s_k) and in the gap
+def discriminator_by_region(recorder, grid, means, stddevs, width=2.0):
+    """The last D(x) recorded on `grid`, averaged near each mode (|x - m_k| <= width * s_k) and in the gap
     between the modes (as in `metrics.gap_mass`): {"final_d_near_mode_<k>": .., "final_d_in_gap": ..}."""
     _check_grid_recorded(recorder)
-    grid = recorder.grid.reshape(-1)
-    last = recorder.discriminator_on_grid[-1]
+    grid = np.asarray(grid).reshape(-1)
+    last = recorder.samples["d_on_grid"][-1]
     means, stddevs = np.asarray(means, dtype=np.float64), np.asarray(stddevs, dtype=np.float64)
     near = np.abs(grid[:, None] - means[None, :]) <= width * stddevs[None, :]
     result = {f"final_d_near_mode_{index}": float(last[near[:, index]].mean()) for index in range(means.size)}
@@ -151,7 +158,7 @@ def linear_generator_frames(recorder, grid):
     _check_grid_recorded(recorder)
     grid = np.asarray(grid, dtype=np.float64)
     frames = []
-    for step, on_grid, mean, stddev in zip(recorder.steps, recorder.discriminator_on_grid,
+    for step, on_grid, mean, stddev in zip(recorder.steps, recorder.samples["d_on_grid"],
                                            recorder.scalars["G/mean"], recorder.scalars["G/stddev"]):
         stddev = max(stddev, 1e-3)
         density = np.exp(-0.5 * ((grid - mean) / stddev) ** 2) / (stddev * np.sqrt(2.0 * np.pi))
@@ -166,7 +173,7 @@ def sampled_generator_frames(recorder, grid):
     spacing = float(np.min(np.diff(grid)))
     return [{"step": step, "discriminator": on_grid,
              "generator_density": metrics.kernel_density(fake, grid, minimum_bandwidth=spacing)}
-            for step, on_grid, fake in zip(recorder.steps, recorder.discriminator_on_grid,
+            for step, on_grid, fake in zip(recorder.steps, recorder.samples["d_on_grid"],
                                            recorder.samples["fake_data"])]
 
 
@@ -192,12 +199,12 @@ def mixture_animations(animations, build_generator, steps, seed, settings, out_d
         every = 10 if smoke else animation["every_n_steps"]
         run = train_animation_run(real, build_generator, animation["x_range"], steps, seed + 100 + index,
                                   dataclasses.replace(settings, every_n_steps=every))
-        grid = run.recorder.grid.reshape(-1)
+        grid = animation_grid(animation["x_range"])
         save_animation(grid, metrics.density(real, grid), frames(run.recorder, grid), out_dir, stem,
                        animation["title"], generator_label=generator_label)
         results[f"{stem}_animation"] = {
             **mixture_summary(run, animation["means"], animation["stddevs"], final_samples, seed=seed),
-            **discriminator_by_region(run.recorder, animation["means"], animation["stddevs"])}
+            **discriminator_by_region(run.recorder, grid, animation["means"], animation["stddevs"])}
     return results
 
 
@@ -230,5 +237,5 @@ def plot_histogram_figures(recorders, out_dir, experiment, numbers, value_range)
 
 
 def _check_grid_recorded(recorder):
-    if not recorder.discriminator_on_grid:
-        raise ValueError("recorder must have been built with a grid (callbacks.Recorder(..., grid=...)).")
+    if not recorder.samples.get("d_on_grid"):
+        raise ValueError("recorder must hold D(x) on a grid (measurements.LossesAndSamples(..., grid=...)).")

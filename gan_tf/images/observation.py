@@ -1,0 +1,105 @@
+"""The write-up's TensorBoard views of an image GAN (DCGAN), as a measurement for `gan_tf.callbacks.Probe`.
+
+`ImageGANViews(real_data, seed, grid_size)` measures, on a fresh real batch of `real_data` and as many latent
+vectors from its own seed, the training graph as it runs: D and G in training mode (batch statistics), after
+which the BatchNorm moving statistics are restored, so that a probe changes nothing. Scalars: d_loss (the
+model's `discriminator_loss_from_logits`), d_loss_real = E[softplus(-D(x))], d_loss_fake = E[softplus(D(G(z)))],
+g_loss (adversarial term), p_real_on_real, p_real_on_fake, first-layer gradient norms of D and G, loss
+scales. Samples (histograms): `IMAGE_HISTOGRAM_NAMES`. Images: "fixed_noise_samples", G (inference mode) on
+`grid_size` fixed latent vectors, the same at every probe.
+
+    callbacks.Probe(observation.ImageGANViews(probe_data), callbacks.TensorBoardSink(log_dir), every_n_steps=100)
+"""
+
+import contextlib
+
+import keras
+import tensorflow as tf
+
+from gan_tf import measurements, networks
+
+IMAGE_HISTOGRAM_NAMES = ("d_real", "d_fake", "D/first_layer_weights", "D/first_layer_gradients",
+                         "G/first_layer_weights", "G/first_layer_gradients")
+
+
+class ImageGANViews:
+    """The write-up's views (see the module docstring): `measure(model) -> measurements.Observation`."""
+
+    def __init__(self, real_data, seed=0, grid_size=64):
+        self.real_batches = measurements.RealBatches(real_data)
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.grid_seed, self.grid_size = seed, grid_size
+        self.grid_latent = None
+
+    def measure(self, model):
+        if self.grid_latent is None:
+            self.grid_latent = model.sample_latent(self.grid_size, seed=keras.random.SeedGenerator(self.grid_seed))
+        real = self.real_batches.next()
+        latent = model.sample_latent(tf.shape(real)[0], seed=self.seed_generator)
+        scalars, samples = observe_images(model, real, latent)
+        grid = keras.ops.convert_to_numpy(model.generator(self.grid_latent, training=False))
+        return measurements.Observation(scalars, samples, {"fixed_noise_samples": grid})
+
+
+def observe_images(model, real, latent):
+    """One probe of an image GAN on the real batch `real` and latent batch `latent`: (scalars, samples)."""
+    with _restoring(model.discriminator.non_trainable_variables + model.generator.non_trainable_variables):
+        d_terms, d_gradient = _first_layer_gradient(model.discriminator, model.d_optimizer,
+                                                    lambda: _discriminator_terms(model, real, latent))
+        g_terms, g_gradient = _first_layer_gradient(model.generator, model.g_optimizer,
+                                                    lambda: _generator_terms(model, latent))
+    scalars = {**d_terms, **g_terms,
+               "D/first_layer_gradient_norm": tf.norm(d_gradient), "G/first_layer_gradient_norm": tf.norm(g_gradient),
+               **loss_scales(model)}
+    samples = {"d_real": scalars.pop("d_real"), "d_fake": scalars.pop("d_fake"),
+               "D/first_layer_weights": networks.first_weight_layer(model.discriminator).kernel,
+               "D/first_layer_gradients": d_gradient,
+               "G/first_layer_weights": networks.first_weight_layer(model.generator).kernel,
+               "G/first_layer_gradients": g_gradient}
+    return measurements.to_numpy(scalars), measurements.to_numpy(samples)
+
+
+def loss_scales(model):
+    """{"loss_scale/d": .., "loss_scale/g": ..} for optimizers that are `LossScaleOptimizer`s, else {}."""
+    scales = {}
+    for name, optimizer in (("d", model.d_optimizer), ("g", model.g_optimizer)):
+        if isinstance(optimizer, keras.optimizers.LossScaleOptimizer) and hasattr(optimizer, "dynamic_scale"):
+            scales[f"loss_scale/{name}"] = tf.convert_to_tensor(optimizer.dynamic_scale)
+    return scales
+
+
+def _discriminator_terms(model, real, latent):
+    fake = model.generator(latent, training=True)
+    real_logits = tf.cast(model.discriminator(real, training=True), tf.float32)
+    fake_logits = tf.cast(model.discriminator(fake, training=True), tf.float32)
+    loss = model.discriminator_loss_from_logits(real_logits, fake_logits)
+    terms = {"d_loss": loss, "d_loss_real": tf.reduce_mean(tf.nn.softplus(-real_logits)),
+             "d_loss_fake": tf.reduce_mean(tf.nn.softplus(fake_logits)),
+             "p_real_on_real": tf.reduce_mean(tf.sigmoid(real_logits)),
+             "p_real_on_fake": tf.reduce_mean(tf.sigmoid(fake_logits)),
+             "d_real": tf.sigmoid(real_logits), "d_fake": tf.sigmoid(fake_logits)}
+    return loss, terms
+
+
+def _generator_terms(model, latent):
+    loss = model.loss_family.generator_loss(model.discriminator(model.generator(latent, training=True), training=True))
+    return loss, {"g_loss": loss}
+
+
+def _first_layer_gradient(network, optimizer, compute):
+    """(terms, gradient of the loss for the kernel of `network`'s first layer), unscaled like an update."""
+    kernel = networks.first_weight_layer(network).kernel
+    with tf.GradientTape() as tape:
+        loss, terms = compute()
+        scaled = optimizer.scale_loss(loss)
+    scale = tf.cast(optimizer.scale_loss(tf.constant(1.0)), tf.float32)  # 1 without a LossScaleOptimizer
+    return terms, tf.cast(tape.gradient(scaled, kernel), tf.float32) / scale
+
+
+@contextlib.contextmanager
+def _restoring(variables):
+    """Puts `variables` (BN moving statistics) back to their values on entry."""
+    values = [variable.numpy() for variable in variables]
+    yield
+    for variable, value in zip(variables, values):
+        variable.assign(value)

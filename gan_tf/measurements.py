@@ -1,0 +1,143 @@
+"""What a `callbacks.Probe` measures on a GAN while it trains.
+
+A measurement is an object with `measure(model) -> Observation`; the probe calls it outside `train_step` (so
+it works when that is XLA-compiled) and hands the observation to its sinks (`gan_tf.callbacks`).
+
+  Observation              scalars (name -> number), samples (name -> array; histograms), images (name -> batch)
+  LossesAndSamples         the toy GANs' view: losses, D's probabilities, a linear G's parameters, the samples
+  GeneratorGradient        ||grad_theta L_G|| and mean D(G(z)) on a fixed real batch and fixed z; G(z)
+  generator_gradient_norm  the same two numbers at the model's current weights, without a callback
+  generator_parameters     {"G/mean", "G/stddev"} of a linear generator
+  RealBatches              a probe's real batches, read endlessly from a `tf.data.Dataset`
+The image GANs' measurement (the write-up's views) is `gan_tf.images.observation.ImageGANViews`.
+"""
+
+import typing
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from gan_tf import losses, networks
+
+
+class Observation(typing.NamedTuple):
+    """One probe: `scalars` (name -> number), `samples` (name -> array; TensorBoard draws histograms of them)
+    and `images` (name -> a batch `[n, height, width, channels]` in [-1, 1]; TensorBoard shows one grid each)."""
+
+    scalars: dict
+    samples: dict
+    images: dict
+
+
+class RealBatches:
+    """The probe's real batches: `next()` returns the next batch of `real_data` (a `tf.data.Dataset` of
+    batches), repeated endlessly; iteration starts at the first call and continues across `fit` calls."""
+
+    def __init__(self, real_data):
+        if not isinstance(real_data, tf.data.Dataset):
+            raise ValueError(f"real_data must be a tf.data.Dataset of real batches, got {type(real_data).__name__}.")
+        self.real_data = real_data
+        self._iterator = None
+
+    def next(self):
+        if self._iterator is None:
+            self._iterator = iter(self.real_data.repeat())
+        return next(self._iterator)
+
+
+class LossesAndSamples:
+    """The toy GANs' view, on a fresh real batch of `real_data` and as many generated samples per probe.
+
+    z is drawn from the measurement's own `keras.random.SeedGenerator(seed)` (the training random stream is
+    untouched); D runs in inference mode (dropout off). Scalars: `d_loss` (the model's
+    `discriminator_loss_from_logits`, D's regularization losses included), `g_loss`, `p_real_on_real`,
+    `p_real_on_fake` (mean sigmoid of D), and `G/mean`, `G/stddev` for a linear generator. Samples:
+    `real_data`, `fake_data`, `d_real`, `d_fake` (D's probabilities), and with `grid` (x values of a 1-D GAN)
+    `d_on_grid`: D(x) on them (for training animations).
+    """
+
+    def __init__(self, real_data, seed=0, grid=None):
+        self.real_batches = RealBatches(real_data)
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.grid = None if grid is None else np.asarray(grid, dtype=np.float32).reshape(-1, 1)
+
+    def measure(self, model):
+        real = self.real_batches.next()
+        fake = model.generator(model.sample_latent(tf.shape(real)[0], seed=self.seed_generator), training=False)
+        real_logits = model.discriminator(real, training=False)
+        fake_logits = model.discriminator(fake, training=False)
+        d_real = tf.sigmoid(tf.cast(real_logits, tf.float32))
+        d_fake = tf.sigmoid(tf.cast(fake_logits, tf.float32))
+        scalars = {"d_loss": model.discriminator_loss_from_logits(real_logits, fake_logits),
+                   "g_loss": model.loss_family.generator_loss(fake_logits),
+                   "p_real_on_real": tf.reduce_mean(d_real),
+                   "p_real_on_fake": tf.reduce_mean(d_fake),
+                   **generator_parameters(model.generator)}
+        samples = {"real_data": real, "fake_data": fake, "d_real": d_real, "d_fake": d_fake}
+        if self.grid is not None:
+            samples["d_on_grid"] = tf.reshape(tf.sigmoid(model.discriminator(self.grid, training=False)), [-1])
+        return Observation(to_numpy(scalars), to_numpy(samples), {})
+
+
+class GeneratorGradient:
+    """`generator_gradient_norm` on a fixed real batch `real` and fixed latent vectors `latent` (the same at
+    every probe, so that successive values differ only by training): scalars `generator_gradient_norm` and
+    `p_real_on_fake`, and with `keep_samples` the sample `fake_data` = G(latent) in inference mode."""
+
+    def __init__(self, real, latent, keep_samples=True):
+        self.real = tf.convert_to_tensor(real, tf.float32)
+        self.latent = tf.convert_to_tensor(latent, tf.float32)
+        self.keep_samples = keep_samples
+
+    def measure(self, model):
+        norm, confidence = generator_gradient_norm(model, self.real, self.latent)
+        samples = {}
+        if self.keep_samples:
+            samples["fake_data"] = keras.ops.convert_to_numpy(model.generator(self.latent, training=False))
+        return Observation({"generator_gradient_norm": norm, "p_real_on_fake": confidence}, samples, {})
+
+
+def generator_gradient_norm(model, real, latent, loss=None):
+    """(||grad_theta L_G||, mean D(G(z))) at the current weights, without any update.
+
+    Args:
+      model: a `gan_tf.models.GAN`. Its `compute_generator_loss` hook is used as in training, instance noise
+        included (which draws from the model's seed generator).
+      real, latent: a real batch and latent vectors `[batch, latent_dim]`.
+      loss: a name in `gan_tf.losses.FAMILIES` to use that family's generator loss on D's logits instead
+        of the model's hook (e.g. to compare "minimax" and "non_saturating" at the same point).
+    Returns:
+      Two Python floats: the global norm over G's trainable weights and the mean probability "real" that D
+      gives to the fakes.
+    """
+    variables = model.generator.trainable_variables
+    with tf.GradientTape() as tape:
+        fake = model.generator(latent, training=True)
+        if loss is None:
+            generator_loss, fake_logits = model.compute_generator_loss(real, fake)
+        else:
+            fake_logits = model.discriminator(fake, training=True)
+            generator_loss = losses.get(loss).generator_loss(fake_logits)
+    norm = tf.linalg.global_norm(tape.gradient(generator_loss, variables))
+    confidence = tf.reduce_mean(tf.sigmoid(tf.cast(fake_logits, tf.float32)))
+    return float(norm), float(confidence)
+
+
+def generator_parameters(generator):
+    """{"G/mean": .., "G/stddev": ..} for a linear generator (per coordinate when dim > 1), else {}."""
+    layer = networks.location_scale_layer(generator)
+    if layer is None:
+        return {}
+    means = keras.ops.convert_to_numpy(layer.mean)
+    stddevs = keras.ops.convert_to_numpy(layer.stddev)
+    if means.size == 1:
+        return {"G/mean": means[0], "G/stddev": stddevs[0]}
+    parameters = {f"G/mean_{index}": value for index, value in enumerate(means)}
+    parameters.update({f"G/stddev_{index}": value for index, value in enumerate(stddevs)})
+    return parameters
+
+
+def to_numpy(tensors):
+    """{name: NumPy value} of a dict of tensors."""
+    return {name: keras.ops.convert_to_numpy(value) for name, value in tensors.items()}
