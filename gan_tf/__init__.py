@@ -1,7 +1,7 @@
 """gan_tf: Generative Adversarial Networks in TensorFlow 2 / Keras 3.
 
 Package map (imports run one way: cli and the wings use the library, the library uses no wing):
-  checks          input checks shared by the library (counts: `checks.positive_integer`)
+  checks          checks of settings shared by the package (counts: `checks.positive_integer`)
   losses          the math: pure functions of discriminator logits, one family per paper
   penalties       gradient penalty (WGAN-GP), R1, weight clipping
   layers          minibatch discrimination, maxout
@@ -10,14 +10,18 @@ Package map (imports run one way: cli and the wings use the library, the library
                   update schedules and stabilisers in `models.dynamics`; feature matching, WGAN(-GP),
                   unrolled, PacGAN, conditional GAN and AC-GAN in their own modules
   networks        architectures: builder functions returning Functional models
+  residual_networks  SNGAN/BigGAN-style residual G and D (spectral normalization)
+  augment         differentiable augmentation of D's inputs (DiffAugment), ADA's controller
+  ema             moving average of the generator's weights
   distributions   toy targets (tfp) and in-graph sampling pipelines
   metrics         measures of a trained generator and closed forms (optimal discriminator, mode coverage)
   measurements    what to observe during training: losses and samples, the generator's gradient
   callbacks       the probe callback (a measurement written to TensorBoard and/or memory), non-finite stop
   plotting        figures: series over steps, histogram ridges, training animations
   cli             the `gan-tf` command
-  images/         the image application behind `gan-tf train / sample / export`: datasets, training,
-                  checkpointing, strategies, quality (FID / KID), export
+  images/         the image application behind `gan-tf train / sample / export`: datasets and image files,
+                  training, the run folder (lock, config, recovery, checkpoints), strategies, observation,
+                  quality (FID / KID, sliced Wasserstein, offline benchmark sets), export
   analysis/       the game analysed, not trained: Dirac-GAN (`dirac`), divergences of 1-D densities
   reproduction/   shared only by the scripts in reproductions/: script set-up, 1-D toys, dynamics figures
 """

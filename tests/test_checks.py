@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from gan_tf import callbacks, checks, distributions, layers, metrics, models, networks
+from gan_tf import callbacks, checks, distributions, layers, measurements, metrics, models, networks
 from gan_tf.models import input_checks
 
 
@@ -99,6 +99,6 @@ def test_generate_refuses_a_batch_size_of_zero():
 
 def test_probe_callback_refuses_true_every_n_steps():
     with pytest.raises(ValueError, match=r"every_n_steps must be a positive integer, got True\."):
-        callbacks.ProbeCallback(distributions.sample_dataset(distributions.normal(0.0, 1.0), 4, seed=0),
-                                every_n_steps=True)
+        data = distributions.sample_dataset(distributions.normal(0.0, 1.0), 4, seed=0)
+        callbacks.Probe(measurements.LossesAndSamples(data), callbacks.MemorySink(), every_n_steps=True)
 

@@ -10,6 +10,8 @@
   observation    the write-up's TensorBoard views of an image GAN (a measurement for `callbacks.Probe`)
   strategies     tf.distribute strategies by name (mirrored, multi-worker, TPU)
   quality        measures of image quality: FID / KID (local InceptionV3 weights), digits classifier scores
+  sliced_wasserstein  ProGAN's sliced Wasserstein distance on Laplacian-pyramid patches (no weights needed)
+  small_datasets offline benchmark sets from scikit-learn's data: digits subsets, Stacked digits, photo crops
   export         generator-only export (.keras, SavedModel) that loads without gan_tf
 
 It builds on the library (`gan_tf.models`, `gan_tf.networks`, `gan_tf.callbacks`, ...); nothing in the library
