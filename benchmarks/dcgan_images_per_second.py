@@ -31,10 +31,10 @@ import keras
 import numpy as np
 import PIL.Image
 import tensorflow as tf
-
-import gan_tf
 import timing
 import torch_reference
+
+import gan_tf
 from gan_tf import networks
 from gan_tf.images import datasets
 

@@ -26,11 +26,11 @@ Expected: (2 cores, load 2-4; see benchmarks/README.md) 100 steps in one XLA pro
 import argparse
 
 import tensorflow as tf
+import timing
+import torch_reference
+import toy_vs_pytorch
 
 import gan_tf
-import timing
-import toy_vs_pytorch
-import torch_reference
 
 STEPS = toy_vs_pytorch.STEPS_PER_EXECUTION
 

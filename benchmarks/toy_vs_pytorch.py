@@ -28,10 +28,10 @@ import argparse
 import keras
 import tensorflow as tf
 import tensorflow_probability as tfp
-
-import gan_tf
 import timing
 import torch_reference
+
+import gan_tf
 from gan_tf import distributions, losses, networks
 
 STEPS_PER_EXECUTION = 100

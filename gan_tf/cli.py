@@ -214,7 +214,8 @@ def build_parser():
     reproduce.add_argument("script_arguments", nargs=argparse.REMAINDER)
     reproduce.set_defaults(run=reproduce_command)
     train = commands.add_parser("train", help="train a DCGAN on images (resumable)")
-    train.add_argument("--data", required=True, help="'digits', an image folder, or a TFDS name (celeb_a, tf_flowers, ...)")
+    train.add_argument("--data", required=True,
+                       help="'digits', an image folder, or a TFDS name (celeb_a, tf_flowers, ...)")
     train.add_argument("--out", required=True, help="the run directory")
     train.add_argument("--mixed-precision", nargs="?", const="float16", choices=("float16", "bfloat16"),
                        help="mixed_float16 (loss-scaled, the default) or mixed_bfloat16")

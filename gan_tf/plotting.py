@@ -13,9 +13,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.animation  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.animation
+import matplotlib.pyplot as plt
+import numpy as np
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 REAL_COLOR, FAKE_COLOR, DISCRIMINATOR_COLOR = "#ff7f0e", "#2ca02c", "#1f77b4"
@@ -70,7 +70,7 @@ def ridge_plot(steps, samples, title, path, color=FAKE_COLOR, bins=41, max_rows=
     height = 2.5 / max(max(density.max() for density in densities), 1e-12)
     figure, axes = plt.subplots(figsize=(7, 5))
     shades = np.linspace(0.45, 1.0, len(rows))
-    for order, (index, density) in enumerate(zip(rows, densities)):
+    for order, density in enumerate(densities):
         base = -order
         axes.fill_between(centers, base, base + density * height, color=color, alpha=shades[order],
                           edgecolor="white", linewidth=0.6, zorder=order)
@@ -160,7 +160,8 @@ def images_to_grid(images, columns=None, padding=2, scale=1):
     rows = int(np.ceil(count / columns))
     pixels = np.round((images + 1.0) * 127.5).astype(np.uint8).repeat(scale, axis=1).repeat(scale, axis=2)
     height, width = height * scale, width * scale
-    grid = np.full((rows * (height + padding) + padding, columns * (width + padding) + padding, channels), 255, np.uint8)
+    shape = (rows * (height + padding) + padding, columns * (width + padding) + padding, channels)
+    grid = np.full(shape, 255, np.uint8)
     for index, image in enumerate(pixels):
         top = padding + (index // columns) * (height + padding)
         left = padding + (index % columns) * (width + padding)

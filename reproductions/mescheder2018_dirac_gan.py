@@ -138,7 +138,7 @@ def main(argv=None):
         "gamma_consensus": GAMMA_CONSENSUS, "gamma_large": GAMMA_LARGE, "noise_stddev": NOISE_STDDEV,
         "wgan_clip": WGAN_CLIP, "growth_steps": growth_steps, "smoke": arguments.smoke})
     paths, rows = {}, []
-    for name, (title, field, integrator, project, radius) in methods().items():
+    for name, (_, field, integrator, project, radius) in methods().items():
         paths[name] = integrator(field, START, STEP, num_steps, project)
         rows.append({"method": name, "closed_form_modulus": radius,
                      "jacobian_modulus": jacobian_modulus(field, integrator, project),

@@ -19,7 +19,7 @@ import numpy as np  # noqa: E402
 
 import gan_tf  # noqa: E402
 from gan_tf import networks  # noqa: E402
-from gan_tf.images import training
+from gan_tf.images import training  # noqa: E402
 from gan_tf.models import gan as gan_module  # noqa: E402
 
 GLOBAL_BATCH = np.linspace(-3.0, 5.0, 8, dtype=np.float32).reshape(8, 1)

@@ -1,9 +1,9 @@
 """Bad input fails early with an error naming the thing and what was expected; nothing is clipped or dropped.
 
 Covered elsewhere, not repeated here: a missing or image-less folder and a non-image or truncated file
-(tests/test_datasets.py), a --data that is nothing known and a run directory without config.json
+(tests/test_images_datasets.py), a --data that is nothing known and a run directory without config.json
 (tests/test_cli_train.py), latent_dim against a linear generator and an unknown loss in `GAN.compile`
-(tests/test_models.py), an unknown name in `losses.get` (tests/test_losses.py).
+(tests/test_models_gan.py), an unknown name in `losses.get` (tests/test_losses.py).
 """
 
 import os

@@ -14,9 +14,9 @@ from gan_tf import networks
 
 # The benchmark scripts import their sibling modules by name, as `python benchmarks/<script>.py` allows.
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "benchmarks"))
-import timing  # noqa: E402
-import torch_reference  # noqa: E402
-import toy_vs_pytorch  # noqa: E402
+import timing
+import torch_reference
+import toy_vs_pytorch
 
 needs_torch = pytest.mark.skipif(not torch_reference.available(), reason=torch_reference.MISSING_MESSAGE)
 

@@ -34,7 +34,10 @@ def test_mixture_weights_and_density():
     batch = first_batch(mixture, 40000, seed=1)
     assert np.mean(batch > 1.0) == pytest.approx(0.75 + 0.25 * 0.0013 - 0.75 * 0.0228, abs=0.012)
     x = np.array([[-2.0], [4.0], [0.5]], dtype=np.float32)
-    normal_pdf = lambda value, mean, stddev: np.exp(-0.5 * ((value - mean) / stddev) ** 2) / (stddev * np.sqrt(2 * np.pi))
+
+    def normal_pdf(value, mean, stddev):
+        return np.exp(-0.5 * ((value - mean) / stddev) ** 2) / (stddev * np.sqrt(2 * np.pi))
+
     expected = 0.25 * normal_pdf(x[:, 0], -2.0, 1.0) + 0.75 * normal_pdf(x[:, 0], 4.0, 1.5)
     np.testing.assert_allclose(np.exp(mixture.log_prob(x).numpy()), expected, rtol=1e-5)
 

@@ -24,7 +24,8 @@ MINUS_LOG_1_4 = -math.log(0.25)
         (losses.minimax_discriminator_loss, ([LN3], [LN3]), MINUS_LOG_3_4 + MINUS_LOG_1_4),
         (losses.non_saturating_discriminator_loss, ([0.0, 0.0], [0.0, 0.0]), 2 * math.log(2.0)),
         (losses.non_saturating_generator_loss, ([0.0, LN3],), (math.log(2.0) + MINUS_LOG_3_4) / 2),
-        (losses.minimax_discriminator_loss, ([LN3, -LN3], [0.0, 0.0]), (MINUS_LOG_3_4 + MINUS_LOG_1_4) / 2 + math.log(2)),
+        (losses.minimax_discriminator_loss, ([LN3, -LN3], [0.0, 0.0]),
+         (MINUS_LOG_3_4 + MINUS_LOG_1_4) / 2 + math.log(2)),
     ],
 )
 def test_hand_checked_values(function, arguments, expected):

@@ -11,7 +11,7 @@ def test_readme_snippet_runs(repository):
     shortened = snippet.replace("steps_per_epoch=2000", "steps_per_epoch=50")
     assert shortened != snippet
     namespace = {}
-    exec(compile(shortened, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    exec(compile(shortened, "README.md", "exec"), namespace)
     assert set(namespace["history"].history) >= {"d_loss", "g_loss", "p_real_on_real", "p_real_on_fake"}
     assert namespace["samples"].shape == (10000, 1)
     assert np.all(np.isfinite(namespace["samples"]))

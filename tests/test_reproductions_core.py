@@ -2,11 +2,10 @@
 
 import json
 
+from conftest import load_script
 from tensorboard.backend.event_processing import event_accumulator
 
 from gan_tf.reproduction import script as reproduction_script
-
-from conftest import load_script
 
 EXPECTED_FILES = [
     "fig1_p_real_on_real.png", "fig2_p_real_on_fake.png", "fig3_g_mean.png", "fig4_g_stddev.png",

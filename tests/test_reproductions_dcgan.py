@@ -52,7 +52,8 @@ def test_dcgan_bad_init_smoke(tmp_path):
     assert set(metrics) == {"stddev_0.2", "stddev_0.02"} and config["stddevs"] == [0.2, 0.02]
     for row in metrics.values():
         assert 0.0 < row["final_p_real_on_real"] < 1.0 and math.isfinite(row["d_first_layer_gradient_norm_final"])
-    assert (tmp_path / "stddev_0.2_d_predictions.png").is_file() and (tmp_path / "first_layer_gradient_norms.png").is_file()
+    assert (tmp_path / "stddev_0.2_d_predictions.png").is_file()
+    assert (tmp_path / "first_layer_gradient_norms.png").is_file()
 
 
 def test_dcgan_writeup_smoke_on_mock_celeba(tmp_path):

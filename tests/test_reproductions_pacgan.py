@@ -5,8 +5,8 @@ import json
 
 import numpy as np
 import pytest
-
 from conftest import load_script
+
 from gan_tf import models
 
 SCRIPTS = {

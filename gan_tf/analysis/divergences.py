@@ -6,7 +6,7 @@ EE-559 lecture 10.1 (and the "what could go wrong?" slides): with D*(x) = p(x) /
 
 where p is the data density and q the generator's. Densities are NumPy arrays of their values on a sorted
 grid; integrals use the trapezoidal rule, so the grid must cover both supports finely (the error is
-measured in tests/test_dirac.py and tests/test_dynamics.py). Everything is in nats: 0 <= JSD <= log 2.
+measured in tests/test_analysis_dirac.py and tests/test_models_dynamics.py). Everything is in nats: 0 <= JSD <= log 2.
 """
 
 import numpy as np

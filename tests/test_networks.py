@@ -54,7 +54,8 @@ def test_dense_dcgan_variant_dense_projection_5x5_kernels_and_batch_norm_decay()
     assert [layer.filters for layer in layers_of(discriminator, keras.layers.Conv2D)] == [64, 128, 256, 512]
     kernels = {layer.kernel_size for layer in deconvs + layers_of(discriminator, keras.layers.Conv2D)}
     assert kernels == {(5, 5)}
-    norms = layers_of(generator, keras.layers.BatchNormalization) + layers_of(discriminator, keras.layers.BatchNormalization)
+    norms = [*layers_of(generator, keras.layers.BatchNormalization),
+             *layers_of(discriminator, keras.layers.BatchNormalization)]
     assert {(layer.momentum, layer.epsilon) for layer in norms} == {(0.9, 1e-5)}
     assert discriminator.get_layer("features").output.shape == (None, 4, 4, 512)
     assert isinstance(discriminator.get_layer("logits"), keras.layers.Dense)
@@ -85,8 +86,10 @@ def test_feature_extractor_shares_the_discriminator_weights():
 
 
 def test_first_weight_layer_is_d_first_conv_and_g_projection():
-    assert networks.first_weight_layer(networks.dense_dcgan_discriminator(image_size=16, depths=(8, 16))).name == "conv_0"
-    assert networks.first_weight_layer(networks.dense_dcgan_generator(image_size=16, depths=(16, 8))).name == "projection"
+    discriminator = networks.dense_dcgan_discriminator(image_size=16, depths=(8, 16))
+    generator = networks.dense_dcgan_generator(image_size=16, depths=(16, 8))
+    assert networks.first_weight_layer(discriminator).name == "conv_0"
+    assert networks.first_weight_layer(generator).name == "projection"
 
 
 @pytest.mark.parametrize("call, message", [

@@ -10,8 +10,8 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-
 from conftest import REPOSITORY
+
 from gan_tf import callbacks
 from gan_tf.images import training
 

@@ -10,8 +10,8 @@ import sys
 
 import pytest
 import tensorflow as tf
-
 from conftest import REPOSITORY
+
 from gan_tf.images import recovery, run_folder, training
 
 TINY = training.TrainConfig(data="digits", image_size=16, filters=4, latent_dim=8, batch_size=8, steps_per_epoch=2,

@@ -42,7 +42,8 @@ def test_batch_mean_form_ignores_the_pairing_and_pairwise_does_not():
     permuted = fake[::-1].copy()
     for form, invariant in (("batch_mean", True), ("pairwise", False)):
         gan = tiny_gan(form=form, normalizer=1.0, weight=1.0, adversarial=False)
-        first, second = float(gan.compute_generator_loss(real, fake)[0]), float(gan.compute_generator_loss(real, permuted)[0])
+        first = float(gan.compute_generator_loss(real, fake)[0])
+        second = float(gan.compute_generator_loss(real, permuted)[0])
         assert (first == pytest.approx(second, rel=1e-5)) == invariant
     _, real_features = features_and_logits(gan, real)
     _, fake_features = features_and_logits(gan, fake)

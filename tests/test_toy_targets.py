@@ -46,7 +46,10 @@ def test_trained_discriminator_approaches_the_optimal_one():
     real = distributions.normal(0.0, 1.0)
     grid = np.linspace(-2.0, 3.0, 51, dtype=np.float32)[:, None]
     optimal = metrics.optimal_discriminator(real, distributions.normal(1.0, 2.0), grid)
-    probability = lambda: keras.ops.convert_to_numpy(keras.ops.sigmoid(gan.discriminator(grid))).ravel()
+
+    def probability():
+        return keras.ops.convert_to_numpy(keras.ops.sigmoid(gan.discriminator(grid))).ravel()
+
     assert np.abs(probability() - optimal).mean() > 0.1
     gan.fit(distributions.sample_dataset(real, 256, seed=5), steps_per_epoch=1500, epochs=1, verbose=0)
     error = np.abs(probability() - optimal)

@@ -51,7 +51,8 @@ def small_wgan(**kwargs):
 
 
 def test_wgan_counts_critic_steps_and_keeps_every_critic_weight_clipped():
-    model = small_wgan(warmup_n_critic=25)  # WGAN's schedule (Arjovsky et al. 2017): 25 critic steps early and every 500th
+    # WGAN's schedule (Arjovsky et al. 2017): 25 critic steps early on and every 500th step
+    model = small_wgan(warmup_n_critic=25)
     dataset = distributions.sample_dataset(distributions.ring_of_gaussians(), 16, seed=0)
     model.fit(dataset, epochs=1, steps_per_epoch=27, verbose=0)
     assert int(model.generator_iterations.numpy()) == 27
