@@ -24,7 +24,7 @@ from gan_tf.images import run_config, run_folder  # no TensorFlow in either
 # The library's choices, repeated here to check flags before TensorFlow is imported (tests/test_cli.py checks
 # that they equal networks.DCGAN_SIZES, training.ARCHITECTURES, models.gan.LATENT_DISTRIBUTIONS, strategies.STRATEGIES).
 IMAGE_SIZES = (16, 32, 64, 128)
-ARCHITECTURES = ("radford", "writeup")
+ARCHITECTURES = ("radford", "dense_dcgan")
 LATENT_DISTRIBUTIONS = ("normal", "uniform")
 STRATEGIES = ("default", "mirrored", "multi_worker", "tpu")
 USER_ERRORS = (ValueError, OSError, run_folder.RunFolderError)
@@ -142,7 +142,7 @@ TRAIN_OPTIONS = {
     "epochs": (positive_integer, "epochs in total (default 25); raise it to continue a finished run"),
     "image_size": (int, "16, 32, 64 or 128 (default 64; 32 for digits)", IMAGE_SIZES),
     "batch_size": (positive_integer, "default 64"),
-    "architecture": (str, "radford (default) or writeup", ARCHITECTURES),
+    "architecture": (str, "radford (default) or dense_dcgan (the write-up's)", ARCHITECTURES),
     "filters": (positive_integer, "network width: ngf = ndf (default 64)"),
     "g_steps": (positive_integer, "generator updates per batch (the write-up: 2)"),
     "feature_matching": (non_negative_number, "weight of the write-up's feature matching (default 0: off; the "

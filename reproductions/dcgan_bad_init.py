@@ -40,7 +40,7 @@ from gan_tf.reproduction import script
 SEED = 2017
 STDDEVS = (0.2, 0.02)                      # the write-up's failed and working initializations
 CONFIG = dict(
-    data="digits", image_size=32, architecture="writeup", filters=16,  # depths 64-32-16
+    data="digits", image_size=32, architecture="dense_dcgan", filters=16,  # depths 64-32-16
     batch_size=64, learning_rate=2e-4, beta_1=0.5, latent_dim=100, latent_distribution="uniform",
     d_steps=1, g_steps=2, feature_matching=0.1,   # the write-up's schedule and generator loss
     epochs=1, steps_per_epoch=300, every_n_steps=1000,

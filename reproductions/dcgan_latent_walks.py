@@ -10,7 +10,7 @@ Source:   Sarath Shekkizhar, "Difficulties training a Generative Adversarial Net
 Command:  python reproductions/dcgan_latent_walks.py [--run RUN_DIR] [--smoke] [--out-dir DIR]
           RUN_DIR is any `gan-tf train` run; the default, outputs/dcgan_digits/run, is written by
           reproductions/dcgan_digits.py (run it first). For the write-up's flowers:
-          gan-tf train --data tf_flowers --out runs/flowers --architecture writeup --g-steps 2
+          gan-tf train --data tf_flowers --out runs/flowers --architecture dense_dcgan --g-steps 2
           --latent-distribution uniform --feature-matching 0.1, then --run runs/flowers.
 Outputs:  outputs/dcgan_latent_walks/
             random.png (64 random samples), walk_dim_25.png, walk_dim_50.png, walk_dim_75.png (each row one

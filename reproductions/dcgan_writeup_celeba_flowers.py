@@ -41,7 +41,7 @@ from gan_tf.reproduction import script
 # ---- configuration -------------------------------------------------------------------------------
 SEED = 2016
 WRITEUP = dict(
-    image_size=64, architecture="writeup", filters=64,  # depths 512-256-128-64
+    image_size=64, architecture="dense_dcgan", filters=64,  # depths 512-256-128-64
     batch_size=64, learning_rate=2e-4, beta_1=0.5, latent_dim=100, latent_distribution="uniform",
     d_steps=1, g_steps=2,                  # 1 D step then 2 G steps
     feature_matching=0.1,                  # BCE + 0.1 * l2_loss(f_real - f_fake) / (64 * 64)

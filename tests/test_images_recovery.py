@@ -12,7 +12,7 @@ import pytest
 import tensorflow as tf
 from conftest import REPOSITORY
 
-from gan_tf.images import recovery, run_folder, training
+from gan_tf.images import recovery, run_config, run_folder, training
 
 TINY = training.TrainConfig(data="digits", image_size=16, filters=4, latent_dim=8, batch_size=8, steps_per_epoch=2,
                             every_n_steps=100, jit_compile=False, epochs=4)
@@ -179,6 +179,12 @@ def test_a_config_json_of_an_older_version_still_resumes_and_is_migrated(run, tm
     assert "ckpt-4 (epoch 4)" in capsys.readouterr().out
     saved = json.loads(path.read_text())
     assert saved["channels"] == 1 and saved["data_fingerprint"] == {"examples": 1438} and not saved["skip_invalid"]
+
+
+def test_the_old_name_of_the_dense_ended_dcgan_is_migrated():
+    old = {"data": "digits", "architecture": "writeup", "data_fingerprint": None, "channels": 1}
+    assert run_config.migrate(old)["architecture"] == "dense_dcgan"
+    assert run_config.migrate({**old, "architecture": "radford"})["architecture"] == "radford"
 
 
 def test_a_fifo_in_place_of_a_checkpoint_file_or_config_is_refused_without_hanging(run):

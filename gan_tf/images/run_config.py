@@ -69,6 +69,8 @@ def migrate(saved):
         saved["data"] = resolve_data(saved["data"])
         saved["data_fingerprint"] = None
     saved.setdefault("channels", 1 if saved["data"] == "digits" else 3)  # what every gan-tf pipeline gives
+    if saved.get("architecture") == "writeup":  # the dense-ended DCGAN's name before it was named by its shape
+        saved["architecture"] = "dense_dcgan"
     return saved
 
 

@@ -52,8 +52,8 @@ from gan_tf import callbacks, checks, models, networks, plotting
 from gan_tf.images import checkpointing, datasets, observation, recovery, run_config, run_folder, strategies
 
 ARCHITECTURES = {"radford": (networks.dcgan_generator, networks.dcgan_discriminator),
-                 # Shekkizhar's write-up's DCGAN; the value "writeup" is kept, as the runs' config.json store it.
-                 "writeup": (networks.dense_dcgan_generator, networks.dense_dcgan_discriminator)}
+                 # Shekkizhar's write-up's DCGAN (older runs' config.json say "writeup": run_config.migrate)
+                 "dense_dcgan": (networks.dense_dcgan_generator, networks.dense_dcgan_discriminator)}
 PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
 CHECKPOINTS_KEPT = 3
 
@@ -66,8 +66,8 @@ class TrainConfig:
     epochs: int = 25
     image_size: int = 64
     batch_size: int = 64
-    architecture: str = "radford"      # or "writeup"
-    filters: int = 64                  # ngf = ndf (radford); the smallest depth (writeup)
+    architecture: str = "radford"      # or "dense_dcgan"
+    filters: int = 64                  # ngf = ndf (radford); the smallest depth (dense_dcgan)
     latent_dim: int = 100
     latent_distribution: str = "normal"
     init_stddev: float = 0.02
@@ -120,7 +120,7 @@ def build_gan(config, channels):
     strategy's scope)."""
     keras.utils.set_random_seed(config.seed)
     make_generator, make_discriminator = ARCHITECTURES[config.architecture]
-    width = {"filters": config.filters} if config.architecture == "radford" else {"depths": _writeup_depths(config)}
+    width = {"filters": config.filters} if config.architecture == "radford" else {"depths": _dense_dcgan_depths(config)}
     shared = dict(image_size=config.image_size, channels=channels, stddev=config.init_stddev,
                   synchronized_batch_norm=config.sync_batch_norm)
     generator = make_generator(latent_dim=config.latent_dim, **shared, **width)
@@ -289,6 +289,6 @@ def _steps_per_epoch(config, source):
     return config.steps_per_epoch or full_batches
 
 
-def _writeup_depths(config):
+def _dense_dcgan_depths(config):
     blocks = int(np.log2(config.image_size // 4))
     return tuple(config.filters * 2 ** index for index in reversed(range(blocks)))
