@@ -14,3 +14,4 @@ from gan_tf.models.packing import PacGAN  # noqa: F401
 from gan_tf.models.conditional import ACGAN, ConditionalGAN  # noqa: F401
 from gan_tf.models.feature_matching import FeatureMatchingGAN  # noqa: F401
 from gan_tf.models.augmented import AugmentedGAN  # noqa: F401
+from gan_tf.models.regularized import LazyR1GAN  # noqa: F401
