@@ -52,15 +52,15 @@ class Probe(keras.callbacks.Callback):
         self.last_step = None
 
     def on_train_begin(self, logs=None):
-        self._probe_unless_done(self.model.trained_batches())
+        self._probe_unless_done(int(self.model.trained_batches()))
 
     def on_train_batch_end(self, batch, logs=None):
-        step = self.model.trained_batches()
+        step = int(self.model.trained_batches())
         if self.last_step is None or step // self.every_n_steps > self.last_step // self.every_n_steps:
             self._probe(step)
 
     def on_train_end(self, logs=None):
-        self._probe_unless_done(self.model.trained_batches())
+        self._probe_unless_done(int(self.model.trained_batches()))
         for sink in self.sinks:
             sink.flush()
 
@@ -187,7 +187,7 @@ class StopOnNonFiniteLoss(keras.callbacks.Callback):
             bad = {name: float(value) for name, value in (logs or {}).items()
                    if name.endswith("loss") and not np.isfinite(value)}
             if bad:
-                raise NonFiniteLossError(f"Non-finite loss at training step {self.model.trained_batches()} (epoch "
+                raise NonFiniteLossError(f"Non-finite loss at training step {int(self.model.trained_batches())} (epoch "
                                          f"{self.epoch + 1}): {bad}. Training stopped before the callbacks after "
                                          "this one (e.g. a checkpoint) saw it.")
             return
@@ -197,7 +197,7 @@ class StopOnNonFiniteLoss(keras.callbacks.Callback):
         self.last = now
         if self.consecutive_skips > self.max_consecutive_skips:
             raise NonFiniteLossError(f"{self.consecutive_skips} consecutive steps after step "
-                                     f"{self.model.trained_batches()} had non-finite gradients at every loss "
+                                     f"{int(self.model.trained_batches())} had non-finite gradients at every loss "
                                      "scale: training stopped.")
 
     def on_epoch_end(self, epoch, logs=None):

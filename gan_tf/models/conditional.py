@@ -70,10 +70,11 @@ class ConditionalGAN(gan_module.GAN):
         input_checks.class_label_spec(x if y is None else (x, y), self.num_classes)
         input_checks.real_batches(self.generator, x, stacked=self.stacked_batches)
 
-    def generate(self, n, labels=None, seed=None, batch_size=1024):
-        """`n` samples of the classes `labels` (an int for one class, `n` ints, or None for 0, 1, ..., K-1, 0, ...)."""
+    def generate(self, n, labels=None, seed=None, batch_size=1024, average=True):
+        """`n` samples of the classes `labels` (an int for one class, `n` ints, or None for 0, 1, ..., K-1, 0, ...);
+        `average` as `GAN.generate`."""
         n = checks.positive_integer("n", n)
-        return self._generate_like((None, self._labels_for(n, labels)), n, seed, batch_size)
+        return self._generate_like((None, self._labels_for(n, labels)), n, seed, batch_size, average)
 
     def _labels_for(self, n, labels):
         if labels is None:

@@ -56,7 +56,7 @@ class ParityAlternatingGAN(gan_module.GAN):
 
     def trained_batches(self):
         """Every batch updates one player: D's plus G's optimizer iterations."""
-        return int(self.d_optimizer.iterations.numpy()) + int(self.g_optimizer.iterations.numpy())
+        return self.d_optimizer.iterations + self.g_optimizer.iterations
 
     def _generator_batch(self, real):
         g_loss = self.generator_step(real)
@@ -112,7 +112,7 @@ class FixedGeneratorGAN(gan_module.GAN):
 
     def trained_batches(self):
         """`d_optimizer.iterations // d_steps` (G never moves)."""
-        return int(self.d_optimizer.iterations.numpy()) // self.d_steps
+        return self.d_optimizer.iterations // self.d_steps
 
 
 def consensus_loss(gradients):

@@ -22,11 +22,10 @@ is divided by the number of replicas, because Keras sums gradients across replic
 import inspect
 
 import keras
-import numpy as np
 import tensorflow as tf
 
-from gan_tf import checks, losses
-from gan_tf.models import input_checks, replicas
+from gan_tf import checks, ema, losses
+from gan_tf.models import input_checks, replicas, sampling
 
 LATENT_DISTRIBUTIONS = ("normal", "uniform")
 
@@ -43,27 +42,27 @@ class GAN(keras.Model):
         for every discriminator update).
       latent_distribution: "normal" (N(0, 1)) or "uniform" (U(-1, 1)) for z.
       seed: seed of the model's `keras.random.SeedGenerator` (z for training and `generate`).
+      ema_half_life, ema_rampup: None, or keep a moving average of G's weights (`ema.GeneratorAverage`: half-life
+        in images, ramp), updated after each `batch_update` (of any variant) and sampled by `generate`.
     """
 
     def __init__(self, generator, discriminator, latent_dim, d_steps=1, g_steps=1,
-                 latent_distribution="normal", seed=None, **kwargs):
+                 latent_distribution="normal", seed=None, ema_half_life=None, ema_rampup=ema.RAMPUP, **kwargs):
         super().__init__(**kwargs)
         latent_dim = input_checks.latent_dim_matches(generator, latent_dim)
         input_checks.discriminator_output(discriminator)
         d_steps, g_steps = checks.positive_integer("d_steps", d_steps), checks.positive_integer("g_steps", g_steps)
         if latent_distribution not in LATENT_DISTRIBUTIONS:
             raise ValueError(f"latent_distribution must be one of {LATENT_DISTRIBUTIONS}, got {latent_distribution!r}.")
-        self.generator = generator
-        self.discriminator = discriminator
-        self.latent_dim = latent_dim
-        self.d_steps = d_steps
-        self.g_steps = g_steps
-        self.latent_distribution = latent_distribution
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.generator, self.discriminator, self.latent_dim = generator, discriminator, latent_dim
+        self.d_steps, self.g_steps, self.latent_distribution = d_steps, g_steps, latent_distribution
+        self.seed, self.seed_generator = seed, keras.random.SeedGenerator(seed)
         self.stacked_batches = False
-        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
-        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.ema_half_life, self.ema_rampup = ema_half_life, ema_rampup
+        self.generator_average = None if ema_half_life is None else ema.GeneratorAverage(generator, ema_half_life,
+                                                                                         ema_rampup)
+        self.average_variables = [] if ema_half_life is None else self.generator_average.variables  # tracked
+        self.d_loss_tracker, self.g_loss_tracker = keras.metrics.Mean(name="d_loss"), keras.metrics.Mean(name="g_loss")
         self.p_real_on_real_tracker = keras.metrics.Mean(name="p_real_on_real")
         self.p_real_on_fake_tracker = keras.metrics.Mean(name="p_real_on_fake")
         # Nothing to build here: the GAN owns no weights but its networks' (and the seed state).
@@ -159,9 +158,16 @@ class GAN(keras.Model):
     def train_step(self, data):
         """Keras' step: `batch_update` on the batch, or on each batch of a stack (`compile(stacked_batches=True)`)."""
         if not self.stacked_batches:
-            return self.batch_update(data)
+            return self.update_on_batch(data)
         self._update_on_each_batch(data)
         return self.metric_results()
+
+    def update_on_batch(self, real):
+        """`batch_update(real)`, then one step of the generator average (if any). Returns the trackers."""
+        logs = self.batch_update(real)
+        if self.generator_average is not None:
+            sampling.update(self, real)
+        return logs
 
     def batch_update(self, real):
         """One training update on one real batch: d_steps updates of D, then g_steps of G. Returns the trackers."""
@@ -190,12 +196,10 @@ class GAN(keras.Model):
         return {metric.name: replicas.multi_worker_safe(metric.result()) for metric in self.metrics}
 
     def trained_batches(self):
-        """Training steps done so far (real batches trained on), a Python int: `g_optimizer.iterations //
-        g_steps`. Read from the optimizer, it continues over several `fit` calls and after a restored
-        checkpoint. One Keras step counts K batches with `stacked_batches=True` (stacks of K); an update that a
-        `LossScaleOptimizer` skipped (non-finite gradients) is not counted. Variants that update G differently
-        override it."""
-        return int(self.g_optimizer.iterations.numpy()) // self.g_steps
+        """Real batches trained on so far (an integer tensor; `int()` of it in eager code): `g_optimizer.iterations
+        // g_steps`, so it goes on over several `fit` calls and after a restored checkpoint. A stack of K batches
+        (`stacked_batches=True`) counts K; an update a `LossScaleOptimizer` skipped does not count."""
+        return self.g_optimizer.iterations // self.g_steps
 
     def fit(self, *args, **kwargs):
         """`keras.Model.fit` (same arguments), after `check_training_data`. A `tf.data.Dataset` is shuffled (or
@@ -218,25 +222,16 @@ class GAN(keras.Model):
     # Sampling
     # ----------------------------------------------------------------------------------------------
 
-    def generate(self, n, seed=None, batch_size=1024):
+    def generate(self, n, seed=None, batch_size=1024, average=True):
         """`n` samples from the generator in inference mode, as a NumPy array `[n, ...]`.
 
-        With an integer `seed` the latent vectors (and so the samples) are the same on every call.
+        With an integer `seed` the latent vectors (and so the samples) are the same on every call. With a generator
+        average (`ema_half_life`), samples come from the averaged weights unless `average=False` (the raw G).
         """
-        return self._generate_like(None, n, seed, batch_size)
+        return self._generate_like(None, n, seed, batch_size, average)
 
-    def _generate_like(self, real, n, seed, batch_size):
-        """`make_fake(real rows, z rows, training=False)`'s samples for `n` z, `batch_size` at a time. `real`: what
-        `make_fake` reads of a real batch, n rows (None here; `(None, labels)` for `ConditionalGAN`)."""
-        n, batch_size = checks.positive_integer("n", n), checks.positive_integer("batch_size", batch_size)
-        latent = self.sample_latent(n, seed=seed)
-        chunks = []
-        for start in range(0, n, batch_size):
-            rows = slice(start, start + batch_size)
-            real_rows = None if real is None else tuple(None if part is None else part[rows] for part in real)
-            fake = self.make_fake(real_rows, latent[rows], training=False)
-            chunks.append(keras.ops.convert_to_numpy(tf.nest.flatten(fake)[0]))
-        return np.concatenate(chunks, axis=0)
+    def _generate_like(self, real, n, seed, batch_size, average=True):
+        return sampling.generate_like(self, real, n, seed, batch_size, average)
 
     # ----------------------------------------------------------------------------------------------
     # Updates: loss scaling (mixed precision, tf.distribute) and minimization, for every subclass
@@ -262,7 +257,7 @@ class GAN(keras.Model):
     def _update_on_each_batch(self, stacked):
         """`batch_update` on each batch of `stacked` `[K, batch, ...]`, in a graph loop."""
         def body(index):
-            self.batch_update(tf.nest.map_structure(lambda tensor: tensor[index], stacked))
+            self.update_on_batch(tf.nest.map_structure(lambda tensor: tensor[index], stacked))
             return index + 1
 
         count = tf.shape(tf.nest.flatten(stacked)[0])[0]
@@ -276,7 +271,8 @@ class GAN(keras.Model):
         serialize = keras.saving.serialize_keras_object
         return {"name": self.name, "generator": serialize(self.generator),
                 "discriminator": serialize(self.discriminator), "latent_dim": self.latent_dim, "d_steps": self.d_steps,
-                "g_steps": self.g_steps, "latent_distribution": self.latent_distribution, "seed": self.seed}
+                "g_steps": self.g_steps, "latent_distribution": self.latent_distribution, "seed": self.seed,
+                "ema_half_life": self.ema_half_life, "ema_rampup": self.ema_rampup}
 
     @classmethod
     def from_config(cls, config):
