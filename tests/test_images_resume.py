@@ -127,3 +127,18 @@ def test_mixed_precision_stops_after_too_many_consecutive_skipped_steps(tmp_path
     config = training.TrainConfig(**TINY, epochs=3, precision="mixed_float16")
     with pytest.raises(callbacks.NonFiniteLossError, match="4 consecutive steps after step 0 "):
         training.train(config, tmp_path, verbose=0, extra_callbacks=[StartLossScale(2.0 ** 100)])
+
+
+def test_a_run_does_not_depend_on_the_global_seed_set_before_it(tmp_path):
+    # The data's shuffle seeds combine with TF's global seed: train() sets it from config.seed before making the
+    # data, so whatever a caller set before (another run, a test, a notebook) the batches and weights are the same.
+    config = training.TrainConfig(**TINY, epochs=1, deterministic=True)
+    values = []
+    for index, earlier_seed in enumerate((123, 7)):
+        keras.utils.set_random_seed(earlier_seed)
+        training.train(config, tmp_path / f"run_{index}", verbose=0)
+        values.append(checkpoint_values(tmp_path / f"run_{index}"))
+    names = set(values[0]) - {"_CHECKPOINTABLE_OBJECT_GRAPH"}  # holds object names (adam, adam_1, ...), not values
+    assert names == set(values[1]) - {"_CHECKPOINTABLE_OBJECT_GRAPH"} and len(names) > 20
+    for name in names:
+        np.testing.assert_array_equal(values[0][name], values[1][name], err_msg=name)

@@ -158,6 +158,7 @@ def train(config, run_dir, verbose=1, extra_callbacks=()):
     if config.deterministic:
         tf.config.experimental.enable_op_determinism()
     strategy = strategies.make_strategy(config.strategy)  # before any TF op: multi-worker collectives need that
+    keras.utils.set_random_seed(config.seed)  # before the data: tf.data's shuffle seeds depend on the global one
     source = datasets.open_spec(config.data, config.image_size, config.batch_size, config.seed, config.data_dir,
                                 skip_invalid=config.skip_invalid)
     steps = _steps_per_epoch(config, source)
