@@ -16,14 +16,32 @@ import pathlib
 import keras
 import tensorflow as tf
 
-from gan_tf import plotting
+from gan_tf import models, plotting
 
 
 def checkpoint_of(gan, epoch):
-    """Everything a resumed run needs (the SeedGenerator is not trackable: its state variable is)."""
+    """Everything a resumed run needs (the SeedGenerator is not trackable: its state variable is), with the
+    generator average and ADA's state when the GAN has them (so checkpoints of runs without them still match)."""
     return tf.train.Checkpoint(generator=gan.generator, discriminator=gan.discriminator,
                                d_optimizer=gan.d_optimizer, g_optimizer=gan.g_optimizer,
-                               seed_state=gan.seed_generator.state, epoch=epoch)
+                               seed_state=gan.seed_generator.state, epoch=epoch, **model_state(gan))
+
+
+def generator_state(gan):
+    """{"generator": G} plus {"generator_average": its averaged weights} when the GAN keeps an average: what
+    sampling and export restore."""
+    average = {"generator_average": list(gan.average_variables)} if gan.average_variables else {}
+    return {"generator": gan.generator, **average}
+
+
+def model_state(gan):
+    """The GAN's own variables beyond its networks: the generator average (`GAN(ema_half_life=...)`) and an
+    `AugmentedGAN`'s augmentation probability with ADA's running sums."""
+    state = {name: value for name, value in generator_state(gan).items() if name != "generator"}
+    if isinstance(gan, models.AugmentedGAN):
+        state["augmentation"] = {"probability": gan.augment_probability, "overfitting_sum": gan.overfitting_sum,
+                                 "overfitting_images": gan.overfitting_images, "d_steps_taken": gan.d_steps_taken}
+    return state
 
 
 def atomic_write(path, write, suffix=""):
