@@ -17,6 +17,7 @@ import keras
 import tensorflow as tf
 
 from gan_tf import models, plotting
+from gan_tf.models import sampling
 
 
 def checkpoint_of(gan, epoch):
@@ -55,7 +56,8 @@ def atomic_write(path, write, suffix=""):
 
 class CheckpointSaver(keras.callbacks.Callback):
     """After each epoch: the checkpoint, and with `write_files` the fixed-noise grid samples/epoch_NNN.png and
-    generator.keras (a multi-worker run's non-chief workers save only their scratch checkpoint)."""
+    generator.keras, both of the generator average when the GAN keeps one (a multi-worker run's non-chief
+    workers save only their scratch checkpoint)."""
 
     def __init__(self, manager, epoch, run_dir, seed=0, grid_size=64, write_files=True):
         super().__init__()
@@ -71,4 +73,5 @@ class CheckpointSaver(keras.callbacks.Callback):
         images = self.model.generate(self.grid_size, seed=self.seed)
         atomic_write(self.run_dir / "samples" / f"epoch_{epoch + 1:03d}.png",
                      lambda path: plotting.save_image_grid(images, path))
-        atomic_write(self.run_dir / "generator.keras", self.model.generator.save, suffix=".keras")
+        with sampling.averaged_weights(self.model.generator, self.model.generator_average):
+            atomic_write(self.run_dir / "generator.keras", self.model.generator.save, suffix=".keras")

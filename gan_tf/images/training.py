@@ -11,9 +11,9 @@ A run directory holds:
                          full (`gan_tf.images.recovery`: a damaged list file or newest checkpoint is skipped, said
                          so, and kept in checkpoints/damaged/)
   tensorboard/           the write-up's views (`observation.ImageGANViews` in a `callbacks.TensorBoardSink`)
-  samples/epoch_NNN.png  the fixed-noise grid after each epoch
-  generator.keras        the latest generator (written to a temporary file, then renamed); sampling and export
-                         use the checkpoint, not this file
+  samples/epoch_NNN.png  the fixed-noise grid after each epoch (of the generator average, when the run keeps one)
+  generator.keras        the latest generator, or its average (written to a temporary file, then renamed); sampling
+                         and export use the checkpoint, not this file
   .lock                  one writer at a time (`gan_tf.images.run_folder.lock`); a killed writer's temporary
                          files are removed on the next start
 
