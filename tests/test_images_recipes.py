@@ -114,7 +114,8 @@ def test_each_flag_is_recorded_and_resumable(tmp_path, flags, settings, model_cl
     cli.main(["train", *TINY, "--out", str(run), "--epochs", "2", *flags])
     assert g_iterations(run) == 4
     gan, _ = training.load_generator(run)
-    assert type(gan) is model_class and (gan.generator_average is not None) == (saved_settings(run)["ema_half_life"] > 0)
+    averaged = saved_settings(run)["ema_half_life"] > 0
+    assert type(gan) is model_class and (gan.generator_average is not None) == averaged
 
 
 def test_ada_state_and_the_average_are_checkpointed_and_restored(tmp_path):

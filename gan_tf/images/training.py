@@ -49,8 +49,7 @@ import keras
 import tensorflow as tf
 
 from gan_tf import callbacks, checks, models, networks, plotting
-from gan_tf.images import (checkpointing, datasets, observation, recipes, recovery, run_config, run_folder,
-                           strategies)
+from gan_tf.images import checkpointing, datasets, observation, recipes, recovery, run_config, run_folder, strategies
 
 PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
 CHECKPOINTS_KEPT = 3
