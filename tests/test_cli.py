@@ -56,6 +56,7 @@ def error_line(capsys, argv):
     (["train", "--data", "digits", "--out", "r", "--ema", "-1"], "--ema: must be a finite number >= 0"),
     (["train", "--data", "digits", "--out", "r", "--r1", "inf"], "--r1: must be a finite number >= 0"),
     (["train", "--data", "digits", "--out", "r", "--r1-every", "0"], "--r1-every: must be a positive integer"),
+    (["train", "--data", "digits", "--out", "r", "--eval-every", "-2"], "--eval-every: must be an integer >= 0"),
     (["train", "--data", "digits", "--out", "r", "--spectral-norm", "yes"], "unrecognized arguments: yes"),
     (["train", "--data", "digits", "--out", "r", "--epoch", "3"], r"unrecognized arguments: --epoch 3 \(did you mean "
                                                                   r"--epochs\?\)"),  # not an abbreviation of --epochs

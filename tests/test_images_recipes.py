@@ -38,7 +38,7 @@ def g_iterations(run):
 @pytest.fixture(scope="module")
 def modern_run(tmp_path_factory):
     run = tmp_path_factory.mktemp("recipes") / "modern"
-    cli.main(["train", *TINY, "--out", str(run), "--recipe", "modern", "--epochs", "1"])
+    cli.main(["train", *TINY, "--out", str(run), "--recipe", "modern", "--epochs", "1", "--eval-every", "2"])
     return run
 
 
@@ -77,11 +77,29 @@ def test_tensorboard_shows_both_grids_and_the_augmentation_probability(modern_ru
     tags = event_tags(modern_run / "tensorboard")
     assert {"fixed_noise_samples", "fixed_noise_samples/average", "augment/probability"} <= set(tags)
     assert tags["fixed_noise_samples/average"] == tags["fixed_noise_samples"] == [0, 1, 2]
+    assert tags["quality/swd_mean"] == tags["quality/swd_level_16"] == [0, 2]  # --eval-every 2
+
+
+def test_sample_quality_is_zero_for_the_real_images_and_positive_for_samples():
+    from gan_tf.images import observation  # noqa: PLC0415
+
+    real = np.random.default_rng(0).uniform(-1, 1, (40, 16, 16, 1)).astype(np.float32)
+    data = tf.data.Dataset.from_tensor_slices(real).batch(16)
+
+    class Copier:  # a "model" whose samples are the real images: distance exactly 0
+        def generate(self, n, seed):
+            return real[:n]
+
+    quality = observation.SampleQuality(data, count=32)
+    assert quality.measure(Copier()).scalars == {"quality/swd_level_16": 0.0, "quality/swd_mean": 0.0}
+    assert len(quality.real) == 32
+    gan = training.build_gan(training.TrainConfig(data="digits", image_size=16, filters=4, latent_dim=8), channels=1)
+    assert quality.measure(gan).scalars["quality/swd_mean"] > 1.0
 
 
 def test_a_recipe_never_changes_a_resumed_run(modern_run, tmp_path, capsys):
     # Without --recipe a rerun keeps its run's recipe settings (whatever the default recipe is) and resumes.
-    cli.main(["train", *TINY, "--out", str(modern_run), "--epochs", "2"])
+    cli.main(["train", *TINY, "--out", str(modern_run), "--epochs", "2"])  # and --eval-every may change
     assert "resuming from" in capsys.readouterr().out and g_iterations(modern_run) == 4
     dcgan_run = tmp_path / "dcgan"
     cli.main(["train", *TINY, "--out", str(dcgan_run), "--epochs", "1"])

@@ -9,7 +9,8 @@ g_loss (adversarial term), p_real_on_real, p_real_on_fake, first-layer gradient 
 scales, and for an `AugmentedGAN` "augment/probability" (ADA's p). Samples (histograms): `IMAGE_HISTOGRAM_NAMES`.
 Images: "fixed_noise_samples", G (inference mode) on `grid_size` fixed latent vectors, the same at every probe,
 and with a generator average (EMA) "fixed_noise_samples/average", the averaged G on the same vectors (next to
-it in TensorBoard).
+it in TensorBoard). `SampleQuality` measures the samples' sliced Wasserstein distance to real images
+(`gan-tf train --eval-every N`).
 
     callbacks.Probe(observation.ImageGANViews(probe_data), callbacks.TensorBoardSink(log_dir), every_n_steps=100)
 """
@@ -17,11 +18,14 @@ it in TensorBoard).
 import contextlib
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from gan_tf import measurements, models, networks
+from gan_tf.images import sliced_wasserstein
 from gan_tf.models import sampling
 
+QUALITY_IMAGES = 512  # real images and samples compared by `SampleQuality` (ProGAN's SWD used 16k)
 IMAGE_HISTOGRAM_NAMES = ("d_real", "d_fake", "D/first_layer_weights", "D/first_layer_gradients",
                          "G/first_layer_weights", "G/first_layer_gradients")
 
@@ -49,6 +53,34 @@ class ImageGANViews:
         if isinstance(model, models.AugmentedGAN):
             scalars["augment/probability"] = float(model.augment_probability.numpy())
         return measurements.Observation(scalars, samples, images)
+
+
+class SampleQuality:
+    """`measure(model)`: the sliced Wasserstein distance (`sliced_wasserstein`, x 1e3, per pyramid level and their
+    mean) between the first `count` images of `real_data` and as many samples of the model (of its generator
+    average when it keeps one) from fixed latent vectors, as scalars "quality/swd_<level>", "quality/swd_mean"."""
+
+    def __init__(self, real_data, count=QUALITY_IMAGES, seed=0):
+        self.real_data, self.count, self.seed = real_data, count, seed
+        self.real = None
+
+    def measure(self, model):
+        if self.real is None:
+            self.real = _first_images(self.real_data, self.count)
+        fake = model.generate(len(self.real), seed=self.seed)
+        distances = sliced_wasserstein.sliced_wasserstein_distances(self.real, fake, seed=self.seed)
+        return measurements.Observation({f"quality/swd_{name}": value for name, value in distances.items()}, {}, {})
+
+
+def _first_images(real_data, count):
+    """The first `count` images of a dataset of batches (all of them when it holds fewer), as one array."""
+    batches, found = [], 0
+    for batch in real_data:
+        batches.append(keras.ops.convert_to_numpy(batch))
+        found += len(batches[-1])
+        if found >= count:
+            break
+    return np.concatenate(batches)[:count]
 
 
 def observe_images(model, real, latent):

@@ -10,7 +10,8 @@ A run directory holds:
                          (EMA) and ADA's probability and running sums; restored from the newest one that reads in
                          full (`gan_tf.images.recovery`: a damaged list file or newest checkpoint is skipped, said
                          so, and kept in checkpoints/damaged/)
-  tensorboard/           the write-up's views (`observation.ImageGANViews` in a `callbacks.TensorBoardSink`)
+  tensorboard/           the write-up's views (`observation.ImageGANViews` in a `callbacks.TensorBoardSink`) and
+                         with `eval_every` the samples' sliced Wasserstein distance (`observation.SampleQuality`)
   samples/epoch_NNN.png  the fixed-noise grid after each epoch (of the generator average, when the run keeps one)
   generator.keras        the latest generator, or its average (written to a temporary file, then renamed); sampling
                          and export use the checkpoint, not this file
@@ -84,6 +85,7 @@ class TrainConfig:
     data_dir: str = "data"
     steps_per_epoch: int = 0           # 0: one pass over the data
     every_n_steps: int = 100           # TensorBoard probe period
+    eval_every: int = 0                # > 0: sliced Wasserstein distance of samples to real images in TensorBoard
     jit_compile: bool = True           # XLA (CPU: faster for small images, slower at 64x64; see benchmarks)
     strategy: str = "default"          # see gan_tf.images.strategies
     sync_batch_norm: bool = False      # batch-norm statistics over all replicas
@@ -183,6 +185,9 @@ def _train_locked(config, run_dir, wanted, source, strategy, verbose, extra_call
         views = observation.ImageGANViews(_data(config, config.seed + 10_000), seed=config.seed)
         tensorboard = callbacks.TensorBoardSink(run_dir / "tensorboard")
         monitors.insert(1, callbacks.Probe(views, tensorboard, config.every_n_steps))
+        if config.eval_every:
+            quality = observation.SampleQuality(_data(config, config.seed + 20_000), seed=config.seed)
+            monitors.insert(2, callbacks.Probe(quality, tensorboard, config.eval_every))
     with dtype_policy(config.precision):
         try:
             gan.fit(data, epochs=config.epochs, initial_epoch=start, steps_per_epoch=steps, callbacks=monitors,
