@@ -2,9 +2,11 @@
 
   gan-tf list                      the reproduction scripts of this checkout
   gan-tf reproduce NAME [ARGS...]  run one of them (ARGS go to the script, e.g. --smoke --out-dir DIR)
-  gan-tf train --data PATH_OR_TFDS_NAME --out RUN_DIR [--epochs N] [--mixed-precision [float16|bfloat16]]
-               [--strategy mirrored|multi_worker|tpu [--sync-batch-norm]] [--deterministic] [--skip-invalid]
-                                   train a DCGAN (rerunning the same command resumes; see gan_tf.images.training)
+  gan-tf train --data PATH_OR_TFDS_NAME --out RUN_DIR [--recipe dcgan|modern] [--epochs N]
+               [--mixed-precision [float16|bfloat16]] [--strategy mirrored|multi_worker|tpu [--sync-batch-norm]]
+               [--deterministic] [--skip-invalid] [--ema [HALF_LIFE]] [--augment none|diffaugment|ada] [--loss NAME]
+               [--r1 GAMMA] [--spectral-norm] [--architecture radford|dense_dcgan|residual] ...
+                                   train a GAN (rerunning the same command resumes; see gan_tf.images.training)
   gan-tf sample --run RUN_DIR [--n 64] [--out grid.png]   draw from a trained generator
 
 A user's mistake (a bad flag, a missing folder, a damaged or busy run folder, ...) prints one line
@@ -22,9 +24,20 @@ import sys
 from gan_tf.images import run_config, run_folder  # no TensorFlow in either
 
 # The library's choices, repeated here to check flags before TensorFlow is imported (tests/test_cli.py checks
-# that they equal networks.DCGAN_SIZES, training.ARCHITECTURES, models.gan.LATENT_DISTRIBUTIONS, strategies.STRATEGIES).
+# that they equal networks.DCGAN_SIZES, recipes.ARCHITECTURES, models.gan.LATENT_DISTRIBUTIONS, strategies.STRATEGIES,
+# recipes.LOSSES, recipes.AUGMENTS, recipes.RECIPES and recipes.DEFAULT_RECIPE).
 IMAGE_SIZES = (16, 32, 64, 128)
-ARCHITECTURES = ("radford", "dense_dcgan")
+ARCHITECTURES = ("radford", "dense_dcgan", "residual")
+LOSSES = ("minimax", "non_saturating", "wasserstein", "hinge", "least_squares")
+AUGMENTS = ("none", "diffaugment", "ada")
+RECIPES = {
+    "dcgan": {"architecture": "radford", "loss": "non_saturating", "beta_1": 0.5, "ema_half_life": 0.0,
+              "augment": "none", "r1_gamma": 0.0, "spectral_norm": False},
+    "modern": {"architecture": "residual", "loss": "hinge", "beta_1": 0.0, "ema_half_life": 10_000.0,
+               "augment": "diffaugment", "r1_gamma": 0.0, "spectral_norm": True},
+}
+DEFAULT_RECIPE = "dcgan"
+EMA_HALF_LIFE = 10_000.0  # --ema without a value (gan_tf.ema.HALF_LIFE_IMAGES)
 LATENT_DISTRIBUTIONS = ("normal", "uniform")
 STRATEGIES = ("default", "mirrored", "multi_worker", "tpu")
 USER_ERRORS = (ValueError, OSError, run_folder.RunFolderError)
@@ -107,7 +120,9 @@ def train_command(arguments):
     check_train_arguments(arguments)
     from gan_tf.images import training  # noqa: PLC0415  (TensorFlow only for the commands that need it)
 
-    options = {name: getattr(arguments, name) for name in TRAIN_OPTIONS if getattr(arguments, name) is not None}
+    names = (*TRAIN_OPTIONS, "ema_half_life")
+    options = {name: getattr(arguments, name) for name in names if getattr(arguments, name) is not None}
+    options = {**recipe_settings(arguments), **options}
     if arguments.mixed_precision:
         options["precision"] = f"mixed_{arguments.mixed_precision}"
     if arguments.no_xla:
@@ -115,9 +130,23 @@ def train_command(arguments):
     for flag in ("sync_batch_norm", "deterministic", "skip_invalid"):
         if getattr(arguments, flag):
             options[flag] = True
+    if arguments.spectral_norm is not None:
+        options["spectral_norm"] = arguments.spectral_norm
     if arguments.data == "digits":
         options.setdefault("image_size", 32)
     training.train(training.TrainConfig(data=arguments.data, **options), arguments.out)
+
+
+def recipe_settings(arguments):
+    """The settings of `--recipe`. Without --recipe: the default recipe's for a new run, and for a run folder that
+    already has a config.json its own values of those settings, so that a rerun resumes whatever recipe began
+    it (even after the default recipe changed). Explicit flags override either (`train_command`); a rerun whose
+    settings differ from config.json is refused by `training.train`, naming them."""
+    if arguments.recipe is not None:
+        return dict(RECIPES[arguments.recipe])
+    saved = run_config.read(arguments.out) if os.path.isdir(arguments.out) else None
+    defaults = RECIPES[DEFAULT_RECIPE]
+    return {name: saved.get(name, value) for name, value in defaults.items()} if saved else dict(defaults)
 
 
 def sample_command(arguments):
@@ -142,8 +171,15 @@ TRAIN_OPTIONS = {
     "epochs": (positive_integer, "epochs in total (default 25); raise it to continue a finished run"),
     "image_size": (int, "16, 32, 64 or 128 (default 64; 32 for digits)", IMAGE_SIZES),
     "batch_size": (positive_integer, "default 64"),
-    "architecture": (str, "radford (default) or dense_dcgan (the write-up's)", ARCHITECTURES),
-    "filters": (positive_integer, "network width: ngf = ndf (default 64)"),
+    "architecture": (str, "radford (DCGAN), dense_dcgan (the write-up's) or residual (SNGAN's ResNets)",
+                     ARCHITECTURES),
+    "filters": (positive_integer, "network width: ngf = ndf, the residual nets' width (default 64)"),
+    "loss": (str, "the GAN loss (gan_tf.losses)", LOSSES),
+    "augment": (str, "augment what D sees: none, diffaugment (every transform, every image) or ada (probability "
+                "adapted to E[sign D(real)] = 0.6; logged as augment/probability)", AUGMENTS),
+    "r1_gamma": (non_negative_number, "lazy R1 penalty weight gamma on real images (0: off)"),
+    "r1_every": (positive_integer, "D steps between two R1 penalties (default 16)"),
+    "beta_1": (non_negative_number, "Adam's beta_1 (dcgan 0.5, modern 0)"),
     "g_steps": (positive_integer, "generator updates per batch (the write-up: 2)"),
     "feature_matching": (non_negative_number, "weight of the write-up's feature matching (default 0: off; the "
                          "write-up 0.1)"),
@@ -155,6 +191,8 @@ TRAIN_OPTIONS = {
     "strategy": (str, "tf.distribute strategy: default, mirrored (all local GPUs), multi_worker (TF_CONFIG) or tpu",
                  STRATEGIES),
     "every_n_steps": (positive_integer, "TensorBoard period in steps (default 100)"),
+    "eval_every": (non_negative_integer, "every N steps, the sliced Wasserstein distance (x1e3) between 512 real "
+                   "images and samples in TensorBoard: quality/swd_mean (default 0: off; a rerun may change it)"),
 }
 
 
@@ -213,7 +251,7 @@ def build_parser():
     reproduce.add_argument("name")
     reproduce.add_argument("script_arguments", nargs=argparse.REMAINDER)
     reproduce.set_defaults(run=reproduce_command)
-    train = commands.add_parser("train", help="train a DCGAN on images (resumable)")
+    train = commands.add_parser("train", help="train a GAN on images (resumable)")
     train.add_argument("--data", required=True,
                        help="'digits', an image folder, or a TFDS name (celeb_a, tf_flowers, ...)")
     train.add_argument("--out", required=True, help="the run directory")
@@ -227,8 +265,21 @@ def build_parser():
                        "an uninterrupted one bit for bit (slower on GPU)")
     train.add_argument("--skip-invalid", action="store_true", help="skip image files that cannot be used (not an "
                        "image, truncated, too large, not a regular file) and report how many, instead of stopping")
+    train.add_argument("--recipe", choices=tuple(RECIPES), help=f"a combination of the settings below. Default "
+                       f"{DEFAULT_RECIPE} for a new run (the default is the recipe that measures better in "
+                       "benchmarks/image_recipes.py); a rerun keeps its run's. " + "; ".join(
+                           f"{name}: " + ", ".join(f"{key}={value}" for key, value in settings.items())
+                           for name, settings in RECIPES.items()) + ". Explicit flags override the recipe's")
+    train.add_argument("--ema", dest="ema_half_life", type=non_negative_number, nargs="?", const=EMA_HALF_LIFE,
+                       metavar="HALF_LIFE",
+                       help=f"sample a moving average of G with this half-life in images (alone: {EMA_HALF_LIFE:g}; "
+                       "0: off); generate, sample and export use it, TensorBoard shows both grids")
+    train.add_argument("--spectral-norm", action=argparse.BooleanOptionalAction, default=None,
+                       help="spectral normalisation of D (--architecture residual)")
     for name, (kind, text, *choices) in TRAIN_OPTIONS.items():
-        train.add_argument("--" + name.replace("_", "-"), type=kind, help=text, choices=choices[0] if choices else None)
+        flag = "--r1" if name == "r1_gamma" else "--" + name.replace("_", "-")
+        train.add_argument(flag, dest=name, type=kind, help=text, choices=choices[0] if choices else None,
+                           metavar="GAMMA" if name == "r1_gamma" else None)
     train.set_defaults(run=train_command)
     sample = commands.add_parser("sample", help="draw images from a trained run")
     sample.add_argument("--run", dest="run_dir", required=True, help="a run directory written by gan-tf train")

@@ -49,6 +49,15 @@ def error_line(capsys, argv):
     (["train", "--data", "/nonexistent", "--out", "r"], "--data '/nonexistent': no such folder"),
     (["train", "--data", "./my_imagse/", "--out", "r"], "--data './my_imagse/': no such folder"),
     (["sample", "--run", "r", "--n", "0"], "--n: must be a positive integer"),
+    (["train", "--data", "digits", "--out", "r", "--recipe", "fancy"], "--recipe: invalid choice: 'fancy'"),
+    (["train", "--data", "digits", "--out", "r", "--augment", "flip"], "--augment: invalid choice: 'flip'"),
+    (["train", "--data", "digits", "--out", "r", "--loss", "hinged"], "--loss: invalid choice: 'hinged'"),
+    (["train", "--data", "digits", "--out", "r", "--architecture", "resnet"], "--architecture: invalid choice"),
+    (["train", "--data", "digits", "--out", "r", "--ema", "-1"], "--ema: must be a finite number >= 0"),
+    (["train", "--data", "digits", "--out", "r", "--r1", "inf"], "--r1: must be a finite number >= 0"),
+    (["train", "--data", "digits", "--out", "r", "--r1-every", "0"], "--r1-every: must be a positive integer"),
+    (["train", "--data", "digits", "--out", "r", "--eval-every", "-2"], "--eval-every: must be an integer >= 0"),
+    (["train", "--data", "digits", "--out", "r", "--spectral-norm", "yes"], "unrecognized arguments: yes"),
     (["train", "--data", "digits", "--out", "r", "--epoch", "3"], r"unrecognized arguments: --epoch 3 \(did you mean "
                                                                   r"--epochs\?\)"),  # not an abbreviation of --epochs
     (["sample", "--run", "/nowhere"], "--run '/nowhere' is not a run directory: it has no config.json"),
@@ -84,8 +93,12 @@ def test_flags_are_checked_before_tensorflow_is_imported(tmp_path):
 
 def test_the_cli_choices_are_the_librarys():
     from gan_tf import models, networks  # noqa: PLC0415
-    from gan_tf.images import strategies, training  # noqa: PLC0415
+    from gan_tf.images import recipes, strategies, training  # noqa: PLC0415
 
-    assert cli.IMAGE_SIZES == networks.DCGAN_SIZES and cli.ARCHITECTURES == tuple(training.ARCHITECTURES)
+    assert cli.IMAGE_SIZES == networks.DCGAN_SIZES and cli.ARCHITECTURES == recipes.ARCHITECTURES
+    assert cli.LOSSES == recipes.LOSSES and cli.AUGMENTS == recipes.AUGMENTS
+    assert cli.RECIPES == recipes.RECIPES and cli.DEFAULT_RECIPE == recipes.DEFAULT_RECIPE
+    defaults = training.TrainConfig(data="digits")
+    assert {name: getattr(defaults, name) for name in recipes.RECIPES["dcgan"]} == recipes.RECIPES["dcgan"]
     assert cli.LATENT_DISTRIBUTIONS == tuple(models.gan.LATENT_DISTRIBUTIONS)
     assert cli.STRATEGIES == strategies.STRATEGIES

@@ -33,11 +33,10 @@ def checkpoint_values(run_dir):
     return {name: reader.get_tensor(name) for name in reader.get_variable_to_shape_map()}
 
 
-@pytest.fixture(scope="module")
-def uninterrupted_and_resumed(tmp_path_factory):
-    root = tmp_path_factory.mktemp("resume")
-    uninterrupted = run_command(root / "uninterrupted")
-    interrupted = run_command(root / "resumed")
+def kill_and_resume(root, extra=()):
+    """(uninterrupted run, run killed after its second checkpoint and rerun), both of `COMMAND` + `extra`."""
+    uninterrupted = run_command(root / "uninterrupted", extra)
+    interrupted = run_command(root / "resumed", extra)
     index = root / "resumed" / "checkpoints" / "checkpoint"
     while not (index.is_file() and "ckpt-2" in index.read_text()):
         assert interrupted.poll() is None, interrupted.stdout.read()
@@ -46,11 +45,16 @@ def uninterrupted_and_resumed(tmp_path_factory):
     interrupted.send_signal(signal.SIGKILL)
     interrupted.wait()
     assert still_running, "the run ended before it could be killed: give it more epochs"
-    resumed = run_command(root / "resumed")
+    resumed = run_command(root / "resumed", extra)
     outputs = [process.communicate(timeout=600)[0] for process in (uninterrupted, resumed)]
     assert uninterrupted.returncode == 0 and resumed.returncode == 0, outputs
     assert "resuming from" in outputs[1]
     return root / "uninterrupted", root / "resumed"
+
+
+@pytest.fixture(scope="module")
+def uninterrupted_and_resumed(tmp_path_factory):
+    return kill_and_resume(tmp_path_factory.mktemp("resume"))
 
 
 def test_a_run_killed_and_rerun_matches_an_uninterrupted_one_exactly(uninterrupted_and_resumed):
@@ -58,6 +62,16 @@ def test_a_run_killed_and_rerun_matches_an_uninterrupted_one_exactly(uninterrupt
     assert expected.keys() == resumed.keys()
     assert int(resumed["epoch/.ATTRIBUTES/VARIABLE_VALUE"]) == 8
     assert any(name.startswith("seed_state") for name in expected)  # the random state is part of the match
+    for name, value in expected.items():
+        np.testing.assert_array_equal(resumed[name], value, err_msg=name)
+
+
+def test_a_killed_run_with_the_generator_average_ada_and_r1_resumes_exactly(tmp_path):
+    # The average, ADA's p, its running sums and D-step count, and R1's schedule (D's iterations) are all restored.
+    runs = kill_and_resume(tmp_path, ["--ema", "40", "--augment", "ada", "--r1", "1", "--r1-every", "2"])
+    expected, resumed = (checkpoint_values(run) for run in runs)
+    assert expected.keys() == resumed.keys()
+    assert {"generator_average", "augmentation"} <= {name.split("/")[0] for name in expected}
     for name, value in expected.items():
         np.testing.assert_array_equal(resumed[name], value, err_msg=name)
 

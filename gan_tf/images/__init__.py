@@ -2,12 +2,13 @@
 
   datasets       image pipelines (folders, CelebA, flowers, digits): float32 [B, H, W, C] in [-1, 1]
   training       resumable image-GAN training (`TrainConfig`, `train`, `sample`, `load_generator`)
+  recipes        the GAN of a run's settings (networks, model class, optimizers) and the dcgan / modern recipes
   checkpointing  atomic checkpoints and files
   recovery       restore the newest checkpoint that reads in full (a damaged one is skipped, said, kept aside)
   run_folder     one writer per run folder (lock), killed writes' leftovers, the checkpoint list checked
   run_config     config.json: read (damage named), migrated, compared, written; settings' number checks
   image_files    the image files of a folder, read as they are (Pillow for what TF cannot) or refused by name
-  observation    the write-up's TensorBoard views of an image GAN (a measurement for `callbacks.Probe`)
+  observation    the write-up's TensorBoard views of an image GAN, and the samples' SWD (measurements for a Probe)
   strategies     tf.distribute strategies by name (mirrored, multi-worker, TPU)
   quality        measures of image quality: FID / KID (local InceptionV3 weights), digits classifier scores
   sliced_wasserstein  ProGAN's sliced Wasserstein distance on Laplacian-pyramid patches (no weights needed)

@@ -16,14 +16,33 @@ import pathlib
 import keras
 import tensorflow as tf
 
-from gan_tf import plotting
+from gan_tf import models, plotting
+from gan_tf.models import sampling
 
 
 def checkpoint_of(gan, epoch):
-    """Everything a resumed run needs (the SeedGenerator is not trackable: its state variable is)."""
+    """Everything a resumed run needs (the SeedGenerator is not trackable: its state variable is), with the
+    generator average and ADA's state when the GAN has them (so checkpoints of runs without them still match)."""
     return tf.train.Checkpoint(generator=gan.generator, discriminator=gan.discriminator,
                                d_optimizer=gan.d_optimizer, g_optimizer=gan.g_optimizer,
-                               seed_state=gan.seed_generator.state, epoch=epoch)
+                               seed_state=gan.seed_generator.state, epoch=epoch, **model_state(gan))
+
+
+def generator_state(gan):
+    """{"generator": G} plus {"generator_average": its averaged weights} when the GAN keeps an average: what
+    sampling and export restore."""
+    average = {"generator_average": list(gan.average_variables)} if gan.average_variables else {}
+    return {"generator": gan.generator, **average}
+
+
+def model_state(gan):
+    """The GAN's own variables beyond its networks: the generator average (`GAN(ema_half_life=...)`) and an
+    `AugmentedGAN`'s augmentation probability with ADA's running sums."""
+    state = {name: value for name, value in generator_state(gan).items() if name != "generator"}
+    if isinstance(gan, models.AugmentedGAN):
+        state["augmentation"] = {"probability": gan.augment_probability, "overfitting_sum": gan.overfitting_sum,
+                                 "overfitting_images": gan.overfitting_images, "d_steps_taken": gan.d_steps_taken}
+    return state
 
 
 def atomic_write(path, write, suffix=""):
@@ -37,7 +56,8 @@ def atomic_write(path, write, suffix=""):
 
 class CheckpointSaver(keras.callbacks.Callback):
     """After each epoch: the checkpoint, and with `write_files` the fixed-noise grid samples/epoch_NNN.png and
-    generator.keras (a multi-worker run's non-chief workers save only their scratch checkpoint)."""
+    generator.keras, both of the generator average when the GAN keeps one (a multi-worker run's non-chief
+    workers save only their scratch checkpoint)."""
 
     def __init__(self, manager, epoch, run_dir, seed=0, grid_size=64, write_files=True):
         super().__init__()
@@ -53,4 +73,5 @@ class CheckpointSaver(keras.callbacks.Callback):
         images = self.model.generate(self.grid_size, seed=self.seed)
         atomic_write(self.run_dir / "samples" / f"epoch_{epoch + 1:03d}.png",
                      lambda path: plotting.save_image_grid(images, path))
-        atomic_write(self.run_dir / "generator.keras", self.model.generator.save, suffix=".keras")
+        with sampling.averaged_weights(self.model.generator, self.model.generator_average):
+            atomic_write(self.run_dir / "generator.keras", self.model.generator.save, suffix=".keras")

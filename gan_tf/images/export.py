@@ -2,7 +2,8 @@
 
     from gan_tf.images import export
     export.export_generator(gan, "exported")           # a trained gan_tf.GAN (or a bare generator model)
-    export.export_run("runs/celeba", "exported")       # a `gan-tf train` run directory (its latest checkpoint)
+    export.export_run("runs/celeba", "exported")       # a `gan-tf train` run directory (its latest checkpoint;
+                                                       # the generator average when the run keeps one)
     # or, from a shell:  gan-tf export --run runs/celeba --out exported
 
 writes into the output folder:
@@ -30,6 +31,7 @@ import numpy as np
 import tensorflow as tf
 
 from gan_tf import models, networks
+from gan_tf.models import sampling
 
 FORMATS = ("keras", "saved_model")
 KERAS_FILE, SAVED_MODEL_DIR, SAMPLING_FILE = "generator.keras", "saved_model", "sampling.json"
@@ -73,7 +75,9 @@ def export_generator(source, out_dir, latent_distribution=None, formats=FORMATS,
 
 
 def export_run(run_dir, out_dir, **options):
-    """Export the generator of the latest checkpoint of a `gan-tf train` run directory (see `export_generator`).
+    """Export the generator of the latest checkpoint of a `gan-tf train` run directory (see `export_generator`):
+    the averaged weights when the run keeps a generator average (EMA), as `gan-tf sample` draws; sampling.json
+    says which ("weights").
 
     It rebuilds the run's GAN with `gan_tf.images.training.load_generator` from the newest checkpoint that restores
     (the images' channels come from the run's config.json: neither the training data nor generator.keras is needed).
@@ -81,8 +85,11 @@ def export_run(run_dir, out_dir, **options):
     from gan_tf.images import training  # noqa: PLC0415  (training pulls in the image pipelines)
 
     gan, config = training.load_generator(run_dir)
-    metadata = {"run_dir": str(run_dir), "data": config.data, **options.pop("metadata", {})}
-    return export_generator(gan, out_dir, metadata=metadata, **options)
+    weights = (f"the generator average (EMA, half-life {config.ema_half_life:g} images)" if gan.generator_average
+               else "the generator")
+    metadata = {"run_dir": str(run_dir), "data": config.data, "weights": weights, **options.pop("metadata", {})}
+    with sampling.averaged_weights(gan.generator, gan.generator_average):
+        return export_generator(gan, out_dir, metadata=metadata, **options)
 
 
 def plain_keras_generator(generator):

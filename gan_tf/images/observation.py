@@ -2,11 +2,15 @@
 
 `ImageGANViews(real_data, seed, grid_size)` measures, on a fresh real batch of `real_data` and as many latent
 vectors from its own seed, the training graph as it runs: D and G in training mode (batch statistics), after
-which the BatchNorm moving statistics are restored, so that a probe changes nothing. Scalars: d_loss (the
+which the BatchNorm moving statistics and D's variables (spectral normalisation rewrites D's kernels in training
+mode) are restored, so that a probe changes nothing. Scalars: d_loss (the
 model's `discriminator_loss_from_logits`), d_loss_real = E[softplus(-D(x))], d_loss_fake = E[softplus(D(G(z)))],
 g_loss (adversarial term), p_real_on_real, p_real_on_fake, first-layer gradient norms of D and G, loss
-scales. Samples (histograms): `IMAGE_HISTOGRAM_NAMES`. Images: "fixed_noise_samples", G (inference mode) on
-`grid_size` fixed latent vectors, the same at every probe.
+scales, and for an `AugmentedGAN` "augment/probability" (ADA's p). Samples (histograms): `IMAGE_HISTOGRAM_NAMES`.
+Images: "fixed_noise_samples", G (inference mode) on `grid_size` fixed latent vectors, the same at every probe,
+and with a generator average (EMA) "fixed_noise_samples/average", the averaged G on the same vectors (next to
+it in TensorBoard). `SampleQuality` measures the samples' sliced Wasserstein distance to real images
+(`gan-tf train --eval-every N`).
 
     callbacks.Probe(observation.ImageGANViews(probe_data), callbacks.TensorBoardSink(log_dir), every_n_steps=100)
 """
@@ -14,10 +18,14 @@ scales. Samples (histograms): `IMAGE_HISTOGRAM_NAMES`. Images: "fixed_noise_samp
 import contextlib
 
 import keras
+import numpy as np
 import tensorflow as tf
 
-from gan_tf import measurements, networks
+from gan_tf import measurements, models, networks
+from gan_tf.images import sliced_wasserstein
+from gan_tf.models import sampling
 
+QUALITY_IMAGES = 512  # real images and samples compared by `SampleQuality` (ProGAN's SWD used 16k)
 IMAGE_HISTOGRAM_NAMES = ("d_real", "d_fake", "D/first_layer_weights", "D/first_layer_gradients",
                          "G/first_layer_weights", "G/first_layer_gradients")
 
@@ -37,13 +45,48 @@ class ImageGANViews:
         real = self.real_batches.next()
         latent = model.sample_latent(tf.shape(real)[0], seed=self.seed_generator)
         scalars, samples = observe_images(model, real, latent)
-        grid = keras.ops.convert_to_numpy(model.generator(self.grid_latent, training=False))
-        return measurements.Observation(scalars, samples, {"fixed_noise_samples": grid})
+        images = {"fixed_noise_samples": keras.ops.convert_to_numpy(model.generator(self.grid_latent, training=False))}
+        if model.generator_average is not None:
+            with sampling.averaged_weights(model.generator, model.generator_average):
+                average = model.generator(self.grid_latent, training=False)
+            images["fixed_noise_samples/average"] = keras.ops.convert_to_numpy(average)
+        if isinstance(model, models.AugmentedGAN):
+            scalars["augment/probability"] = float(model.augment_probability.numpy())
+        return measurements.Observation(scalars, samples, images)
+
+
+class SampleQuality:
+    """`measure(model)`: the sliced Wasserstein distance (`sliced_wasserstein`, x 1e3, per pyramid level and their
+    mean) between the first `count` images of `real_data` and as many samples of the model (of its generator
+    average when it keeps one) from fixed latent vectors, as scalars "quality/swd_<level>", "quality/swd_mean"."""
+
+    def __init__(self, real_data, count=QUALITY_IMAGES, seed=0):
+        self.real_data, self.count, self.seed = real_data, count, seed
+        self.real = None
+
+    def measure(self, model):
+        if self.real is None:
+            self.real = _first_images(self.real_data, self.count)
+        fake = model.generate(len(self.real), seed=self.seed)
+        distances = sliced_wasserstein.sliced_wasserstein_distances(self.real, fake, seed=self.seed)
+        return measurements.Observation({f"quality/swd_{name}": value for name, value in distances.items()}, {}, {})
+
+
+def _first_images(real_data, count):
+    """The first `count` images of a dataset of batches (all of them when it holds fewer), as one array."""
+    batches, found = [], 0
+    for batch in real_data:
+        batches.append(keras.ops.convert_to_numpy(batch))
+        found += len(batches[-1])
+        if found >= count:
+            break
+    return np.concatenate(batches)[:count]
 
 
 def observe_images(model, real, latent):
     """One probe of an image GAN on the real batch `real` and latent batch `latent`: (scalars, samples)."""
-    with _restoring(model.discriminator.non_trainable_variables + model.generator.non_trainable_variables):
+    # D's every variable: Keras' SpectralNormalization rewrites the kernels it wraps in training mode
+    with _restoring(model.discriminator.variables + model.generator.non_trainable_variables):
         d_terms, d_gradient = _first_layer_gradient(model.discriminator, model.d_optimizer,
                                                     lambda: _discriminator_terms(model, real, latent))
         g_terms, g_gradient = _first_layer_gradient(model.generator, model.g_optimizer,
@@ -98,7 +141,7 @@ def _first_layer_gradient(network, optimizer, compute):
 
 @contextlib.contextmanager
 def _restoring(variables):
-    """Puts `variables` (BN moving statistics) back to their values on entry."""
+    """Puts `variables` (BN moving statistics, D's weights) back to their values on entry."""
     values = [variable.numpy() for variable in variables]
     yield
     for variable, value in zip(variables, values):

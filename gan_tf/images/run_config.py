@@ -16,8 +16,12 @@ from gan_tf.images import run_folder
 
 CONFIG_FILE = "config.json"
 RUN_FIELDS = ("channels", "data_fingerprint")   # facts of the run, not settings
-MAY_CHANGE = ("epochs", "skip_invalid")          # settings a rerun may change
+MAY_CHANGE = ("epochs", "skip_invalid", "eval_every")  # settings a rerun may change (they leave training alone)
 TFDS_ONLY = ("data_dir",)                        # compared only when the data is a TFDS name
+# Settings added after runs were first written, with the value that means what those runs did (see `migrate`).
+ADDED_SETTINGS = {"loss": "non_saturating", "ema_half_life": 0.0, "augment": "none", "r1_gamma": 0.0, "r1_every": 16,
+                  "spectral_norm": False}
+FLAGS = {"ema_half_life": "--ema", "r1_gamma": "--r1"}  # settings whose flag is not --<name with dashes>
 
 
 def resolve_data(spec):
@@ -69,6 +73,8 @@ def migrate(saved):
         saved["data"] = resolve_data(saved["data"])
         saved["data_fingerprint"] = None
     saved.setdefault("channels", 1 if saved["data"] == "digits" else 3)  # what every gan-tf pipeline gives
+    for name, value in ADDED_SETTINGS.items():  # the loss, EMA, augmentation, R1 and SN of gan_tf's first runs
+        saved.setdefault(name, value)
     if saved.get("architecture") == "writeup":  # the dense-ended DCGAN's name before it was named by its shape
         saved["architecture"] = "dense_dcgan"
     return saved
@@ -100,11 +106,12 @@ def write(run_dir, values):
 def check_numbers(config):
     """The numeric settings of a `training.TrainConfig` beyond its own checks (messages name the flag too)."""
     def flag(name):
-        return f"{name} (--{name.replace('_', '-')})"
+        return f"{name} ({FLAGS.get(name, '--' + name.replace('_', '-'))})"
 
-    for name in ("filters", "d_steps", "g_steps"):
+    for name in ("filters", "d_steps", "g_steps", "r1_every"):
         checks.positive_integer(flag(name), getattr(config, name))
     checks.integer_at_least(flag("steps_per_epoch"), config.steps_per_epoch, 0)  # 0: one pass over the data
+    checks.integer_at_least(flag("eval_every"), config.eval_every, 0)  # 0: off
     checks.integer_in_range(flag("seed"), config.seed, 0, 2**32, high_text="2**32")
-    for name in ("feature_matching", "learning_rate", "init_stddev", "beta_1"):
+    for name in ("feature_matching", "learning_rate", "init_stddev", "beta_1", "ema_half_life", "r1_gamma"):
         checks.non_negative_number(flag(name), getattr(config, name))

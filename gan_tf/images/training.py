@@ -1,4 +1,4 @@
-"""Train a DCGAN on images, resumably: what `gan-tf train` and `gan-tf sample` run.
+"""Train a GAN on images, resumably: what `gan-tf train` and `gan-tf sample` run (the GAN: `recipes`).
 
 A run directory holds:
   config.json            the run's settings, the resolved data path, its fingerprint and the images' channels
@@ -6,13 +6,15 @@ A run directory holds:
                          or on changed data is refused (ValueError), a damaged one is an error naming it
   checkpoints/           tf.train.CheckpointManager (last 3), written atomically (`gan_tf.images.checkpointing`): G, D,
                          both optimizers (Adam slots, step counts and, under mixed_float16, the loss scales),
-                         the seed generator's state and the epoch; restored from the newest one that reads in
+                         the seed generator's state, the epoch, and when the run has them the generator average
+                         (EMA) and ADA's probability and running sums; restored from the newest one that reads in
                          full (`gan_tf.images.recovery`: a damaged list file or newest checkpoint is skipped, said
                          so, and kept in checkpoints/damaged/)
-  tensorboard/           the write-up's views (`observation.ImageGANViews` in a `callbacks.TensorBoardSink`)
-  samples/epoch_NNN.png  the fixed-noise grid after each epoch
-  generator.keras        the latest generator (written to a temporary file, then renamed); sampling and export
-                         use the checkpoint, not this file
+  tensorboard/           the write-up's views (`observation.ImageGANViews` in a `callbacks.TensorBoardSink`) and
+                         with `eval_every` the samples' sliced Wasserstein distance (`observation.SampleQuality`)
+  samples/epoch_NNN.png  the fixed-noise grid after each epoch (of the generator average, when the run keeps one)
+  generator.keras        the latest generator, or its average (written to a temporary file, then renamed); sampling
+                         and export use the checkpoint, not this file
   .lock                  one writer at a time (`gan_tf.images.run_folder.lock`); a killed writer's temporary
                          files are removed on the next start
 
@@ -45,15 +47,11 @@ import pathlib
 import warnings
 
 import keras
-import numpy as np
 import tensorflow as tf
 
 from gan_tf import callbacks, checks, models, networks, plotting
-from gan_tf.images import checkpointing, datasets, observation, recovery, run_config, run_folder, strategies
+from gan_tf.images import checkpointing, datasets, observation, recipes, recovery, run_config, run_folder, strategies
 
-ARCHITECTURES = {"radford": (networks.dcgan_generator, networks.dcgan_discriminator),
-                 # Shekkizhar's write-up's DCGAN (older runs' config.json say "writeup": run_config.migrate)
-                 "dense_dcgan": (networks.dense_dcgan_generator, networks.dense_dcgan_discriminator)}
 PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
 CHECKPOINTS_KEPT = 3
 
@@ -66,8 +64,8 @@ class TrainConfig:
     epochs: int = 25
     image_size: int = 64
     batch_size: int = 64
-    architecture: str = "radford"      # or "dense_dcgan"
-    filters: int = 64                  # ngf = ndf (radford); the smallest depth (dense_dcgan)
+    architecture: str = "radford"      # or "dense_dcgan", "residual" (recipes.ARCHITECTURES)
+    filters: int = 64                  # ngf = ndf (radford); the smallest depth (dense_dcgan); the width (residual)
     latent_dim: int = 100
     latent_distribution: str = "normal"
     init_stddev: float = 0.02
@@ -76,11 +74,18 @@ class TrainConfig:
     d_steps: int = 1
     g_steps: int = 1                   # the write-up: 2
     feature_matching: float = 0.0      # > 0: the write-up's pairwise feature matching with this weight
+    loss: str = "non_saturating"       # a name in gan_tf.losses.FAMILIES
+    ema_half_life: float = 0.0         # > 0: sample a moving average of G (half-life in images; gan_tf.ema)
+    augment: str = "none"              # "diffaugment" or "ada": D sees augmented images (models.AugmentedGAN)
+    r1_gamma: float = 0.0              # > 0: lazy R1 penalty on real images (models.LazyR1GAN) ...
+    r1_every: int = 16                 # ... every r1_every D steps
+    spectral_norm: bool = False        # spectral normalisation of D (architecture "residual")
     precision: str = "float32"
     seed: int = 0
     data_dir: str = "data"
     steps_per_epoch: int = 0           # 0: one pass over the data
     every_n_steps: int = 100           # TensorBoard probe period
+    eval_every: int = 0                # > 0: sliced Wasserstein distance of samples to real images in TensorBoard
     jit_compile: bool = True           # XLA (CPU: faster for small images, slower at 64x64; see benchmarks)
     strategy: str = "default"          # see gan_tf.images.strategies
     sync_batch_norm: bool = False      # batch-norm statistics over all replicas
@@ -88,8 +93,6 @@ class TrainConfig:
     skip_invalid: bool = False         # skip (and count) image files that cannot be used instead of stopping
 
     def __post_init__(self):
-        if self.architecture not in ARCHITECTURES:
-            raise ValueError(f"architecture must be one of {sorted(ARCHITECTURES)}, got {self.architecture!r}.")
         if self.precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {PRECISIONS}, got {self.precision!r}.")
         if self.image_size not in networks.DCGAN_SIZES:
@@ -102,6 +105,7 @@ class TrainConfig:
         for name in ("epochs", "batch_size", "latent_dim", "every_n_steps"):
             checks.positive_integer(name, getattr(self, name))
         run_config.check_numbers(self)
+        recipes.check(self)
 
 
 @contextlib.contextmanager
@@ -115,37 +119,7 @@ def dtype_policy(name):
         keras.config.set_dtype_policy(previous)
 
 
-def build_gan(config, channels):
-    """The compiled GAN of `config` for images with `channels` channels (call inside `dtype_policy` and the
-    strategy's scope)."""
-    keras.utils.set_random_seed(config.seed)
-    make_generator, make_discriminator = ARCHITECTURES[config.architecture]
-    width = {"filters": config.filters} if config.architecture == "radford" else {"depths": _dense_dcgan_depths(config)}
-    shared = dict(image_size=config.image_size, channels=channels, stddev=config.init_stddev,
-                  synchronized_batch_norm=config.sync_batch_norm)
-    generator = make_generator(latent_dim=config.latent_dim, **shared, **width)
-    width = width if config.architecture == "radford" else {"depths": tuple(reversed(width["depths"]))}
-    discriminator = make_discriminator(**shared, **width)
-    options = dict(d_steps=config.d_steps, g_steps=config.g_steps, seed=config.seed,
-                   latent_distribution=config.latent_distribution)
-    if config.feature_matching > 0:
-        gan = models.FeatureMatchingGAN(generator, discriminator, config.latent_dim,
-                                        weight=config.feature_matching, **options)
-    else:
-        gan = models.GAN(generator, discriminator, config.latent_dim, **options)
-    gan.compile(d_optimizer=make_optimizer(config), g_optimizer=make_optimizer(config),
-                jit_compile=config.jit_compile)
-    gan.d_optimizer.build(discriminator.trainable_variables)
-    gan.g_optimizer.build(generator.trainable_variables)
-    return gan
-
-
-def make_optimizer(config):
-    """Adam(learning_rate, beta_1), loss-scaled under mixed_float16."""
-    optimizer = keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1)
-    if config.precision == "mixed_float16":
-        optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
-    return optimizer
+build_gan = recipes.build_gan  # the GAN of a config: gan_tf.images.recipes
 
 
 def train(config, run_dir, verbose=1, extra_callbacks=()):
@@ -212,6 +186,9 @@ def _train_locked(config, run_dir, wanted, source, strategy, verbose, extra_call
         views = observation.ImageGANViews(_data(config, config.seed + 10_000), seed=config.seed)
         tensorboard = callbacks.TensorBoardSink(run_dir / "tensorboard")
         monitors.insert(1, callbacks.Probe(views, tensorboard, config.every_n_steps))
+        if config.eval_every:
+            quality = observation.SampleQuality(_data(config, config.seed + 20_000), seed=config.seed)
+            monitors.insert(2, callbacks.Probe(quality, tensorboard, config.eval_every))
     with dtype_policy(config.precision):
         try:
             gan.fit(data, epochs=config.epochs, initial_epoch=start, steps_per_epoch=steps, callbacks=monitors,
@@ -244,7 +221,8 @@ def training_stream(config, start_epoch=0, data=None):
 
 
 def load_generator(run_dir):
-    """The generator of the newest checkpoint of `run_dir` that restores (float32), and the run's config.
+    """The GAN with the generator (and generator average, if the run keeps one: `generate` samples it) of the
+    newest checkpoint of `run_dir` that restores (float32), and the run's config.
 
     Needs neither the training data nor generator.keras (the channels are in config.json); a damaged newer
     checkpoint is skipped with a warning, and the folder is left as it is."""
@@ -259,8 +237,8 @@ def load_generator(run_dir):
                                         f"not know: {unknown} (written by a newer version?).")
     config = TrainConfig(**settings)
     gan = build_gan(dataclasses.replace(config, precision="float32", jit_compile=False), saved["channels"])
-    restored = recovery.restore_newest(tf.train.Checkpoint(generator=gan.generator), run_dir / "checkpoints",
-                                       partial=True, write=False)
+    restored = recovery.restore_newest(tf.train.Checkpoint(**checkpointing.generator_state(gan)),
+                                       run_dir / "checkpoints", partial=True, write=False)
     if restored is None:
         raise FileNotFoundError(f"{str(run_dir / 'checkpoints')!r} holds no checkpoint yet: train first.")
     for line in restored.report()[1:]:
@@ -269,7 +247,8 @@ def load_generator(run_dir):
 
 
 def sample(run_dir, n=64, out="grid.png", seed=0, columns=None):
-    """Draw `n` images from the run's generator into the PNG grid `out`; returns the images."""
+    """Draw `n` images from the run's generator (its average when the run keeps one) into the PNG grid `out`;
+    returns the images."""
     gan, _ = load_generator(run_dir)
     images = gan.generate(n, seed=seed)
     plotting.save_image_grid(images, out, columns)
@@ -289,7 +268,3 @@ def _steps_per_epoch(config, source):
                          f"of {config.data!r}.")
     return config.steps_per_epoch or full_batches
 
-
-def _dense_dcgan_depths(config):
-    blocks = int(np.log2(config.image_size // 4))
-    return tuple(config.filters * 2 ** index for index in reversed(range(blocks)))

@@ -1,0 +1,182 @@
+"""`gan-tf train --recipe` and the flags of its pieces: recorded in config.json, resumable, refused when a rerun
+would change them, the generator average in sampling, export and TensorBoard, ADA's p logged."""
+
+import json
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from gan_tf import cli, models
+from gan_tf.images import checkpointing, recipes, run_config, training
+
+TINY = ["--data", "digits", "--image-size", "16", "--filters", "4", "--batch-size", "8", "--steps-per-epoch", "2",
+        "--every-n-steps", "1", "--no-xla"]
+
+
+def event_tags(log_dir):
+    tags = {}
+    for path in log_dir.glob("events.out.tfevents.*"):
+        for event in tf.compat.v1.train.summary_iterator(str(path)):
+            for value in event.summary.value:
+                tags.setdefault(value.tag, []).append(event.step)
+    return tags
+
+
+def saved_settings(run):
+    return json.loads((run / "config.json").read_text())
+
+
+def g_iterations(run):
+    reader = tf.train.load_checkpoint(str(run / "checkpoints"))
+    name = next(name for name in reader.get_variable_to_shape_map()
+                if name.startswith("g_optimizer/") and "iterations" in name)
+    return int(reader.get_tensor(name))
+
+
+@pytest.fixture(scope="module")
+def modern_run(tmp_path_factory):
+    run = tmp_path_factory.mktemp("recipes") / "modern"
+    cli.main(["train", *TINY, "--out", str(run), "--recipe", "modern", "--epochs", "1", "--eval-every", "2"])
+    return run
+
+
+def test_the_modern_recipe_is_recorded_and_builds_its_gan(modern_run):
+    saved = saved_settings(modern_run)
+    assert {name: saved[name] for name in recipes.RECIPES["modern"]} == recipes.RECIPES["modern"]
+    gan, config = training.load_generator(modern_run)
+    assert type(gan) is models.AugmentedGAN and gan.loss_name == "hinge" and gan.ema_half_life == 10_000
+    assert gan.probability == 1.0 and gan.ada_target is None  # DiffAugment: every transform on every image
+    assert any(isinstance(layer, keras.layers.SpectralNormalization) for layer in gan.discriminator.layers)
+    assert gan.generator.name == "residual_generator_16"
+
+
+def test_sample_and_export_use_the_generator_average(modern_run, tmp_path):
+    reader = tf.train.load_checkpoint(str(modern_run / "checkpoints"))
+    gan, _ = training.load_generator(modern_run)
+    averaged = [reader.get_tensor(f"generator_average/{index}/.ATTRIBUTES/VARIABLE_VALUE")
+                for index in range(len(gan.average_variables))]
+    for variable, value in zip(gan.average_variables, averaged):  # restored from the checkpoint
+        np.testing.assert_array_equal(variable.numpy(), value)
+    assert not all(np.array_equal(value, weight) for value, weight in zip(averaged, gan.generator.trainable_weights))
+    out = tmp_path / "grid.png"
+    images = training.sample(modern_run, n=4, out=out, seed=3)
+    np.testing.assert_array_equal(images, gan.generate(4, seed=3, average=True))
+    # Two steps into the ramp (half-life 5% of the images seen) the average trails G by ~1e-6: not the same samples.
+    assert not np.array_equal(images, gan.generate(4, seed=3, average=False))
+    cli.main(["export", "--run", str(modern_run), "--out", str(tmp_path / "exported")])
+    exported = keras.saving.load_model(tmp_path / "exported" / "generator.keras")
+    latent = gan.sample_latent(4, seed=3)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(exported(latent, training=False)), images, rtol=1e-5,
+                               atol=1e-6)
+    assert "average" in json.loads((tmp_path / "exported" / "sampling.json").read_text())["weights"]
+
+
+def test_tensorboard_shows_both_grids_and_the_augmentation_probability(modern_run):
+    tags = event_tags(modern_run / "tensorboard")
+    assert {"fixed_noise_samples", "fixed_noise_samples/average", "augment/probability"} <= set(tags)
+    assert tags["fixed_noise_samples/average"] == tags["fixed_noise_samples"] == [0, 1, 2]
+    assert tags["quality/swd_mean"] == tags["quality/swd_level_16"] == [0, 2]  # --eval-every 2
+
+
+def test_sample_quality_is_zero_for_the_real_images_and_positive_for_samples():
+    from gan_tf.images import observation  # noqa: PLC0415
+
+    real = np.random.default_rng(0).uniform(-1, 1, (40, 16, 16, 1)).astype(np.float32)
+    data = tf.data.Dataset.from_tensor_slices(real).batch(16)
+
+    class Copier:  # a "model" whose samples are the real images: distance exactly 0
+        def generate(self, n, seed):
+            return real[:n]
+
+    quality = observation.SampleQuality(data, count=32)
+    assert quality.measure(Copier()).scalars == {"quality/swd_level_16": 0.0, "quality/swd_mean": 0.0}
+    assert len(quality.real) == 32
+    gan = training.build_gan(training.TrainConfig(data="digits", image_size=16, filters=4, latent_dim=8), channels=1)
+    assert quality.measure(gan).scalars["quality/swd_mean"] > 1.0
+
+
+def test_a_recipe_never_changes_a_resumed_run(modern_run, tmp_path, capsys):
+    # Without --recipe a rerun keeps its run's recipe settings (whatever the default recipe is) and resumes.
+    cli.main(["train", *TINY, "--out", str(modern_run), "--epochs", "2"])  # and --eval-every may change
+    assert "resuming from" in capsys.readouterr().out and g_iterations(modern_run) == 4
+    dcgan_run = tmp_path / "dcgan"
+    cli.main(["train", *TINY, "--out", str(dcgan_run), "--epochs", "1"])
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["train", *TINY, "--out", str(dcgan_run), "--epochs", "2", "--recipe", "modern"])
+    error = capsys.readouterr().err
+    assert stopped.value.code == 2 and error.count("\n") == 1 and error.startswith("gan-tf: error: ")
+    for name in ("architecture", "loss", "ema_half_life", "augment", "spectral_norm", "beta_1"):
+        assert f"'{name}'" in error, (name, error)
+    assert g_iterations(dcgan_run) == 2  # nothing trained
+    cli.main(["train", *TINY, "--out", str(dcgan_run), "--epochs", "2", "--recipe", "dcgan"])
+    assert g_iterations(dcgan_run) == 4
+
+
+@pytest.mark.parametrize("flags, settings, model_class", [
+    (["--ema", "50"], {"ema_half_life": 50.0}, models.GAN),
+    (["--augment", "ada"], {"augment": "ada"}, models.AugmentedGAN),
+    (["--loss", "least_squares"], {"loss": "least_squares"}, models.GAN),
+    (["--r1", "0.5", "--r1-every", "2", "--augment", "diffaugment"], {"r1_gamma": 0.5, "r1_every": 2},
+     recipes.AugmentedR1GAN),
+    (["--architecture", "residual", "--spectral-norm"], {"architecture": "residual", "spectral_norm": True},
+     models.GAN),
+    (["--recipe", "modern", "--no-spectral-norm", "--ema", "0"], {"spectral_norm": False, "ema_half_life": 0.0},
+     models.AugmentedGAN),
+])
+def test_each_flag_is_recorded_and_resumable(tmp_path, flags, settings, model_class):
+    run = tmp_path / "run"
+    cli.main(["train", *TINY, "--out", str(run), "--epochs", "1", *flags])
+    assert {name: saved_settings(run)[name] for name in settings} == settings
+    cli.main(["train", *TINY, "--out", str(run), "--epochs", "2", *flags])
+    assert g_iterations(run) == 4
+    gan, _ = training.load_generator(run)
+    averaged = saved_settings(run)["ema_half_life"] > 0
+    assert type(gan) is model_class and (gan.generator_average is not None) == averaged
+
+
+def test_ada_state_and_the_average_are_checkpointed_and_restored(tmp_path):
+    config = training.TrainConfig(data="digits", image_size=16, filters=4, latent_dim=8, batch_size=8,
+                                  augment="ada", ema_half_life=20.0, jit_compile=False)
+    gan = training.build_gan(config, channels=1)
+    gan.augment_probability.assign(0.25)
+    gan.overfitting_sum.assign(3.0)
+    gan.average_variables[0].assign(tf.ones_like(gan.average_variables[0]))
+    path = checkpointing.checkpoint_of(gan, tf.Variable(1, dtype=tf.int64)).write(str(tmp_path / "ckpt"))
+    fresh = training.build_gan(config, channels=1)
+    checkpointing.checkpoint_of(fresh, tf.Variable(0, dtype=tf.int64)).read(path).assert_consumed()
+    assert float(fresh.augment_probability.numpy()) == 0.25 and float(fresh.overfitting_sum.numpy()) == 3.0
+    np.testing.assert_array_equal(fresh.average_variables[0].numpy(), 1.0)
+
+
+@pytest.mark.parametrize("setting, value, message", [
+    ("spectral_norm", True, r"spectral_norm \(--spectral-norm\) is for architecture 'residual'"),
+    ("feature_matching", 0.1, r"feature_matching \(--feature-matching\) works with the DCGANs alone"),
+    ("loss", "hinged", r"loss \(--loss\) must be one of"),
+    ("augment", "flip", r"augment \(--augment\) must be one of"),
+    ("r1_gamma", -1.0, r"r1_gamma \(--r1\) must be a finite number >= 0"),
+    ("ema_half_life", float("nan"), r"ema_half_life \(--ema\) must be a finite number >= 0"),
+    ("r1_every", 0, r"r1_every \(--r1-every\) must be a positive integer"),
+])
+def test_bad_settings_are_refused_naming_the_flag(setting, value, message):
+    options = {"augment": "ada"} if setting == "feature_matching" else {}
+    with pytest.raises(ValueError, match=message):
+        training.TrainConfig(data="digits", **options, **{setting: value})
+
+
+def test_spectral_norm_without_the_residual_architecture_is_one_line(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["train", *TINY, "--out", str(tmp_path / "run"), "--spectral-norm"])
+    error = capsys.readouterr().err
+    assert stopped.value.code == 2 and error.startswith("gan-tf: error: spectral_norm (--spectral-norm)")
+    assert not (tmp_path / "run").exists()
+
+
+def test_older_config_files_migrate_to_the_first_runs_settings():
+    old = {"data": "digits", "architecture": "radford", "data_fingerprint": None, "channels": 1}
+    migrated = run_config.migrate(old)
+    defaults = training.TrainConfig(data="digits")
+    assert {name: migrated[name] for name in run_config.ADDED_SETTINGS} == {
+        name: getattr(defaults, name) for name in run_config.ADDED_SETTINGS}
+    assert run_config.differences(migrated, {**migrated, "loss": "hinge"}) == {"loss": ("non_saturating", "hinge")}
