@@ -21,25 +21,8 @@ import pathlib
 import runpy
 import sys
 
-from gan_tf.images import run_config, run_folder  # no TensorFlow in either
+from gan_tf.images import choices, run_config, run_folder  # no TensorFlow in these
 
-# The library's choices, repeated here to check flags before TensorFlow is imported (tests/test_cli.py checks
-# that they equal networks.DCGAN_SIZES, recipes.ARCHITECTURES, models.gan.LATENT_DISTRIBUTIONS, strategies.STRATEGIES,
-# recipes.LOSSES, recipes.AUGMENTS, recipes.RECIPES and recipes.DEFAULT_RECIPE).
-IMAGE_SIZES = (16, 32, 64, 128)
-ARCHITECTURES = ("radford", "dense_dcgan", "residual")
-LOSSES = ("minimax", "non_saturating", "wasserstein", "hinge", "least_squares")
-AUGMENTS = ("none", "diffaugment", "ada")
-RECIPES = {
-    "dcgan": {"architecture": "radford", "loss": "non_saturating", "beta_1": 0.5, "ema_half_life": 0.0,
-              "augment": "none", "r1_gamma": 0.0, "spectral_norm": False},
-    "modern": {"architecture": "residual", "loss": "hinge", "beta_1": 0.0, "ema_half_life": 10_000.0,
-               "augment": "diffaugment", "r1_gamma": 0.0, "spectral_norm": True},
-}
-DEFAULT_RECIPE = "dcgan"
-EMA_HALF_LIFE = 10_000.0  # --ema without a value (gan_tf.ema.HALF_LIFE_IMAGES)
-LATENT_DISTRIBUTIONS = ("normal", "uniform")
-STRATEGIES = ("default", "mirrored", "multi_worker", "tpu")
 USER_ERRORS = (ValueError, OSError, run_folder.RunFolderError)
 
 
@@ -143,9 +126,9 @@ def recipe_settings(arguments):
     it (even after the default recipe changed). Explicit flags override either (`train_command`); a rerun whose
     settings differ from config.json is refused by `training.train`, naming them."""
     if arguments.recipe is not None:
-        return dict(RECIPES[arguments.recipe])
+        return dict(choices.RECIPES[arguments.recipe])
     saved = run_config.read(arguments.out) if os.path.isdir(arguments.out) else None
-    defaults = RECIPES[DEFAULT_RECIPE]
+    defaults = choices.RECIPES[choices.DEFAULT_RECIPE]
     return {name: saved.get(name, value) for name, value in defaults.items()} if saved else dict(defaults)
 
 
@@ -169,27 +152,27 @@ def export_command(arguments):
 # `gan-tf train` options: name -> (type, help); unset ones keep TrainConfig's defaults.
 TRAIN_OPTIONS = {
     "epochs": (positive_integer, "epochs in total (default 25); raise it to continue a finished run"),
-    "image_size": (int, "16, 32, 64 or 128 (default 64; 32 for digits)", IMAGE_SIZES),
+    "image_size": (int, "16, 32, 64 or 128 (default 64; 32 for digits)", choices.IMAGE_SIZES),
     "batch_size": (positive_integer, "default 64"),
     "architecture": (str, "radford (DCGAN), dense_dcgan (the write-up's) or residual (SNGAN's ResNets)",
-                     ARCHITECTURES),
+                     choices.ARCHITECTURES),
     "filters": (positive_integer, "network width: ngf = ndf, the residual nets' width (default 64)"),
-    "loss": (str, "the GAN loss (gan_tf.losses)", LOSSES),
+    "loss": (str, "the GAN loss (gan_tf.losses)", choices.LOSSES),
     "augment": (str, "augment what D sees: none, diffaugment (every transform, every image) or ada (probability "
-                "adapted to E[sign D(real)] = 0.6; logged as augment/probability)", AUGMENTS),
+                "adapted to E[sign D(real)] = 0.6; logged as augment/probability)", choices.AUGMENTS),
     "r1_gamma": (non_negative_number, "lazy R1 penalty weight gamma on real images (0: off)"),
     "r1_every": (positive_integer, "D steps between two R1 penalties (default 16)"),
     "beta_1": (non_negative_number, "Adam's beta_1 (dcgan 0.5, modern 0)"),
     "g_steps": (positive_integer, "generator updates per batch (the write-up: 2)"),
     "feature_matching": (non_negative_number, "weight of the write-up's feature matching (default 0: off; the "
                          "write-up 0.1)"),
-    "latent_distribution": (str, "normal (default) or uniform (the write-up)", LATENT_DISTRIBUTIONS),
+    "latent_distribution": (str, "normal (default) or uniform (the write-up)", choices.LATENT_DISTRIBUTIONS),
     "seed": (seed_integer, "default 0"),
     "data_dir": (str, "where TFDS datasets are (default data)"),
     "steps_per_epoch": (non_negative_integer, "batches per epoch, i.e. between checkpoints (default 0: one pass "
                         "over the data)"),
     "strategy": (str, "tf.distribute strategy: default, mirrored (all local GPUs), multi_worker (TF_CONFIG) or tpu",
-                 STRATEGIES),
+                 choices.STRATEGIES),
     "every_n_steps": (positive_integer, "TensorBoard period in steps (default 100)"),
     "eval_every": (non_negative_integer, "every N steps, the sliced Wasserstein distance (x1e3) between 512 real "
                    "images and samples in TensorBoard: quality/swd_mean (default 0: off; a rerun may change it)"),
@@ -265,20 +248,21 @@ def build_parser():
                        "an uninterrupted one bit for bit (slower on GPU)")
     train.add_argument("--skip-invalid", action="store_true", help="skip image files that cannot be used (not an "
                        "image, truncated, too large, not a regular file) and report how many, instead of stopping")
-    train.add_argument("--recipe", choices=tuple(RECIPES), help=f"a combination of the settings below. Default "
-                       f"{DEFAULT_RECIPE} for a new run (the default is the recipe that measures better in "
+    train.add_argument("--recipe", choices=tuple(choices.RECIPES), help=f"a combination of the settings below. Default "
+                       f"{choices.DEFAULT_RECIPE} for a new run (the default is the recipe that measures better in "
                        "benchmarks/image_recipes.py); a rerun keeps its run's. " + "; ".join(
                            f"{name}: " + ", ".join(f"{key}={value}" for key, value in settings.items())
-                           for name, settings in RECIPES.items()) + ". Explicit flags override the recipe's")
-    train.add_argument("--ema", dest="ema_half_life", type=non_negative_number, nargs="?", const=EMA_HALF_LIFE,
+                           for name, settings in choices.RECIPES.items()) + ". Explicit flags override the recipe's")
+    train.add_argument("--ema", dest="ema_half_life", type=non_negative_number, nargs="?", const=choices.EMA_HALF_LIFE,
                        metavar="HALF_LIFE",
-                       help=f"sample a moving average of G with this half-life in images (alone: {EMA_HALF_LIFE:g}; "
-                       "0: off); generate, sample and export use it, TensorBoard shows both grids")
+                       help="sample a moving average of G with this half-life in images (alone: "
+                       f"{choices.EMA_HALF_LIFE:g}; 0: off); generate, sample and export use it, TensorBoard shows "
+                       "both grids")
     train.add_argument("--spectral-norm", action=argparse.BooleanOptionalAction, default=None,
                        help="spectral normalisation of D (--architecture residual)")
-    for name, (kind, text, *choices) in TRAIN_OPTIONS.items():
+    for name, (kind, text, *allowed) in TRAIN_OPTIONS.items():
         flag = "--r1" if name == "r1_gamma" else "--" + name.replace("_", "-")
-        train.add_argument(flag, dest=name, type=kind, help=text, choices=choices[0] if choices else None,
+        train.add_argument(flag, dest=name, type=kind, help=text, choices=allowed[0] if allowed else None,
                            metavar="GAMMA" if name == "r1_gamma" else None)
     train.set_defaults(run=train_command)
     sample = commands.add_parser("sample", help="draw images from a trained run")

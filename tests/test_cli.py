@@ -92,13 +92,11 @@ def test_flags_are_checked_before_tensorflow_is_imported(tmp_path):
 
 
 def test_the_cli_choices_are_the_librarys():
-    from gan_tf import models, networks  # noqa: PLC0415
-    from gan_tf.images import recipes, strategies, training  # noqa: PLC0415
+    from gan_tf import ema, losses, models, networks  # noqa: PLC0415
+    from gan_tf.images import choices, strategies, training  # noqa: PLC0415
 
-    assert cli.IMAGE_SIZES == networks.DCGAN_SIZES and cli.ARCHITECTURES == recipes.ARCHITECTURES
-    assert cli.LOSSES == recipes.LOSSES and cli.AUGMENTS == recipes.AUGMENTS
-    assert cli.RECIPES == recipes.RECIPES and cli.DEFAULT_RECIPE == recipes.DEFAULT_RECIPE
+    assert choices.IMAGE_SIZES == networks.DCGAN_SIZES and choices.LOSSES == tuple(losses.FAMILIES)
     defaults = training.TrainConfig(data="digits")
-    assert {name: getattr(defaults, name) for name in recipes.RECIPES["dcgan"]} == recipes.RECIPES["dcgan"]
-    assert cli.LATENT_DISTRIBUTIONS == tuple(models.gan.LATENT_DISTRIBUTIONS)
-    assert cli.STRATEGIES == strategies.STRATEGIES
+    assert {name: getattr(defaults, name) for name in choices.RECIPES["dcgan"]} == choices.RECIPES["dcgan"]
+    assert choices.LATENT_DISTRIBUTIONS == tuple(models.gan.LATENT_DISTRIBUTIONS)
+    assert choices.STRATEGIES == strategies.STRATEGIES and choices.EMA_HALF_LIFE == ema.HALF_LIFE_IMAGES

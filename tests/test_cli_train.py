@@ -9,7 +9,7 @@ import pytest
 import tensorflow as tf
 
 from gan_tf import cli
-from gan_tf.images import checkpointing, training
+from gan_tf.images import checkpointing, recipes, training
 
 TINY = ["--image-size", "16", "--filters", "4", "--batch-size", "4", "--steps-per-epoch", "3",
         "--every-n-steps", "2", "--no-xla"]
@@ -143,10 +143,10 @@ def test_checkpoint_restores_optimizer_slots_seed_state_and_loss_scale(tmp_path)
     config = training.TrainConfig(data="digits", image_size=16, filters=4, latent_dim=8, batch_size=8,
                                   precision="mixed_float16", jit_compile=False)
     with training.dtype_policy("mixed_float16"):
-        gan = training.build_gan(config, channels=1)
+        gan = recipes.build_gan(config, channels=1)
         gan.fit(tf.data.Dataset.from_tensors(np.zeros((8, 16, 16, 1), np.float32)).repeat(3), verbose=0, shuffle=False)
         path = checkpointing.checkpoint_of(gan, tf.Variable(1, dtype=tf.int64)).write(str(tmp_path / "ckpt"))
-        fresh = training.build_gan(dataclasses.replace(config, seed=1), channels=1)
+        fresh = recipes.build_gan(dataclasses.replace(config, seed=1), channels=1)
         checkpointing.checkpoint_of(fresh, tf.Variable(0, dtype=tf.int64)).read(path).assert_consumed()
     for optimizer_name in ("d_optimizer", "g_optimizer"):
         saved, restored = getattr(gan, optimizer_name), getattr(fresh, optimizer_name)
@@ -166,7 +166,7 @@ def test_image_probe_changes_nothing_and_unscales_gradients():
     gradients = {}
     for precision in ("float32", "mixed_float16"):
         with training.dtype_policy(precision):
-            gan = training.build_gan(dataclasses.replace(config, precision=precision), channels=1)
+            gan = recipes.build_gan(dataclasses.replace(config, precision=precision), channels=1)
             before = [variable.numpy().copy() for variable in gan.generator.variables + gan.discriminator.variables]
             scalars, samples = observation.observe_images(gan, real, latent)
         after = [variable.numpy() for variable in gan.generator.variables + gan.discriminator.variables]

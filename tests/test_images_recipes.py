@@ -93,7 +93,7 @@ def test_sample_quality_is_zero_for_the_real_images_and_positive_for_samples():
     quality = observation.SampleQuality(data, count=32)
     assert quality.measure(Copier()).scalars == {"quality/swd_level_16": 0.0, "quality/swd_mean": 0.0}
     assert len(quality.real) == 32
-    gan = training.build_gan(training.TrainConfig(data="digits", image_size=16, filters=4, latent_dim=8), channels=1)
+    gan = recipes.build_gan(training.TrainConfig(data="digits", image_size=16, filters=4, latent_dim=8), channels=1)
     assert quality.measure(gan).scalars["quality/swd_mean"] > 1.0
 
 
@@ -139,12 +139,12 @@ def test_each_flag_is_recorded_and_resumable(tmp_path, flags, settings, model_cl
 def test_ada_state_and_the_average_are_checkpointed_and_restored(tmp_path):
     config = training.TrainConfig(data="digits", image_size=16, filters=4, latent_dim=8, batch_size=8,
                                   augment="ada", ema_half_life=20.0, jit_compile=False)
-    gan = training.build_gan(config, channels=1)
+    gan = recipes.build_gan(config, channels=1)
     gan.augment_probability.assign(0.25)
     gan.overfitting_sum.assign(3.0)
     gan.average_variables[0].assign(tf.ones_like(gan.average_variables[0]))
     path = checkpointing.checkpoint_of(gan, tf.Variable(1, dtype=tf.int64)).write(str(tmp_path / "ckpt"))
-    fresh = training.build_gan(config, channels=1)
+    fresh = recipes.build_gan(config, channels=1)
     checkpointing.checkpoint_of(fresh, tf.Variable(0, dtype=tf.int64)).read(path).assert_consumed()
     assert float(fresh.augment_probability.numpy()) == 0.25 and float(fresh.overfitting_sum.numpy()) == 3.0
     np.testing.assert_array_equal(fresh.average_variables[0].numpy(), 1.0)

@@ -7,7 +7,7 @@ import tensorflow as tf
 
 import gan_tf
 from gan_tf import networks
-from gan_tf.images import training
+from gan_tf.images import recipes, training
 
 HEADS = {"images", "logit_conv", "logits"}  # float32 by design (gan_tf.networks)
 
@@ -21,7 +21,7 @@ def tiny_config(**options):
 def test_every_layer_but_the_heads_computes_in_half_precision(policy, architecture):
     compute = {"mixed_float16": "float16", "mixed_bfloat16": "bfloat16"}[policy]
     with training.dtype_policy(policy):
-        gan = training.build_gan(tiny_config(architecture=architecture, precision=policy), channels=1)
+        gan = recipes.build_gan(tiny_config(architecture=architecture, precision=policy), channels=1)
     assert keras.config.dtype_policy().name == "float32"  # restored
     for network in (gan.generator, gan.discriminator):
         layers = [layer for layer in network.layers if not isinstance(layer, keras.layers.InputLayer)]
@@ -36,17 +36,17 @@ def test_every_layer_but_the_heads_computes_in_half_precision(policy, architectu
 
 def test_float16_wraps_both_optimizers_and_bfloat16_neither():
     with training.dtype_policy("mixed_float16"):
-        gan = training.build_gan(tiny_config(precision="mixed_float16"), channels=1)
+        gan = recipes.build_gan(tiny_config(precision="mixed_float16"), channels=1)
     assert all(isinstance(optimizer, keras.optimizers.LossScaleOptimizer)
                for optimizer in (gan.d_optimizer, gan.g_optimizer))
     with training.dtype_policy("mixed_bfloat16"):
-        gan = training.build_gan(tiny_config(precision="mixed_bfloat16"), channels=1)
+        gan = recipes.build_gan(tiny_config(precision="mixed_bfloat16"), channels=1)
     assert not isinstance(gan.d_optimizer, keras.optimizers.LossScaleOptimizer)
 
 
 def test_non_finite_gradients_skip_the_step_and_halve_the_scale():
     with training.dtype_policy("mixed_float16"):
-        gan = training.build_gan(tiny_config(precision="mixed_float16", jit_compile=False), channels=1)
+        gan = recipes.build_gan(tiny_config(precision="mixed_float16", jit_compile=False), channels=1)
         real = np.random.default_rng(0).uniform(-1, 1, (4, 16, 16, 1)).astype(np.float32)
         poisoned = real.copy()
         poisoned[0, 0, 0, 0] = np.nan  # D's loss and so its gradients become NaN
@@ -64,7 +64,7 @@ def test_a_short_mixed_float16_run_trains_and_logs_the_loss_scale(tmp_path):
     config = tiny_config(precision="mixed_float16", epochs=1, steps_per_epoch=6, every_n_steps=3, batch_size=16,
                          jit_compile=False)  # XLA compilation alone takes ~15 s here
     with training.dtype_policy("mixed_float16"):
-        initial = training.build_gan(config, channels=1).generator.get_weights()
+        initial = recipes.build_gan(config, channels=1).generator.get_weights()
     gan = training.train(config, tmp_path / "run", verbose=0)
     history = gan.history.history
     assert all(np.isfinite(history[name][-1]) for name in ("d_loss", "g_loss"))

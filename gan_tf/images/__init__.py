@@ -2,6 +2,7 @@
 
   datasets       image pipelines (folders, CelebA, flowers, digits): float32 [B, H, W, C] in [-1, 1]
   training       resumable image-GAN training (`TrainConfig`, `train`, `sample`, `load_generator`)
+  choices        what gan-tf train lets a user choose (recipes, flag values), without TensorFlow
   recipes        the GAN of a run's settings (networks, model class, optimizers) and the dcgan / modern recipes
   checkpointing  atomic checkpoints and files
   recovery       restore the newest checkpoint that reads in full (a damaged one is skipped, said, kept aside)

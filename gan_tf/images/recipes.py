@@ -21,18 +21,13 @@ import keras
 import numpy as np
 
 from gan_tf import augment, losses, models, networks, residual_networks
+from gan_tf.images import choices
 
-ARCHITECTURES = ("radford", "dense_dcgan", "residual")  # residual: `gan_tf.residual_networks`, filters = width
-AUGMENTS = ("none", "diffaugment", "ada")
+ARCHITECTURES = choices.ARCHITECTURES
+AUGMENTS = choices.AUGMENTS
 LOSSES = tuple(losses.FAMILIES)
 ADA_TARGET = 0.6  # Karras et al. 2020's target for E[sign(D(real))]
-RECIPES = {
-    "dcgan": {"architecture": "radford", "loss": "non_saturating", "beta_1": 0.5, "ema_half_life": 0.0,
-              "augment": "none", "r1_gamma": 0.0, "spectral_norm": False},
-    "modern": {"architecture": "residual", "loss": "hinge", "beta_1": 0.0, "ema_half_life": 10_000.0,
-               "augment": "diffaugment", "r1_gamma": 0.0, "spectral_norm": True},
-}
-DEFAULT_RECIPE = "dcgan"
+RECIPES, DEFAULT_RECIPE = choices.RECIPES, choices.DEFAULT_RECIPE
 
 
 @keras.saving.register_keras_serializable(package="gan_tf")

@@ -119,9 +119,6 @@ def dtype_policy(name):
         keras.config.set_dtype_policy(previous)
 
 
-build_gan = recipes.build_gan  # the GAN of a config: gan_tf.images.recipes
-
-
 def train(config, run_dir, verbose=1, extra_callbacks=()):
     """Train (or resume) the run in `run_dir`; returns the GAN (its `history` too). `extra_callbacks` (e.g. a
     `callbacks.Probe`) are added to the run's own. Every setting and the data are checked before anything
@@ -161,7 +158,7 @@ def train(config, run_dir, verbose=1, extra_callbacks=()):
 def _train_locked(config, run_dir, wanted, source, strategy, verbose, extra_callbacks):
     chief = strategies.is_chief(strategy)
     with dtype_policy(config.precision), strategy.scope():
-        gan = build_gan(config, wanted["channels"])
+        gan = recipes.build_gan(config, wanted["channels"])
         epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
         checkpoint = checkpointing.checkpoint_of(gan, epoch)
         restored = recovery.restore_newest(checkpoint, run_dir / "checkpoints", write=chief)
@@ -236,7 +233,7 @@ def load_generator(run_dir):
         raise run_folder.RunFolderError(f"{str(run_dir / run_config.CONFIG_FILE)!r} holds settings this gan_tf does "
                                         f"not know: {unknown} (written by a newer version?).")
     config = TrainConfig(**settings)
-    gan = build_gan(dataclasses.replace(config, precision="float32", jit_compile=False), saved["channels"])
+    gan = recipes.build_gan(dataclasses.replace(config, precision="float32", jit_compile=False), saved["channels"])
     restored = recovery.restore_newest(tf.train.Checkpoint(**checkpointing.generator_state(gan)),
                                        run_dir / "checkpoints", partial=True, write=False)
     if restored is None:
