@@ -15,7 +15,7 @@ import tensorflow as tf
 
 import gan_tf
 from gan_tf import cli, layers, networks
-from gan_tf.images import checkpointing, export, training
+from gan_tf.images import checkpointing, export, recipes, training
 
 LATENT_DIM = 8
 # Measured (2 CPU cores, TF 2.21): every output is bitwise equal to the in-process generator's. The tolerance
@@ -82,7 +82,7 @@ def write_run(run_dir):
     """A `gan-tf train` run directory (digits, 16x16, one checkpoint) without training: perturbed weights."""
     config = training.TrainConfig(data="digits", image_size=16, filters=4, latent_dim=LATENT_DIM, batch_size=8,
                                   jit_compile=False)
-    gan = training.build_gan(config, channels=1)
+    gan = recipes.build_gan(config, channels=1)
     perturb(gan.generator, 3)
     run_dir.mkdir()
     (run_dir / "config.json").write_text(json.dumps(dataclasses.asdict(config)))
