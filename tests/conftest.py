@@ -21,6 +21,18 @@ def load_script(relative_path):
     return module
 
 
+def event_tags(log_dir):
+    """{tag: [steps]} of the TensorBoard event files in `log_dir`."""
+    import tensorflow as tf  # noqa: PLC0415  (only the tests that read event files pay for the import here)
+
+    tags = {}
+    for path in log_dir.glob("events.out.tfevents.*"):
+        for event in tf.compat.v1.train.summary_iterator(str(path)):
+            for value in event.summary.value:
+                tags.setdefault(value.tag, []).append(event.step)
+    return tags
+
+
 @pytest.fixture
 def repository():
     return REPOSITORY

@@ -7,6 +7,7 @@ import numpy as np
 import PIL.Image
 import pytest
 import tensorflow as tf
+from conftest import event_tags
 
 from gan_tf import cli
 from gan_tf.images import checkpointing, recipes, training
@@ -31,15 +32,6 @@ def trained_run(image_folder, tmp_path_factory):
     cli.main(["train", "--data", str(image_folder), "--out", str(run), "--epochs", "1", *TINY])
     generator, _ = training.load_generator(run)
     return run, generator.generator.get_weights()
-
-
-def event_tags(log_dir):
-    tags = {}
-    for path in log_dir.glob("events.out.tfevents.*"):
-        for event in tf.compat.v1.train.summary_iterator(str(path)):
-            for value in event.summary.value:
-                tags.setdefault(value.tag, []).append(event.step)
-    return tags
 
 
 def test_train_writes_a_complete_run_directory(trained_run, image_folder):

@@ -7,21 +7,13 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from conftest import event_tags
 
 from gan_tf import cli, models
 from gan_tf.images import checkpointing, recipes, run_config, training
 
 TINY = ["--data", "digits", "--image-size", "16", "--filters", "4", "--batch-size", "8", "--steps-per-epoch", "2",
         "--every-n-steps", "1", "--no-xla"]
-
-
-def event_tags(log_dir):
-    tags = {}
-    for path in log_dir.glob("events.out.tfevents.*"):
-        for event in tf.compat.v1.train.summary_iterator(str(path)):
-            for value in event.summary.value:
-                tags.setdefault(value.tag, []).append(event.step)
-    return tags
 
 
 def saved_settings(run):
