@@ -27,7 +27,8 @@ def decay(images_seen, batch_size, half_life=HALF_LIFE_IMAGES, rampup=RAMPUP):
 
 
 class GeneratorAverage:
-    """The averaged trainable weights of `generator` as variables (checkpoint them with `variables`).
+    """The averaged trainable weights of `generator` as variables (checkpoint them with `variables`; sample them
+    with `gan_tf.models.sampling.averaged_weights`).
 
     Under `tf.distribute` the variables are updated in replica context from weights that are the same on every
     replica (after a synchronised update), so only the first replica's assignment is kept.
@@ -43,7 +44,6 @@ class GeneratorAverage:
             keras.Variable(keras.ops.convert_to_numpy(weight), trainable=False, aggregation="only_first_replica",
                            name=f"average_{index}")
             for index, weight in enumerate(generator.trainable_weights)]
-        self._model = None
 
     def update(self, generator, images_seen, batch_size):
         """One step of the recurrence with the generator's current weights; returns beta."""
@@ -52,12 +52,3 @@ class GeneratorAverage:
             value = tf.cast(weight.value, average.dtype)
             average.assign(value + tf.cast(beta, average.dtype) * (average.value - value))
         return beta
-
-    def model(self, generator):
-        """A copy of `generator` carrying the averaged weights (and the generator's batch-norm statistics)."""
-        if self._model is None:
-            self._model = keras.models.clone_model(generator)
-        self._model.set_weights(generator.get_weights())
-        for target, average in zip(self._model.trainable_weights, self.variables):
-            target.assign(average.value)
-        return self._model

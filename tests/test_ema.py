@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from gan_tf import ema
+from gan_tf.models import sampling
 
 
 def tiny_generator():
@@ -49,18 +50,18 @@ def test_average_follows_the_recurrence():
     assert average.variables[0].numpy()[0, 0] == pytest.approx(closed, rel=1e-5)
 
 
-def test_the_averaged_copy_has_the_average_and_the_generators_statistics():
+def test_sampling_swaps_in_the_average_and_keeps_the_generators_statistics():
     generator = tiny_generator()
     average = ema.GeneratorAverage(generator, half_life=1, rampup=None)
     for weight in generator.trainable_weights:
         weight.assign(weight.numpy() * 0 + 1.0)
     generator.get_layer("bn").moving_mean.assign([5.0, 5.0, 5.0, 5.0])
     average.update(generator, images_seen=10**6, batch_size=1)  # beta 0.5
-    copy = average.model(generator)
-    assert copy is not generator
-    np.testing.assert_allclose(copy.get_layer("out").kernel.numpy(), average.variables[-2].numpy())
-    np.testing.assert_allclose(copy.get_layer("bn").moving_mean.numpy(), 5.0)
-    assert not np.allclose(copy.get_layer("out").kernel.numpy(), 1.0)
+    with sampling.averaged_weights(generator, average):
+        np.testing.assert_allclose(generator.get_layer("out").kernel.numpy(), average.variables[-2].numpy())
+        np.testing.assert_allclose(generator.get_layer("bn").moving_mean.numpy(), 5.0)
+        assert not np.allclose(generator.get_layer("out").kernel.numpy(), 1.0)
+    np.testing.assert_allclose(generator.get_layer("out").kernel.numpy(), 1.0)  # restored
 
 
 @pytest.mark.parametrize("options, message", [({"half_life": 0}, "half_life"), ({"rampup": 2.0}, "rampup")])

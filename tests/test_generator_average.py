@@ -85,7 +85,10 @@ def test_generate_samples_the_average_unless_asked_for_the_raw_generator():
     averaged = gan.generate(10, seed=3)
     raw = gan.generate(10, seed=3, average=False)
     np.testing.assert_allclose(raw, gan.generator(latent).numpy(), rtol=1e-6)
-    copy = gan.generator_average.model(gan.generator)
+    copy = keras.models.clone_model(gan.generator)  # an independent averaged generator: the clone's weights
+    copy.set_weights(gan.generator.get_weights())
+    for target, variable in zip(copy.trainable_weights, gan.generator_average.variables):
+        target.assign(variable.value)
     np.testing.assert_allclose(averaged, copy(latent).numpy(), rtol=1e-5, atol=1e-6)
     assert np.abs(averaged - raw).max() > 1e-4
     for weight, value in zip(gan.generator.trainable_weights, raw_weights):  # restored after sampling
