@@ -30,9 +30,7 @@ class LazyR1GAN(gan_module.GAN):
 
     def __init__(self, *args, r1_gamma=10.0, r1_every=16, **kwargs):
         super().__init__(*args, **kwargs)
-        if isinstance(r1_gamma, bool) or not isinstance(r1_gamma, (int, float)) or not r1_gamma >= 0:
-            raise ValueError(f"r1_gamma must be a number >= 0, got {r1_gamma!r}.")
-        self.r1_gamma = float(r1_gamma)
+        self.r1_gamma = checks.non_negative_number("r1_gamma", r1_gamma)
         self.r1_every = checks.positive_integer("r1_every", r1_every)
         self.r1_penalty_tracker = keras.metrics.Mean(name="r1_penalty")
 
