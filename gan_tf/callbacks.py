@@ -115,9 +115,7 @@ class MemorySink:
     """
 
     def __init__(self, max_values=None):
-        if max_values is not None and (not isinstance(max_values, int) or max_values < 1):
-            raise ValueError(f"max_values must be None or a positive integer, got {max_values!r}.")
-        self.max_values = max_values
+        self.max_values = checks.optional_positive_integer("max_values", max_values)
         self.steps, self.scalars, self.samples, self.images = [], {}, {}, {}
 
     def write(self, step, observation):
