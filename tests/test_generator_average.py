@@ -12,8 +12,7 @@ import pytest
 import tensorflow as tf
 
 import gan_tf
-from gan_tf import models
-from gan_tf import networks
+from gan_tf import models, networks
 
 BATCH = 8
 
