@@ -125,6 +125,8 @@ def main():
     steps, training_seconds, curve = 0, 0.0, []
     while steps < options.steps and training_seconds < options.seconds:
         chunk = min(options.eval_every, options.steps - steps)
+        if steps:  # the last chunk ends near the time budget, at the speed measured so far
+            chunk = min(chunk, max(1, round((options.seconds - training_seconds) * steps / training_seconds)))
         start = time.time()
         data = dataset(training, options.seed * 1000 + len(curve))  # a new shuffle order for every chunk
         history = gan.fit(data, steps_per_epoch=chunk, epochs=1, verbose=0)
