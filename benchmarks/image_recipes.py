@@ -17,7 +17,7 @@ Command (from the repository root, one run at a time on a shared machine):
     nice -n 5 env PYTHONPATH=. TF_CPP_MIN_LOG_LEVEL=2 python benchmarks/image_recipes.py --recipe modern --steps 1200
 Writes outputs/image_recipes/<recipe>[_<tag>].json (the curve) and .png (64 samples of the average, or of G).
 
-Machine: 2 vCPUs (x86_64) shared with other jobs (load average 2.4-4.4 during the runs), TF 2.21 / Keras 3,
+Machine: AMD EPYC (Zen 3), 2 vCPUs, AVX2 (no AVX-512), shared with other jobs (load 2.4-4.4), TF 2.21 / Keras 3,
 2026-11-30; `--seconds 840` of training each, one run at a time, `nice -n 5`. Measured there (FD: classifier
 Frechet distance to the test split; the real training split scores IS 9.69, FD 0.40):
     recipe (all cover the 10 classes)                  steps   G: IS / FD    average: IS / FD
