@@ -4,19 +4,19 @@ Atomic files: a checkpoint is written by `tf.train.CheckpointManager`, whose dat
 under temporary names and renamed once complete, and whose list of checkpoints (`checkpoints/checkpoint`) is
 rewritten atomically afterwards. A process killed while saving leaves at worst unlisted files behind: the
 listed latest checkpoint is the previous, complete one, and that is the one a rerun restores. Our own files
-(`atomic_write`) are written to a temporary name and renamed.
+(`run_folder.atomic_write`) are written to a temporary name and renamed.
 
 Non-finite losses: `gan_tf.callbacks.StopOnNonFiniteLoss`, put before the checkpoint saver, stops training
 before the epoch's checkpoint is written, so the last checkpoint is the last good state.
 """
 
-import os
 import pathlib
 
 import keras
 import tensorflow as tf
 
 from gan_tf import models, plotting
+from gan_tf.images import run_folder
 from gan_tf.models import sampling
 
 
@@ -45,15 +45,6 @@ def model_state(gan):
     return state
 
 
-def atomic_write(path, write, suffix=""):
-    """`write(temporary_path)` then rename onto `path`: readers never see a half-written file (the temporary
-    name holds the process id: the workers of a multi-worker run write the same config.json)."""
-    path = pathlib.Path(path)
-    temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp{suffix or path.suffix}")
-    write(temporary)
-    os.replace(temporary, path)
-
-
 class CheckpointSaver(keras.callbacks.Callback):
     """After each epoch: the checkpoint, and with `write_files` the fixed-noise grid samples/epoch_NNN.png and
     generator.keras, both of the generator average when the GAN keeps one (a multi-worker run's non-chief
@@ -71,7 +62,7 @@ class CheckpointSaver(keras.callbacks.Callback):
             return
         (self.run_dir / "samples").mkdir(exist_ok=True)
         images = self.model.generate(self.grid_size, seed=self.seed)
-        atomic_write(self.run_dir / "samples" / f"epoch_{epoch + 1:03d}.png",
+        run_folder.atomic_write(self.run_dir / "samples" / f"epoch_{epoch + 1:03d}.png",
                      lambda path: plotting.save_image_grid(images, path))
         with sampling.averaged_weights(self.model.generator, self.model.generator_average):
-            atomic_write(self.run_dir / "generator.keras", self.model.generator.save, suffix=".keras")
+            run_folder.atomic_write(self.run_dir / "generator.keras", self.model.generator.save, suffix=".keras")

@@ -97,10 +97,8 @@ def differences(saved, wanted):
 
 def write(run_dir, values):
     """Write config.json atomically."""
-    from gan_tf.images import checkpointing  # noqa: PLC0415  (TensorFlow: this module is imported by the CLI)
-
     path = pathlib.Path(run_dir) / CONFIG_FILE
-    checkpointing.atomic_write(path, lambda temporary: temporary.write_text(json.dumps(values, indent=2) + "\n"))
+    run_folder.atomic_write(path, lambda temporary: temporary.write_text(json.dumps(values, indent=2) + "\n"))
 
 
 def check_numbers(config):

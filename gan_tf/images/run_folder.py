@@ -6,7 +6,7 @@ No TensorFlow here (the CLI uses it before importing TensorFlow); restoring is `
                               its process dies, so a killed run's lock never blocks the rerun); a second writer
                               stops at once with `RunFolderBusyError` naming the holder's pid.
   remove_temporaries(run_dir) what a killed write leaves: TensorFlow's `ckpt-N_temp/` folders and
-                              `checkpoint.tmp*` files, our `.NAME.PID.tmp.EXT` files (`checkpointing.atomic_write`).
+                              `checkpoint.tmp*` files, our `.NAME.PID.tmp.EXT` files (`atomic_write`).
   checkpoint_inventory(dir)   the checkpoints on disk and in the list file `checkpoints/checkpoint`, newest first,
                               with what is wrong with the list file (missing, empty, NUL bytes, not UTF-8, not
                               the expected text); a listed path outside the folder raises `RunFolderError`.
@@ -28,7 +28,7 @@ LIST_FILE = "checkpoint"
 CHECKPOINT_NAME = re.compile(r"ckpt-(\d+)")
 LIST_LINE = re.compile(r'(model_checkpoint_path|all_model_checkpoint_paths):\s*"((?:[^"\\]|\\.)*)"')
 OTHER_LIST_LINE = re.compile(r"(all_model_checkpoint_timestamps|last_preserved_timestamp):\s*[-+0-9.eE]+")
-TEMPORARY_FILE = re.compile(r"\..+\.\d+\.tmp(\.[A-Za-z0-9]+)?")  # checkpointing.atomic_write's names
+TEMPORARY_FILE = re.compile(r"\..+\.\d+\.tmp(\.[A-Za-z0-9]+)?")  # atomic_write's names
 
 
 class RunFolderError(RuntimeError):
@@ -60,6 +60,15 @@ def lock(run_dir, name=LOCK_FILE):
         yield path
     finally:
         os.close(descriptor)  # closing releases the lock
+
+
+def atomic_write(path, write, suffix=""):
+    """`write(temporary_path)` then rename onto `path`: readers never see a half-written file (the temporary
+    name holds the process id: the workers of a multi-worker run write the same config.json)."""
+    path = pathlib.Path(path)
+    temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp{suffix or path.suffix}")
+    write(temporary)
+    os.replace(temporary, path)
 
 
 def remove_temporaries(run_dir):
@@ -163,10 +172,7 @@ def write_checkpoint_list(directory, numbers):
     lines += [f'all_model_checkpoint_paths: "ckpt-{number}"' for number in numbers]
     lines += [f"all_model_checkpoint_timestamps: {time!r}" for time in times]
     lines.append(f"last_preserved_timestamp: {min(times) - 1.0!r}")
-    path = directory / LIST_FILE
-    temporary = path.with_name(f"{LIST_FILE}.tmp{os.getpid()}")
-    temporary.write_text("\n".join(lines) + "\n")
-    os.replace(temporary, path)
+    atomic_write(directory / LIST_FILE, lambda temporary: temporary.write_text("\n".join(lines) + "\n"))
 
 
 def move_aside(inventory, number):
