@@ -15,53 +15,46 @@ TensorFlow (flag values, --data paths) run before TensorFlow is imported, so the
 """
 
 import argparse
-import math
 import os
 import pathlib
 import runpy
 import sys
 
+from gan_tf import checks
 from gan_tf.images import choices, run_config, run_folder  # no TensorFlow in these
 
 USER_ERRORS = (ValueError, OSError, run_folder.RunFolderError)
 
 
-def positive_integer(text):
-    value = _integer(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
-    return value
-
-
-def non_negative_integer(text):
-    value = _integer(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {text!r}")
-    return value
-
-
-def seed_integer(text):
-    value = _integer(text)
-    if not 0 <= value < 2 ** 32:
-        raise argparse.ArgumentTypeError(f"must be an integer in [0, 2**32), got {text!r}")
-    return value
-
-
-def non_negative_number(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text!r}")
-    return value
+def _flag_value(parse, check, *bounds):
+    """An argparse type: `parse` the text, then `check` it with the library's rule (`gan_tf.checks`)."""
+    def convert(text):
+        try:
+            return check(FLAG_VALUE, parse(text), *bounds)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error).removeprefix(f"{FLAG_VALUE} ")) from None
+    return convert
 
 
 def _integer(text):
     try:
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an integer, got {text!r}") from None
+        raise ValueError(f"{FLAG_VALUE} must be an integer, got {text!r}.") from None
+
+
+def _number(text):
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{FLAG_VALUE} must be a number, got {text!r}.") from None
+
+
+FLAG_VALUE = "value"  # the name the checks' messages start with; argparse puts the flag in front instead
+positive_integer = _flag_value(_integer, checks.positive_integer)
+non_negative_integer = _flag_value(_integer, checks.integer_at_least, 0)
+seed_integer = _flag_value(_integer, checks.integer_in_range, 0, 2**32, "2**32")
+non_negative_number = _flag_value(_number, checks.non_negative_number)
 
 REPRODUCTIONS = pathlib.Path(__file__).resolve().parents[1] / "reproductions"
 

@@ -43,7 +43,8 @@ def error_line(capsys, argv):
     (["train", "--data", "digits", "--out", "r", "--seed", "-3"], r"--seed: must be an integer in \[0, 2\*\*32\)"),
     (["train", "--data", "digits", "--out", "r", "--feature-matching", "nan"], "--feature-matching: must be a finite"),
     (["train", "--data", "digits", "--out", "r", "--feature-matching", "-0.1"], "--feature-matching: must be a finite"),
-    (["train", "--data", "digits", "--out", "r", "--steps-per-epoch", "-1"], "--steps-per-epoch: must be an integer"),
+    (["train", "--data", "digits", "--out", "r", "--steps-per-epoch", "-1"],
+     "--steps-per-epoch: must be a non-negative integer"),
     (["train", "--data", "digits", "--out", "r", "--image-size", "48"], "--image-size: invalid choice: 48"),
     (["train", "--data", "digits", "--out", "r", "--epochs", "two"], "--epochs: must be an integer, got 'two'"),
     (["train", "--data", "/nonexistent", "--out", "r"], "--data '/nonexistent': no such folder"),
@@ -56,7 +57,7 @@ def error_line(capsys, argv):
     (["train", "--data", "digits", "--out", "r", "--ema", "-1"], "--ema: must be a finite number >= 0"),
     (["train", "--data", "digits", "--out", "r", "--r1", "inf"], "--r1: must be a finite number >= 0"),
     (["train", "--data", "digits", "--out", "r", "--r1-every", "0"], "--r1-every: must be a positive integer"),
-    (["train", "--data", "digits", "--out", "r", "--eval-every", "-2"], "--eval-every: must be an integer >= 0"),
+    (["train", "--data", "digits", "--out", "r", "--eval-every", "-2"], "--eval-every: must be a non-negative integer"),
     (["train", "--data", "digits", "--out", "r", "--spectral-norm", "yes"], "unrecognized arguments: yes"),
     (["train", "--data", "digits", "--out", "r", "--epoch", "3"], r"unrecognized arguments: --epoch 3 \(did you mean "
                                                                   r"--epochs\?\)"),  # not an abbreviation of --epochs
