@@ -1,86 +1,12 @@
-"""The `gan-tf` command.
+"""`gan-tf train`, `gan-tf sample` and `gan-tf export`: the image application (`gan_tf.images`) behind flags.
 
-  gan-tf list                      the reproduction scripts of this checkout
-  gan-tf reproduce NAME [ARGS...]  run one of them (ARGS go to the script, e.g. --smoke --out-dir DIR)
-  gan-tf train --data PATH_OR_TFDS_NAME --out RUN_DIR [--recipe dcgan|modern] [--epochs N]
-               [--mixed-precision [float16|bfloat16]] [--strategy mirrored|multi_worker|tpu [--sync-batch-norm]]
-               [--deterministic] [--skip-invalid] [--ema [HALF_LIFE]] [--augment none|diffaugment|ada] [--loss NAME]
-               [--r1 GAMMA] [--spectral-norm] [--architecture radford|dense_dcgan|residual] ...
-                                   train a GAN (rerunning the same command resumes; see gan_tf.images.training)
-  gan-tf sample --run RUN_DIR [--n 64] [--out grid.png]   draw from a trained generator
-
-A user's mistake (a bad flag, a missing folder, a damaged or busy run folder, ...) prints one line
-`gan-tf: error: ...` and exits with status 2; `--debug` shows the traceback instead. Checks that need no
-TensorFlow (flag values, --data paths) run before TensorFlow is imported, so they answer in about a second.
-"""
+Checks that need no TensorFlow (flag values, --data paths, --run folders) run before TensorFlow is imported."""
 
 import argparse
 import os
-import pathlib
-import runpy
-import sys
 
-from gan_tf import checks
-from gan_tf.images import choices, run_config, run_folder  # no TensorFlow in these
-
-USER_ERRORS = (ValueError, OSError, run_folder.RunFolderError)
-
-
-def _flag_value(parse, check, *bounds):
-    """An argparse type: `parse` the text, then `check` it with the library's rule (`gan_tf.checks`)."""
-    def convert(text):
-        try:
-            return check(FLAG_VALUE, parse(text), *bounds)
-        except ValueError as error:
-            raise argparse.ArgumentTypeError(str(error).removeprefix(f"{FLAG_VALUE} ")) from None
-    return convert
-
-
-def _integer(text):
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError(f"{FLAG_VALUE} must be an integer, got {text!r}.") from None
-
-
-def _number(text):
-    try:
-        return float(text)
-    except ValueError:
-        raise ValueError(f"{FLAG_VALUE} must be a number, got {text!r}.") from None
-
-
-FLAG_VALUE = "value"  # the name the checks' messages start with; argparse puts the flag in front instead
-positive_integer = _flag_value(_integer, checks.positive_integer)
-non_negative_integer = _flag_value(_integer, checks.integer_at_least, 0)
-seed_integer = _flag_value(_integer, checks.integer_in_range, 0, 2**32, "2**32")
-non_negative_number = _flag_value(_number, checks.non_negative_number)
-
-REPRODUCTIONS = pathlib.Path(__file__).resolve().parents[1] / "reproductions"
-
-
-def reproduction_scripts():
-    """name -> path of every runnable script in `reproductions/` (empty outside a source checkout)."""
-    if not REPRODUCTIONS.is_dir():
-        return {}
-    return {path.stem: path for path in sorted(REPRODUCTIONS.glob("*.py")) if not path.stem.startswith("_")}
-
-
-def list_command(arguments):
-    del arguments
-    for name, path in reproduction_scripts().items():
-        print(f"{name:40s} {path}")
-
-
-def reproduce_command(arguments):
-    scripts = reproduction_scripts()
-    if arguments.name not in scripts:
-        raise FileNotFoundError(
-            f"No reproduction named {arguments.name!r} in {REPRODUCTIONS}: expected one of {sorted(scripts)} "
-            "(reproductions ship with the source checkout, not with an installed wheel)."
-        )
-    sys.argv = [str(scripts[arguments.name]), *arguments.script_arguments]
-    runpy.run_path(str(scripts[arguments.name]), run_name="__main__")
+from gan_tf.cli import flags
+from gan_tf.images import choices, run_config  # no TensorFlow in these
 
 
 def check_train_arguments(arguments):
@@ -144,66 +70,32 @@ def export_command(arguments):
 
 # `gan-tf train` options: name -> (type, help); unset ones keep TrainConfig's defaults.
 TRAIN_OPTIONS = {
-    "epochs": (positive_integer, "epochs in total (default 25); raise it to continue a finished run"),
+    "epochs": (flags.positive_integer, "epochs in total (default 25); raise it to continue a finished run"),
     "image_size": (int, "16, 32, 64 or 128 (default 64; 32 for digits)", choices.IMAGE_SIZES),
-    "batch_size": (positive_integer, "default 64"),
+    "batch_size": (flags.positive_integer, "default 64"),
     "architecture": (str, "radford (DCGAN), dense_dcgan (the write-up's) or residual (SNGAN's ResNets)",
                      choices.ARCHITECTURES),
-    "filters": (positive_integer, "network width: ngf = ndf, the residual nets' width (default 64)"),
+    "filters": (flags.positive_integer, "network width: ngf = ndf, the residual nets' width (default 64)"),
     "loss": (str, "the GAN loss (gan_tf.losses)", choices.LOSSES),
     "augment": (str, "augment what D sees: none, diffaugment (every transform, every image) or ada (probability "
                 "adapted to E[sign D(real)] = 0.6; logged as augment/probability)", choices.AUGMENTS),
-    "r1_gamma": (non_negative_number, "lazy R1 penalty weight gamma on real images (0: off)"),
-    "r1_every": (positive_integer, "D steps between two R1 penalties (default 16)"),
-    "beta_1": (non_negative_number, "Adam's beta_1 (dcgan 0.5, modern 0)"),
-    "g_steps": (positive_integer, "generator updates per batch (the write-up: 2)"),
-    "feature_matching": (non_negative_number, "weight of the write-up's feature matching (default 0: off; the "
+    "r1_gamma": (flags.non_negative_number, "lazy R1 penalty weight gamma on real images (0: off)"),
+    "r1_every": (flags.positive_integer, "D steps between two R1 penalties (default 16)"),
+    "beta_1": (flags.non_negative_number, "Adam's beta_1 (dcgan 0.5, modern 0)"),
+    "g_steps": (flags.positive_integer, "generator updates per batch (the write-up: 2)"),
+    "feature_matching": (flags.non_negative_number, "weight of the write-up's feature matching (default 0: off; the "
                          "write-up 0.1)"),
     "latent_distribution": (str, "normal (default) or uniform (the write-up)", choices.LATENT_DISTRIBUTIONS),
-    "seed": (seed_integer, "default 0"),
+    "seed": (flags.seed_integer, "default 0"),
     "data_dir": (str, "where TFDS datasets are (default data)"),
-    "steps_per_epoch": (non_negative_integer, "batches per epoch, i.e. between checkpoints (default 0: one pass "
+    "steps_per_epoch": (flags.non_negative_integer, "batches per epoch, i.e. between checkpoints (default 0: one pass "
                         "over the data)"),
     "strategy": (str, "tf.distribute strategy: default, mirrored (all local GPUs), multi_worker (TF_CONFIG) or tpu",
                  choices.STRATEGIES),
-    "every_n_steps": (positive_integer, "TensorBoard period in steps (default 100)"),
-    "eval_every": (non_negative_integer, "every N steps, the sliced Wasserstein distance (x1e3) between 512 real "
+    "every_n_steps": (flags.positive_integer, "TensorBoard period in steps (default 100)"),
+    "eval_every": (flags.non_negative_integer, "every N steps, the sliced Wasserstein distance (x1e3) between 512 real "
                    "images and samples in TensorBoard: quality/swd_mean (default 0: off; a rerun may change it)"),
 }
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """argparse whose errors are the one line `gan-tf: error: ...` (exit 2), not the usage text."""
-
-    known_options = set()  # every command's, to suggest one for a typo
-
-    def add_argument(self, *names, **options):
-        OneLineParser.known_options.update(name for name in names if name.startswith("--"))
-        return super().add_argument(*names, **options)
-
-    def error(self, message):
-        if message.startswith("unrecognized arguments:"):
-            message += _did_you_mean(message.split(":", 1)[1].split())
-        fail(f"{self.prog.split(' ', 1)[-1] + ': ' if ' ' in self.prog else ''}{message} (see {self.prog} --help)")
-
-
-def _did_you_mean(unknown):
-    """" (did you mean --epochs?)" for a mistyped option, from the options of every command."""
-    import difflib  # noqa: PLC0415
-
-    matches = [match for word in unknown if word.startswith("-")
-               for match in difflib.get_close_matches(word, sorted(OneLineParser.known_options), n=1)]
-    return f" (did you mean {', '.join(matches)}?)" if matches else ""
-
-
-def _without_abbreviations(add_parser):
-    def add_command(*arguments, **options):
-        command = add_parser(*arguments, allow_abbrev=False, **options)
-        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,  # also after the command
-                             help="show the traceback of an error")
-        return command
-
-    return add_command
 
 
 def check_run_argument(arguments):
@@ -212,21 +104,13 @@ def check_run_argument(arguments):
         raise FileNotFoundError(f"--run {arguments.run_dir!r} is not a run directory: it has no config.json.")
 
 
-def fail(message, status=2):
-    print(f"gan-tf: error: {message}", file=sys.stderr)
-    raise SystemExit(status)
+def add_commands(commands):
+    add_train_command(commands)
+    add_sample_command(commands)
+    add_export_command(commands)
 
 
-def build_parser():
-    parser = OneLineParser(prog="gan-tf", description=__doc__.split("\n\n")[0], allow_abbrev=False)
-    parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
-    commands.add_parser = _without_abbreviations(commands.add_parser)  # --epoch is a typo, not --epochs
-    commands.add_parser("list", help="list the reproduction scripts").set_defaults(run=list_command)
-    reproduce = commands.add_parser("reproduce", help="run a reproduction script")
-    reproduce.add_argument("name")
-    reproduce.add_argument("script_arguments", nargs=argparse.REMAINDER)
-    reproduce.set_defaults(run=reproduce_command)
+def add_train_command(commands):
     train = commands.add_parser("train", help="train a GAN on images (resumable)")
     train.add_argument("--data", required=True,
                        help="'digits', an image folder, or a TFDS name (celeb_a, tf_flowers, ...)")
@@ -246,8 +130,8 @@ def build_parser():
                        "benchmarks/image_recipes.py); a rerun keeps its run's. " + "; ".join(
                            f"{name}: " + ", ".join(f"{key}={value}" for key, value in settings.items())
                            for name, settings in choices.RECIPES.items()) + ". Explicit flags override the recipe's")
-    train.add_argument("--ema", dest="ema_half_life", type=non_negative_number, nargs="?", const=choices.EMA_HALF_LIFE,
-                       metavar="HALF_LIFE",
+    train.add_argument("--ema", dest="ema_half_life", type=flags.non_negative_number, nargs="?",
+                       const=choices.EMA_HALF_LIFE, metavar="HALF_LIFE",
                        help="sample a moving average of G with this half-life in images (alone: "
                        f"{choices.EMA_HALF_LIFE:g}; 0: off); generate, sample and export use it, TensorBoard shows "
                        "both grids")
@@ -258,34 +142,20 @@ def build_parser():
         train.add_argument(flag, dest=name, type=kind, help=text, choices=allowed[0] if allowed else None,
                            metavar="GAMMA" if name == "r1_gamma" else None)
     train.set_defaults(run=train_command)
+
+
+def add_sample_command(commands):
     sample = commands.add_parser("sample", help="draw images from a trained run")
     sample.add_argument("--run", dest="run_dir", required=True, help="a run directory written by gan-tf train")
-    sample.add_argument("--n", type=positive_integer, default=64, help="number of images (default 64)")
+    sample.add_argument("--n", type=flags.positive_integer, default=64, help="number of images (default 64)")
     sample.add_argument("--out", default="grid.png", help="PNG grid to write (default grid.png)")
-    sample.add_argument("--seed", type=seed_integer, default=0, help="latent seed (default 0)")
+    sample.add_argument("--seed", type=flags.seed_integer, default=0, help="latent seed (default 0)")
     sample.set_defaults(run=sample_command)
+
+
+def add_export_command(commands):
     export = commands.add_parser("export", help="export a run's generator (.keras, SavedModel) to use without gan_tf")
     export.add_argument("--run", dest="run_dir", required=True, help="a run directory written by gan-tf train")
     export.add_argument("--out", required=True, help="output folder: generator.keras, saved_model/, sampling.json")
     export.add_argument("--overwrite", action="store_true", help="replace an earlier export in --out")
     export.set_defaults(run=export_command)
-    return parser
-
-
-def main(argv=None):
-    argv = sys.argv[1:] if argv is None else list(argv)
-    arguments = build_parser().parse_args(argv)
-    try:
-        arguments.run(arguments)
-    except KeyboardInterrupt:
-        if arguments.debug:
-            raise
-        fail("interrupted (rerun the same command to resume)", 130)
-    except (*USER_ERRORS, FloatingPointError) as error:  # FloatingPointError: a non-finite loss stopped training
-        if arguments.debug:
-            raise
-        fail(" ".join(str(error).split()) or type(error).__name__, 2 if isinstance(error, USER_ERRORS) else 1)
-
-
-if __name__ == "__main__":
-    main()
