@@ -242,11 +242,22 @@ def feature_extractor(discriminator, layer_name=FEATURES_LAYER):
 
 
 def first_weight_layer(model):
-    """The first layer of `model` that has a kernel (D's first conv, G's first dense or transposed conv)."""
+    """The first layer of `model` that has a kernel (D's first conv, G's first dense or transposed conv), looked
+    for inside a nested model too (the unconditional network inside a `conditional_networks` one)."""
+    found = _first_kernel_layer(model)
+    if found is None:
+        raise ValueError(f"The model {model.name!r} has no layer with a kernel.")
+    return found
+
+
+def _first_kernel_layer(model):
     for layer in model.layers:
+        found = _first_kernel_layer(layer) if isinstance(layer, keras.Model) else None
+        if found is not None:
+            return found
         if getattr(layer, "kernel", None) is not None:
             return layer
-    raise ValueError(f"The model {model.name!r} has no layer with a kernel.")
+    return None
 
 
 def _normal(stddev):

@@ -9,7 +9,7 @@ import pytest
 import tensorflow as tf
 from conftest import event_tags
 
-from gan_tf import cli
+from gan_tf import cli, plotting
 from gan_tf.images import checkpointing, recipes, training
 
 TINY = ["--image-size", "16", "--filters", "4", "--batch-size", "4", "--steps-per-epoch", "3",
@@ -180,3 +180,85 @@ def test_images_to_grid_layout_and_range():
     assert grid[1, 1, 0] == 0 and grid[1, 6, 0] == 128 and grid[6, 1, 0] == 255 and grid[6, 6, 0] == 255
     with pytest.raises(ValueError, match=r"in \[-1, 1\]"):
         plotting.images_to_grid(images * 1.5)
+
+
+# ---- class-conditional runs (--conditional) ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def class_folder(tmp_path_factory):
+    """Two classes of 4 images each: "dark" (grey levels 0-99) and "light" (156-255)."""
+    folder = tmp_path_factory.mktemp("classes")
+    rng = np.random.default_rng(1)
+    for name, low in (("light", 156), ("dark", 0)):
+        (folder / name).mkdir()
+        for index in range(4):
+            pixels = rng.integers(low, low + 100, (16, 16, 3), dtype=np.uint8)
+            PIL.Image.fromarray(pixels).save(folder / name / f"{index}.png")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def conditional_run(class_folder, tmp_path_factory):
+    run = tmp_path_factory.mktemp("runs") / "conditional"
+    cli.main(["train", "--data", str(class_folder), "--out", str(run), "--epochs", "1", "--conditional", *TINY])
+    return run
+
+
+def test_a_conditional_run_saves_its_sorted_class_names_and_views(conditional_run):
+    saved = json.loads((conditional_run / "config.json").read_text())
+    assert saved["conditional"] is True and saved["class_names"] == ["dark", "light"]
+    gan, config = training.load_generator(conditional_run)
+    assert config.conditional and gan.num_classes == 2
+    tags = event_tags(conditional_run / "tensorboard")
+    assert {"d_loss", "fixed_noise_samples", "G/first_layer_gradients"} <= set(tags)
+
+
+def test_sample_class_draws_the_generator_of_that_label(conditional_run, tmp_path):
+    gan, _ = training.load_generator(conditional_run)
+    cli.main(["sample", "--run", str(conditional_run), "--n", "4", "--out", str(tmp_path / "light.png"),
+              "--class", "light"])
+    expected = gan.generate(4, labels=1, seed=0)
+    plotting.save_image_grid(expected, tmp_path / "expected.png")
+    np.testing.assert_array_equal(np.asarray(PIL.Image.open(tmp_path / "light.png")),
+                                  np.asarray(PIL.Image.open(tmp_path / "expected.png")))
+    # the other class differs (one epoch of a tiny G: outputs of order 1e-4, so relative to them)
+    assert np.abs(expected - gan.generate(4, labels=0, seed=0)).max() > 0.1 * np.abs(expected).max()
+    both = training.sample(conditional_run, 4, tmp_path / "both.png", classes=["light", "dark"])
+    np.testing.assert_array_equal(both, gan.generate(4, labels=[1, 0, 1, 0], seed=0))
+
+
+def test_an_unknown_class_or_a_class_of_an_unconditional_run_is_one_line(conditional_run, trained_run, capsys):
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["sample", "--run", str(conditional_run), "--class", "grey"])
+    assert stop.value.code == 2
+    assert capsys.readouterr().err == "gan-tf: error: --class 'grey': expected one of ['dark', 'light'].\n"
+    with pytest.raises(SystemExit):
+        cli.main(["sample", "--run", str(trained_run[0]), "--class", "dark"])
+    assert "is not conditional" in capsys.readouterr().err
+
+
+def test_a_conditional_rerun_on_changed_classes_is_refused_naming_them(class_folder, conditional_run, tmp_path,
+                                                                        capsys):
+    import shutil  # noqa: PLC0415
+
+    run = shutil.copytree(conditional_run, tmp_path / "run")
+    folder = shutil.copytree(class_folder, tmp_path / "data")
+    saved = json.loads((run / "config.json").read_text())
+    (run / "config.json").write_text(json.dumps({**saved, "data": str(folder)}))
+    (folder / "light").rename(folder / "bright")  # same files and bytes: only the class names changed
+    with pytest.raises(SystemExit):
+        cli.main(["train", "--data", str(folder), "--out", str(run), "--epochs", "2", "--conditional", *TINY])
+    assert "'data (classes)': (['dark', 'light'], ['bright', 'dark'])" in capsys.readouterr().err
+
+
+def test_a_folder_mixing_images_and_classes_is_one_line(class_folder, tmp_path, capsys):
+    import shutil  # noqa: PLC0415
+
+    folder = shutil.copytree(class_folder, tmp_path / "data")
+    shutil.copy(folder / "dark" / "0.png", folder / "stray.png")
+    with pytest.raises(SystemExit):
+        cli.main(["train", "--data", str(folder), "--out", str(tmp_path / "run"), "--conditional", *TINY])
+    message = capsys.readouterr().err
+    assert "mixes image files (1, e.g. ['stray.png']) with class subfolders ['dark', 'light']" in message
+    assert not (tmp_path / "run").exists()

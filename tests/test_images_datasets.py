@@ -163,3 +163,19 @@ def test_tfds_uncached_pipeline_is_seeded(tmp_path):
     assert len(first) == 2
     check_contract(first[0], 4, 8, 3)
     np.testing.assert_array_equal(np.concatenate(first), np.concatenate(second))
+
+
+def test_conditional_digits_carry_their_own_labels():
+    source = datasets.open_spec("digits", image_size=8, batch_size=1437, conditional=True)
+    assert source.class_names == [str(digit) for digit in range(10)]
+    images, labels = next(iter(source.dataset))
+    arrays, digit_labels = datasets.digits_arrays("train")
+    # each batch row is the digit of its label: match rows to the arrays by their pixels
+    upscaled = datasets.upscale_digits(arrays[..., None], 8).numpy().reshape(len(arrays), -1)
+    rows = [int(np.argmin(np.abs(upscaled - image.reshape(1, -1)).sum(axis=1))) for image in images.numpy()[:50]]
+    np.testing.assert_array_equal(labels.numpy()[:50], digit_labels[rows])
+
+
+def test_conditional_training_refuses_a_tfds_name(tmp_path):
+    with pytest.raises(ValueError, match=r"--data 'celeb_a': a conditional run \(--conditional\) takes 'digits'"):
+        datasets.open_spec("celeb_a", data_dir=tmp_path, conditional=True)

@@ -183,7 +183,42 @@ def test_bad_export_arguments(tmp_path, source, options, message):
 
 
 def test_two_input_generator_is_refused_naming_its_inputs(tmp_path):
-    latent, labels = keras.Input((LATENT_DIM,)), keras.Input((3,))
-    generator = keras.Model([latent, labels], keras.layers.Concatenate()([latent, labels]), name="conditional")
-    with pytest.raises(ValueError, match=r"'conditional' has inputs \[\(None, 8\), \(None, 3\)\]"):
+    # (a second input [None, K] is a conditional generator's one-hot label: see the conditional tests below)
+    latent, labels = keras.Input((LATENT_DIM,)), keras.Input((3, 2))
+    generator = keras.Model([latent, labels], keras.layers.Concatenate()([latent, keras.layers.Flatten()(labels)]),
+                            name="conditional")
+    with pytest.raises(ValueError, match=r"'conditional' has inputs \[\(None, 8\), \(None, 3, 2\)\]"):
         export.export_generator(generator, tmp_path)
+
+
+def write_conditional_run(run_dir, class_names=("cat", "dog", "owl")):
+    """A conditional `gan-tf train` run directory (digit-sized images, perturbed weights) without training."""
+    config = training.TrainConfig(data="digits", image_size=16, filters=4, latent_dim=LATENT_DIM, batch_size=8,
+                                  jit_compile=False, conditional=True)
+    gan = recipes.build_gan(config, channels=1, num_classes=len(class_names))
+    perturb(gan.generator, 4)
+    run_dir.mkdir()
+    (run_dir / "config.json").write_text(json.dumps({**dataclasses.asdict(config), "class_names": list(class_names)}))
+    epoch = tf.Variable(1, dtype=tf.int64)
+    tf.train.CheckpointManager(checkpointing.checkpoint_of(gan, epoch), run_dir / "checkpoints", 3).save()
+    return gan
+
+
+def test_a_conditional_export_takes_the_label_and_names_the_classes(tmp_path):
+    gan = write_conditional_run(tmp_path / "run")
+    cli.main(["export", "--run", str(tmp_path / "run"), "--out", str(tmp_path / "exported")])
+    sampling = json.loads((tmp_path / "exported" / "sampling.json").read_text())
+    assert (sampling["num_classes"], sampling["class_names"]) == (3, ["cat", "dog", "owl"])
+    assert sampling["output_range"] == [-1.0, 1.0] and sampling["sample_shape"] == [16, 16, 1]
+    latent = keras.ops.convert_to_numpy(gan.sample_latent(6, seed=0))
+    labels = np.array([0, 1, 2, 2, 1, 0], np.int32)
+    expected = gan.generate(6, labels=labels, seed=0)
+    model = keras.saving.load_model(tmp_path / "exported" / "generator.keras")
+    assert all(type(layer).__module__.startswith("keras.") for layer in model.layers)
+    from_keras = keras.ops.convert_to_numpy(model([latent, np.eye(3, dtype=np.float32)[labels]], training=False))
+    loaded = tf.saved_model.load(str(tmp_path / "exported" / "saved_model"))
+    from_saved_model = loaded.signatures["serving_default"](latent=tf.constant(latent), labels=tf.constant(labels))
+    for samples in (from_keras, from_saved_model["samples"].numpy()):
+        np.testing.assert_allclose(samples, expected, rtol=RTOL, atol=ATOL)
+    other = loaded.serve(latent, (labels + 1) % 3)["samples"].numpy()
+    assert np.abs(other - expected).max() > 0.01  # the label input is used

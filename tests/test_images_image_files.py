@@ -89,3 +89,74 @@ def test_a_cmyk_jpeg_is_decoded_with_pillow(tmp_path):
     PIL.Image.new("CMYK", (16, 16), (0, 0, 0, 0)).save(tmp_path / "white.jpg")  # no ink: white
     assert image_files.scan(tmp_path).tf_decodes == [False]
     np.testing.assert_allclose(batches(tmp_path)[0], 1.0, atol=0.02)
+
+
+# ---- class folders (--conditional) ----------------------------------------------------------------------
+
+
+def class_folder(root, classes, per_class=2):
+    """Subfolders named `classes` (in that order, unsorted), class k's images filled with the grey level 40 k."""
+    for position, name in enumerate(classes):
+        (root / name).mkdir(parents=True)
+        for index in range(per_class):
+            save(root / name / f"{index}.png", np.full((8, 8, 3), 40 * position, np.uint8))
+    return root
+
+
+def test_subfolders_are_classes_in_sorted_order_with_each_file_labelled_by_its_folder(tmp_path):
+    root = class_folder(tmp_path / "data", ["dogs", "cats", "birds"])
+    (root / "cats" / "inner").mkdir()
+    save(root / "cats" / "inner" / "deep.png", np.full((8, 8, 3), 40, np.uint8))  # deeper: still a cat
+    (root / "notes.txt").write_text("not an image: ignored, as in any folder")
+    found = image_files.scan_classes(root)
+    assert found.class_names == ["birds", "cats", "dogs"]
+    by_folder = {os.path.relpath(path, root).split(os.sep)[0]: label
+                 for path, label in zip(found.files.paths, found.labels)}
+    assert by_folder == {"birds": 0, "cats": 1, "dogs": 2}
+    assert found.labels.count(1) == 3
+
+
+def test_the_dataset_yields_each_images_own_label(tmp_path):
+    root = class_folder(tmp_path / "data", ["dogs", "cats", "birds"], per_class=3)
+    found = image_files.scan_classes(root)
+    pairs = datasets.image_folder(root, 16, 9, seed=0, files=found.files, labels=found.labels)
+    images, labels = next(iter(pairs))
+    grey = np.round((images.numpy()[:, 0, 0, 0] + 1) * 127.5)
+    position = {0: 2, 1: 1, 2: 0}  # sorted label -> the position class_folder filled it by (birds 2, cats 1, dogs 0)
+    np.testing.assert_array_equal(grey, [40 * position[label] for label in labels.numpy()])
+    assert sorted(labels.numpy().tolist()) == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+
+
+def test_a_folder_mixing_images_and_class_folders_is_named(tmp_path):
+    root = class_folder(tmp_path / "data", ["a", "b"])
+    save(root / "loose.png", np.zeros((8, 8, 3), np.uint8))
+    with pytest.raises(ValueError, match=r"'.*data' mixes image files \(1, e.g. \['loose.png'\]\) with class "
+                                         r"subfolders \['a', 'b'\]"):
+        image_files.scan_classes(root)
+
+
+def test_a_folder_without_subfolders_is_named(tmp_path):
+    save(tmp_path / "x.png", np.zeros((8, 8, 3), np.uint8))
+    with pytest.raises(ValueError, match=r"has no subfolders: a conditional run \(--conditional\) expects one"):
+        image_files.scan_classes(tmp_path)
+
+
+def test_a_class_without_images_is_named(tmp_path):
+    root = class_folder(tmp_path / "data", ["a", "b"])
+    (root / "empty").mkdir()
+    (root / "empty" / "readme.txt").write_text("no image here")
+    with pytest.raises(ValueError, match=r"the class folder\(s\) \['empty'\] hold no usable image"):
+        image_files.scan_classes(root)
+
+
+def test_skip_invalid_still_skips_but_a_class_left_without_images_is_named(tmp_path):
+    root = class_folder(tmp_path / "data", ["a", "b"])
+    (root / "a" / "broken.png").write_bytes(b"not a png")
+    with pytest.raises(ValueError, match=r"broken.png' is not an image .*--skip-invalid"):
+        image_files.scan_classes(root)
+    found = image_files.scan_classes(root, skip_invalid=True)
+    assert [os.path.basename(path) for path in found.files.skipped] == ["broken.png"] and found.labels == [0, 0, 1, 1]
+    for path in (root / "b").iterdir():
+        path.write_bytes(b"not a png either")
+    with pytest.raises(ValueError, match=r"the class folder\(s\) \['b'\] hold no usable image"):
+        image_files.scan_classes(root, skip_invalid=True)

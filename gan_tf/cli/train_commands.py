@@ -34,6 +34,8 @@ def train_command(arguments):
             options[flag] = True
     if arguments.spectral_norm is not None:
         options["spectral_norm"] = arguments.spectral_norm
+    if arguments.conditional:
+        options["conditional"] = True
     if arguments.data == "digits":
         options.setdefault("image_size", 32)
     training.train(training.TrainConfig(data=arguments.data, **options), arguments.out)
@@ -53,9 +55,10 @@ def recipe_settings(arguments):
 
 def sample_command(arguments):
     check_run_argument(arguments)
+    check_class_argument(arguments)
     from gan_tf.images import training  # noqa: PLC0415
 
-    training.sample(arguments.run_dir, arguments.n, arguments.out, arguments.seed)
+    training.sample(arguments.run_dir, arguments.n, arguments.out, arguments.seed, classes=arguments.classes)
     print(f"{arguments.n} samples of {arguments.run_dir} -> {arguments.out}")
 
 
@@ -104,6 +107,19 @@ def check_run_argument(arguments):
         raise FileNotFoundError(f"--run {arguments.run_dir!r} is not a run directory: it has no config.json.")
 
 
+def check_class_argument(arguments):
+    """`--class` of sample: names of the run's classes, for a conditional run (before TensorFlow is imported)."""
+    if not arguments.classes:
+        return
+    class_names = run_config.read(arguments.run_dir).get("class_names")
+    if not class_names:
+        raise ValueError(f"--class {arguments.classes[0]!r}: the run {arguments.run_dir!r} is not conditional (it was "
+                         "trained without --conditional, so it has no classes).")
+    for name in arguments.classes:
+        if name not in class_names:
+            raise ValueError(f"--class {name!r}: expected one of {class_names}.")
+
+
 def add_commands(commands):
     add_train_command(commands)
     add_sample_command(commands)
@@ -137,6 +153,9 @@ def add_train_command(commands):
                        "both grids")
     train.add_argument("--spectral-norm", action=argparse.BooleanOptionalAction, default=None,
                        help="spectral normalisation of D (--architecture residual)")
+    train.add_argument("--conditional", action="store_true", help="class-conditional GAN: --data digits (classes "
+                       "'0' to '9') or a folder with one subfolder of images per class (sorted names; saved in the "
+                       "run); then gan-tf sample --class NAME")
     for name, (kind, text, *allowed) in TRAIN_OPTIONS.items():
         flag = "--r1" if name == "r1_gamma" else "--" + name.replace("_", "-")
         train.add_argument(flag, dest=name, type=kind, help=text, choices=allowed[0] if allowed else None,
@@ -150,6 +169,9 @@ def add_sample_command(commands):
     sample.add_argument("--n", type=flags.positive_integer, default=64, help="number of images (default 64)")
     sample.add_argument("--out", default="grid.png", help="PNG grid to write (default grid.png)")
     sample.add_argument("--seed", type=flags.seed_integer, default=0, help="latent seed (default 0)")
+    sample.add_argument("--class", dest="classes", action="append", metavar="NAME",
+                        help="a conditional run's class to draw (repeat for several: the images cycle through them; "
+                        "default every class in turn)")
     sample.set_defaults(run=sample_command)
 
 

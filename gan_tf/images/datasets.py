@@ -51,11 +51,12 @@ def scan_image_folder(folder, skip_invalid=False, verify=False):
 
 
 def image_folder(folder, image_size=64, batch_size=64, channels=3, crop=None, seed=None, skip_invalid=False,
-                 verify=False, cache_bytes=CACHE_BYTES, files=None):
+                 verify=False, cache_bytes=CACHE_BYTES, files=None, labels=None):
     """Batches of every image under `folder`, resized to `image_size` (see `preprocess` for `crop`).
 
     Invalid files raise (see `scan_image_folder`) or, with `skip_invalid`, are skipped with a warning that
-    counts them. `files`: the folder's `ImageFiles` when already scanned.
+    counts them. `files`: the folder's `ImageFiles` when already scanned. `labels`: one integer per file of
+    `files` (`image_files.scan_classes`): the batches are then `(images, labels)` pairs.
     """
     files = files or scan_image_folder(folder, skip_invalid, verify)
     if files.skipped:
@@ -71,9 +72,17 @@ def image_folder(folder, image_size=64, batch_size=64, channels=3, crop=None, se
         image = tf.ensure_shape(image, [None, None, channels])
         return preprocess(image, image_size, crop, source=path)
 
+    if labels is not None:
+        paths = tf.data.Dataset.zip(paths, tf.data.Dataset.from_tensor_slices(np.asarray(labels, np.int32)))
+        load = _with_label(load)
     return finish(paths, load, len(files.paths), batch_size, seed,
                   image_size * image_size * channels, cache_bytes,
                   shuffle_buffer=len(files.paths))  # paths are small: shuffle them all
+
+
+def _with_label(load):
+    """`load` for `((path, tf_decodes), label)` elements: `(image, label)`."""
+    return lambda element, label: (load(*element), label)
 
 
 def celeba_folder(folder, image_size=64, batch_size=64, seed=None, **options):
@@ -165,10 +174,15 @@ def digits_arrays(split="train"):
     return bunch.images[chosen].astype(np.float32), bunch.target[chosen]
 
 
-def digits(image_size=32, batch_size=64, split="train", channels=1, seed=None):
-    """The digits upscaled (bilinear, antialiased) from 8x8 to `image_size`, [0, 16] mapped to [-1, 1]."""
-    images, _ = digits_arrays(split)
+def digits(image_size=32, batch_size=64, split="train", channels=1, seed=None, labels=False):
+    """The digits upscaled (bilinear, antialiased) from 8x8 to `image_size`, [0, 16] mapped to [-1, 1]; with
+    `labels`, `(images, labels)` batches (int32 digits 0-9)."""
+    images, digit_labels = digits_arrays(split)
     load = lambda image: tf.tile(upscale_digits(image, image_size), (1, 1, channels))  # noqa: E731
+    if labels:
+        elements = tf.data.Dataset.from_tensor_slices((images[..., None], digit_labels.astype(np.int32)))
+        return finish(elements, lambda image, label: (load(image), label), len(images), batch_size, seed,
+                      image_size * image_size * channels)
     return finish(tf.data.Dataset.from_tensor_slices(images[..., None]), load, len(images), batch_size, seed,
                   image_size * image_size * channels)
 
@@ -222,7 +236,9 @@ def finish(elements, load, count, batch_size, seed, values_per_image, cache_byte
     return images.prefetch(tf.data.AUTOTUNE)
 
 
-Source = collections.namedtuple("Source", ["dataset", "count", "fingerprint", "skipped", "ignored"])
+Source = collections.namedtuple("Source", ["dataset", "count", "fingerprint", "skipped", "ignored", "class_names"],
+                                defaults=(None,))
+DIGIT_CLASSES = [str(digit) for digit in range(10)]
 
 
 def from_spec(spec, image_size=64, batch_size=64, seed=None, data_dir=DEFAULT_DATA_DIR, **options):
@@ -230,11 +246,17 @@ def from_spec(spec, image_size=64, batch_size=64, seed=None, data_dir=DEFAULT_DA
     return open_spec(spec, image_size, batch_size, seed, data_dir, **options).dataset
 
 
-def open_spec(spec, image_size=64, batch_size=64, seed=None, data_dir=DEFAULT_DATA_DIR, skip_invalid=False):
+def open_spec(spec, image_size=64, batch_size=64, seed=None, data_dir=DEFAULT_DATA_DIR, skip_invalid=False,
+              conditional=False):
     """`Source(dataset, count, fingerprint, skipped, ignored)` of `gan-tf train --data SPEC`: "digits", an
     existing folder of images (a folder named img_align_celeba gets CelebA's crop), or a TFDS name ("celeb_a"
     gets CelebA's crop). `count`: the images; `fingerprint`: {"files", "bytes"} of a folder's images, else
-    {"examples"}; `skipped`: invalid files skipped (`skip_invalid`); `ignored`: a folder's non-image files."""
+    {"examples"}; `skipped`: invalid files skipped (`skip_invalid`); `ignored`: a folder's non-image files.
+
+    `conditional`: `(images, labels)` batches and `class_names`: the digits' ("0" to "9"), or a folder's sorted
+    subfolders, one class each (`image_files.scan_classes`); a TFDS name is refused (its labels are not read)."""
+    if conditional:
+        return _open_classes(spec, image_size, batch_size, seed, skip_invalid)
     if spec == "digits":
         count = len(digits_arrays("train")[1])
         return Source(digits(image_size, batch_size, seed=seed), count, {"examples": count}, [], [])
@@ -255,6 +277,25 @@ def open_spec(spec, image_size=64, batch_size=64, seed=None, data_dir=DEFAULT_DA
                             f"(e.g. {sorted(MANUAL_FILES)}).")
 
 
+def _open_classes(spec, image_size, batch_size, seed, skip_invalid):
+    if spec == "digits":
+        count = len(digits_arrays("train")[1])
+        return Source(digits(image_size, batch_size, seed=seed, labels=True), count, {"examples": count}, [], [],
+                      DIGIT_CLASSES)
+    path = pathlib.Path(spec)
+    if not path.is_dir():
+        raise ValueError(f"--data {spec!r}: a conditional run (--conditional) takes 'digits' or a folder with one "
+                         "subfolder of images per class.")
+    classes = image_files.scan_classes(path, skip_invalid)
+    files = classes.files
+    fingerprint = {"files": len(files.paths), "bytes": sum(os.path.getsize(file) for file in files.paths)}
+    crop = CELEBA_CROP if path.resolve().name == "img_align_celeba" else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the skipped files are reported by the caller
+        dataset = image_folder(path, image_size, batch_size, crop=crop, seed=seed, files=files, labels=classes.labels)
+    return Source(dataset, len(files.paths), fingerprint, files.skipped, files.ignored, classes.class_names)
+
+
 def describe(source, config, steps):
     """Lines saying what a run found in its data (`source` from `open_spec`; `config` a TrainConfig)."""
     dropped = source.count % config.batch_size
@@ -262,6 +303,9 @@ def describe(source, config, steps):
              f"{config.batch_size}, {steps} steps per epoch, {config.epochs} epochs"
              + (f"; each pass drops the last partial batch ({dropped} images, a different set every pass)"
                 if dropped else "")]
+    if source.class_names:
+        lines.append(f"{config.data}: {len(source.class_names)} classes {source.class_names[:10]}"
+                     + (" ..." if len(source.class_names) > 10 else ""))
     if source.skipped:
         lines.append(f"{config.data}: skipped {len(source.skipped)} invalid image files (--skip-invalid), "
                      f"e.g. {source.skipped[:3]}")

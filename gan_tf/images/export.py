@@ -14,6 +14,11 @@ writes into the output folder:
                     uses its moving statistics). Needs TensorFlow only, not Keras.
   sampling.json     latent_dim, latent_distribution (and how to draw z with NumPy), sample_shape, output_range
 
+A class-conditional generator (`gan-tf train --conditional`, `gan_tf.conditional_networks`) has a second input,
+the one-hot label `[n, num_classes]`: `generator.keras` is called as `model([z, numpy.eye(num_classes)[labels]])`,
+the SavedModel's signature takes `labels` int32 `[None]` beside `latent`, and sampling.json adds `num_classes`
+and `class_names` (label i is class_names[i]).
+
 Neither file references a gan_tf class. The exported model is a copy of the generator built from core Keras
 layers only: core layers are copied as they are (config and weights); gan_tf's one generator layer,
 `networks.LocationScale` (x = |a| z + b, the blog's linear generator), becomes the equivalent `Dense` with kernel
@@ -44,7 +49,8 @@ LATENT_RECIPES = {
 OUTPUT_RANGES = {"tanh": [-1.0, 1.0], "sigmoid": [0.0, 1.0], "relu": [0.0, None]}  # by output activation
 
 
-def export_generator(source, out_dir, latent_distribution=None, formats=FORMATS, overwrite=False, metadata=None):
+def export_generator(source, out_dir, latent_distribution=None, formats=FORMATS, overwrite=False, metadata=None,
+                     class_names=None):
     """Export the generator of `source` into `out_dir` (see the module docstring); returns {name: path}.
 
     Args:
@@ -53,9 +59,11 @@ def export_generator(source, out_dir, latent_distribution=None, formats=FORMATS,
       out_dir: the output folder (created). Existing exported files raise FileExistsError unless `overwrite`.
       formats: any of "keras", "saved_model".
       metadata: extra JSON-serializable entries for sampling.json (e.g. where the generator came from).
+      class_names: a conditional generator's class names (default "0", "1", ...).
     """
     generator, latent_distribution = _generator_of(source, latent_distribution)
     latent_dim = _latent_dim(generator)
+    num_classes = _num_classes(generator)
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown or not formats:
         raise ValueError(f"formats must be a non-empty subset of {FORMATS}, got {tuple(formats)!r}.")
@@ -68,8 +76,10 @@ def export_generator(source, out_dir, latent_distribution=None, formats=FORMATS,
     if "keras" in formats:
         plain.save(paths["keras"])
     if "saved_model" in formats:
-        save_serving_model(plain, latent_dim, paths["saved_model"])
+        save_serving_model(plain, latent_dim, paths["saved_model"], num_classes)
     description = sampling_description(generator, latent_dim, latent_distribution)
+    if num_classes:
+        description.update(class_description(num_classes, class_names))
     paths["sampling"].write_text(json.dumps({**description, **(metadata or {})}, indent=2) + "\n")
     return paths
 
@@ -82,9 +92,11 @@ def export_run(run_dir, out_dir, **options):
     It rebuilds the run's GAN with `gan_tf.images.training.load_generator` from the newest checkpoint that restores
     (the images' channels come from the run's config.json: neither the training data nor generator.keras is needed).
     """
-    from gan_tf.images import training  # noqa: PLC0415  (training pulls in the image pipelines)
+    from gan_tf.images import run_config, training  # noqa: PLC0415  (training pulls in the image pipelines)
 
     gan, config = training.load_generator(run_dir)
+    if config.conditional:
+        options.setdefault("class_names", run_config.read(run_dir)["class_names"])
     weights = (f"the generator average (EMA, half-life {config.ema_half_life:g} images)" if gan.generator_average
                else "the generator")
     metadata = {"run_dir": str(run_dir), "data": config.data, "weights": weights, **options.pop("metadata", {})}
@@ -104,11 +116,19 @@ def plain_keras_generator(generator):
     return copy
 
 
-def save_serving_model(generator, latent_dim, path):
+def save_serving_model(generator, latent_dim, path, num_classes=None):
     """A TF SavedModel of `generator` whose `serve` / "serving_default" maps `latent` float32 `[None, latent_dim]`
-    to {"samples": float32}, in inference mode."""
+    (and for a conditional generator `labels` int32 `[None]`) to {"samples": float32}, in inference mode."""
     archive = keras.export.ExportArchive()
     archive.track(generator)
+    if num_classes:
+        archive.add_endpoint(
+            "serve", lambda latent, labels: {"samples": tf.cast(generator(
+                [latent, tf.one_hot(labels, num_classes)], training=False), tf.float32)},
+            input_signature=[tf.TensorSpec([None, latent_dim], tf.float32, name="latent"),
+                             tf.TensorSpec([None], tf.int32, name="labels")])
+        archive.write_out(str(path), verbose=False)
+        return
     archive.add_endpoint("serve", lambda latent: {"samples": tf.cast(generator(latent, training=False), tf.float32)},
                          input_signature=[tf.TensorSpec([None, latent_dim], tf.float32, name="latent")])
     archive.write_out(str(path), verbose=False)
@@ -131,6 +151,25 @@ def sampling_description(generator, latent_dim, latent_distribution):
     return description
 
 
+def class_description(num_classes, class_names=None):
+    """sampling.json's entries for a conditional generator: the classes and how to pass them."""
+    class_names = [str(name) for name in (class_names or range(num_classes))]
+    if len(class_names) != num_classes:
+        raise ValueError(f"class_names must name the generator's {num_classes} classes, got {class_names}.")
+    return {"num_classes": num_classes, "class_names": class_names,
+            "labels_recipe": "labels: int indices into class_names, shape [n]",
+            "keras": f"keras.saving.load_model('{KERAS_FILE}')([z, numpy.eye({num_classes}, dtype=numpy.float32)"
+                     "[labels]])",
+            "saved_model": f"loaded = tf.saved_model.load('{SAVED_MODEL_DIR}'); "
+                           "loaded.serve(z, labels)['samples']"}
+
+
+def _num_classes(generator):
+    """The size of a conditional generator's one-hot label input, or None for a generator of z alone."""
+    inputs = getattr(generator, "inputs", None) or []
+    return int(inputs[1].shape[-1]) if len(inputs) == 2 and len(inputs[1].shape) == 2 else None
+
+
 def _generator_of(source, latent_distribution):
     if isinstance(source, models.GAN):
         if latent_distribution not in (None, source.latent_distribution):
@@ -147,6 +186,7 @@ def _generator_of(source, latent_distribution):
 
 def _latent_dim(generator):
     inputs = getattr(generator, "inputs", None) or []
+    inputs = inputs[:1] if _num_classes(generator) else inputs  # a conditional generator's z, one-hot label
     if len(inputs) != 1 or len(inputs[0].shape) != 2 or inputs[0].shape[-1] is None:
         shapes = [tuple(tensor.shape) for tensor in inputs]
         raise ValueError(f"Only generators with one input z [None, latent_dim] can be exported; {generator.name!r} "
@@ -196,5 +236,8 @@ def _non_keras_classes(config):
 
 def _output_activation(generator):
     """The name of the activation of the generator's output layer ("tanh", "linear", ...)."""
-    activation = getattr(generator.layers[-1], "activation", None)
+    last = generator.layers[-1]
+    while isinstance(last, keras.Model):  # a conditional generator ends in its unconditional one
+        last = last.layers[-1]
+    activation = getattr(last, "activation", None)
     return getattr(activation, "__name__", None)

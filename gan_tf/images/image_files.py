@@ -117,3 +117,44 @@ def pillow_pixels(path, channels):
         image = image.convert("L" if channels == 1 else "RGB")
         pixels = np.asarray(image, np.uint8)
     return pixels.reshape(pixels.shape[0], pixels.shape[1], channels)
+
+
+# ---- class folders (gan-tf train --conditional) ----------------------------------------------------------
+
+ClassFiles = collections.namedtuple("ClassFiles", ["files", "labels", "class_names"])
+
+
+def class_names(folder):
+    """The sorted names of `folder`'s subfolders, one class each. A folder with no subfolder, or with image files
+    beside its subfolders (whose class would be unknown), raises a ValueError naming it."""
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"Image folder {str(folder)!r} does not exist or is not a directory.")
+    entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    names = [entry.name for entry in entries if entry.is_dir()]
+    loose = [entry.name for entry in entries
+             if not entry.is_dir() and os.path.splitext(entry.name)[1].lower() in IMAGE_EXTENSIONS]
+    if not names:
+        raise ValueError(f"Image folder {str(folder)!r} has no subfolders: a conditional run (--conditional) "
+                         "expects one subfolder of images per class.")
+    if loose:
+        raise ValueError(f"Image folder {str(folder)!r} mixes image files ({len(loose)}, e.g. {loose[:3]}) with class "
+                         f"subfolders {names[:5]}: a conditional run (--conditional) expects every image inside "
+                         "one class subfolder.")
+    return names
+
+
+def scan_classes(folder, skip_invalid=False, verify=False):
+    """`ClassFiles(files, labels, class_names)`: the `scan` of `folder` (invalid files refused or, with
+    `skip_invalid`, skipped as there), each image labelled by the index of its top subfolder in the sorted
+    `class_names` (images deeper inside a class folder belong to it). A class with no usable image raises a
+    ValueError naming it."""
+    names = class_names(folder)
+    files = scan(folder, skip_invalid, verify)
+    index = {name: position for position, name in enumerate(names)}
+    labels = [index[os.path.relpath(path, folder).split(os.sep)[0]] for path in files.paths]
+    counts = np.bincount(labels, minlength=len(names))
+    empty = [name for name, count in zip(names, counts) if count == 0]
+    if empty:
+        raise ValueError(f"Image folder {str(folder)!r}: the class folder(s) {empty} hold no usable image; every "
+                         "class of a conditional run (--conditional) needs images.")
+    return ClassFiles(files, labels, names)

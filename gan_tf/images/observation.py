@@ -43,13 +43,12 @@ class ImageGANViews:
         if self.grid_latent is None:
             self.grid_latent = model.sample_latent(self.grid_size, seed=keras.random.SeedGenerator(self.grid_seed))
         real = self.real_batches.next()
-        latent = model.sample_latent(tf.shape(real)[0], seed=self.seed_generator)
+        latent = model.sample_latent(tf.shape(tf.nest.flatten(real)[0])[0], seed=self.seed_generator)
         scalars, samples = observe_images(model, real, latent)
-        images = {"fixed_noise_samples": keras.ops.convert_to_numpy(model.generator(self.grid_latent, training=False))}
+        images = {"fixed_noise_samples": _fixed_noise_images(model, self.grid_latent)}
         if model.generator_average is not None:
             with sampling.averaged_weights(model.generator, model.generator_average):
-                average = model.generator(self.grid_latent, training=False)
-            images["fixed_noise_samples/average"] = keras.ops.convert_to_numpy(average)
+                images["fixed_noise_samples/average"] = _fixed_noise_images(model, self.grid_latent)
         if isinstance(model, models.AugmentedGAN):
             scalars["augment/probability"] = float(model.augment_probability.numpy())
         return measurements.Observation(scalars, samples, images)
@@ -76,7 +75,7 @@ def _first_images(real_data, count):
     """The first `count` images of a dataset of batches (all of them when it holds fewer), as one array."""
     batches, found = [], 0
     for batch in real_data:
-        batches.append(keras.ops.convert_to_numpy(batch))
+        batches.append(keras.ops.convert_to_numpy(tf.nest.flatten(batch)[0]))  # the images of (images, labels)
         found += len(batches[-1])
         if found >= count:
             break
@@ -90,7 +89,7 @@ def observe_images(model, real, latent):
         d_terms, d_gradient = _first_layer_gradient(model.discriminator, model.d_optimizer,
                                                     lambda: _discriminator_terms(model, real, latent))
         g_terms, g_gradient = _first_layer_gradient(model.generator, model.g_optimizer,
-                                                    lambda: _generator_terms(model, latent))
+                                                    lambda: _generator_terms(model, real, latent))
     scalars = {**d_terms, **g_terms,
                "D/first_layer_gradient_norm": tf.norm(d_gradient), "G/first_layer_gradient_norm": tf.norm(g_gradient),
                **loss_scales(model)}
@@ -112,9 +111,9 @@ def loss_scales(model):
 
 
 def _discriminator_terms(model, real, latent):
-    fake = model.generator(latent, training=True)
-    real_logits = tf.cast(model.discriminator(real, training=True), tf.float32)
-    fake_logits = tf.cast(model.discriminator(fake, training=True), tf.float32)
+    fake = model.make_fake(real, latent, training=True)
+    real_logits = tf.cast(_discriminate(model, real), tf.float32)
+    fake_logits = tf.cast(_discriminate(model, fake), tf.float32)
     loss = model.discriminator_loss_from_logits(real_logits, fake_logits)
     terms = {"d_loss": loss, "d_loss_real": tf.reduce_mean(tf.nn.softplus(-real_logits)),
              "d_loss_fake": tf.reduce_mean(tf.nn.softplus(fake_logits)),
@@ -124,9 +123,24 @@ def _discriminator_terms(model, real, latent):
     return loss, terms
 
 
-def _generator_terms(model, latent):
-    loss = model.loss_family.generator_loss(model.discriminator(model.generator(latent, training=True), training=True))
+def _generator_terms(model, real, latent):
+    loss = model.loss_family.generator_loss(_discriminate(model, model.make_fake(real, latent, training=True)))
     return loss, {"g_loss": loss}
+
+
+def _discriminate(model, samples):
+    """D's logits in training mode: of images, or of a conditional GAN's (images, labels)."""
+    if isinstance(model, models.ConditionalGAN):
+        return model.discriminate(*samples)[0]
+    return model.discriminator(samples, training=True)
+
+
+def _fixed_noise_images(model, latent):
+    """G (inference mode) on `latent`; a conditional GAN's row i of class i mod K."""
+    real = None
+    if isinstance(model, models.ConditionalGAN):
+        real = (None, np.arange(int(latent.shape[0])) % model.num_classes)
+    return keras.ops.convert_to_numpy(tf.nest.flatten(model.make_fake(real, latent, training=False))[0])
 
 
 def _first_layer_gradient(network, optimizer, compute):

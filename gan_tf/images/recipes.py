@@ -15,12 +15,18 @@ Model class by settings: `FeatureMatchingGAN` (feature_matching > 0), `Augmented
 transform on every image; "ada": probability p from 0, adapted to ADA's target 0.6), `LazyR1GAN` (r1_gamma > 0,
 every r1_every D steps), `AugmentedR1GAN` (both), `GAN` otherwise; each keeps a generator average when
 ema_half_life > 0.
+
+Conditional runs (`conditional`, the classes of the data): `models.ConditionalGAN` with the class-conditional
+networks of `gan_tf.conditional_networks` (the one-hot label concatenated to z in G, a projection discriminator),
+on the plain GAN only (no feature matching, augmentation or R1), with or without a generator average.
 """
+
+import dataclasses
 
 import keras
 import numpy as np
 
-from gan_tf import augment, losses, models, networks, residual_networks
+from gan_tf import augment, checks, conditional_networks, losses, models, networks, residual_networks
 from gan_tf.images import choices
 
 ARCHITECTURES = choices.ARCHITECTURES
@@ -52,16 +58,23 @@ def check(config):
                                         or config.architecture == "residual"):
         raise ValueError("feature_matching (--feature-matching) works with the DCGANs alone: not with --augment, "
                          "--r1 or --architecture residual.")
+    if config.conditional and (config.feature_matching > 0 or config.augment != "none" or config.r1_gamma > 0):
+        raise ValueError("conditional (--conditional) works with the plain GAN alone: not with --feature-matching, "
+                         "--augment (use --augment none with --recipe modern) or --r1.")
 
 
-def build_gan(config, channels):
+def build_gan(config, channels, num_classes=None):
     """The compiled GAN of `config` (a `training.TrainConfig`) for images with `channels` channels (call inside
-    `training.dtype_policy` and the strategy's scope)."""
+    `training.dtype_policy` and the strategy's scope); `num_classes`: the classes of a conditional run."""
     keras.utils.set_random_seed(config.seed)
-    generator, discriminator = networks_of(config, channels)
     options = dict(d_steps=config.d_steps, g_steps=config.g_steps, seed=config.seed,
                    latent_distribution=config.latent_distribution, ema_half_life=config.ema_half_life or None)
-    model_class, variant = model_class_of(config)
+    if config.conditional:
+        generator, discriminator = conditional_networks_of(config, channels, num_classes)
+        model_class, variant = models.ConditionalGAN, {"num_classes": num_classes}
+    else:
+        generator, discriminator = networks_of(config, channels)
+        model_class, variant = model_class_of(config)
     gan = model_class(generator, discriminator, config.latent_dim, **options, **variant)
     gan.compile(d_optimizer=make_optimizer(config), g_optimizer=make_optimizer(config), loss=config.loss,
                 jit_compile=config.jit_compile)
@@ -85,6 +98,16 @@ def networks_of(config, channels):
     depths = dense_dcgan_depths(config)
     return (networks.dense_dcgan_generator(latent_dim=config.latent_dim, depths=depths, **shared),
             networks.dense_dcgan_discriminator(depths=tuple(reversed(depths)), **shared))
+
+
+def conditional_networks_of(config, channels, num_classes):
+    """(G(z, y), D(x, y)) of `config.architecture`: the networks of `networks_of` with G built for z and the
+    one-hot label concatenated, D given a class projection (`gan_tf.conditional_networks`)."""
+    checks.integer_at_least("num_classes (the classes of a conditional run)", num_classes, 2)
+    wider = dataclasses.replace(config, latent_dim=config.latent_dim + num_classes)
+    generator, discriminator = networks_of(wider, channels)
+    return (conditional_networks.conditional_generator(generator, num_classes),
+            conditional_networks.projection_discriminator(discriminator, num_classes))
 
 
 def model_class_of(config):

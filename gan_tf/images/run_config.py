@@ -3,7 +3,9 @@
 The file holds the run's `TrainConfig` fields, with `data` and `data_dir` as resolved absolute paths where they
 are paths, plus what the run found when it began: `channels` (so sampling and export need neither the data nor
 generator.keras) and `data_fingerprint` (`{"files", "bytes"}` of an image folder, `{"examples"}` otherwise), so
-that a rerun on data that changed is refused instead of silently training on other images. Files written before
+that a rerun on data that changed is refused instead of silently training on other images; a conditional run
+also keeps `class_names` (its data's classes, label i is class_names[i]), and a rerun whose classes differ is
+refused naming both lists. Files written before
 these fields existed are migrated here, in `migrate`, and nowhere else.
 """
 
@@ -15,12 +17,13 @@ from gan_tf import checks
 from gan_tf.images import run_folder
 
 CONFIG_FILE = "config.json"
-RUN_FIELDS = ("channels", "data_fingerprint")   # facts of the run, not settings
+RUN_FIELDS = ("channels", "data_fingerprint", "class_names")   # facts of the run, not settings
 MAY_CHANGE = ("epochs", "skip_invalid", "eval_every")  # settings a rerun may change (they leave training alone)
 TFDS_ONLY = ("data_dir",)                        # compared only when the data is a TFDS name
 # Settings added after runs were first written, with the value that means what those runs did (see `migrate`).
 ADDED_SETTINGS = {"loss": "non_saturating", "ema_half_life": 0.0, "augment": "none", "r1_gamma": 0.0, "r1_every": 16,
-                  "spectral_norm": False}
+                  "spectral_norm": False,
+                  "conditional": False}
 FLAGS = {"ema_half_life": "--ema", "r1_gamma": "--r1"}  # settings whose flag is not --<name with dashes>
 
 
@@ -92,6 +95,8 @@ def differences(saved, wanted):
     found, then = wanted.get("data_fingerprint"), saved.get("data_fingerprint")
     if then is not None and found is not None and then != found:
         changed["data (contents)"] = (then, found)
+    if saved.get("class_names") != wanted.get("class_names") and "class_names" in saved:
+        changed["data (classes)"] = (saved["class_names"], wanted.get("class_names"))
     return changed
 
 

@@ -37,6 +37,13 @@ Mixed precision: `precision="mixed_float16"` sets Keras' global dtype policy whi
 `auto_scale_loss` would wrap only `model.optimizer`, which a GAN does not use); "mixed_bfloat16" needs no
 loss scaling. The policy in force before is restored afterwards.
 
+Class-conditional runs (`conditional=True`, `gan-tf train --conditional`): the data is "digits" (classes "0" to
+"9") or a folder whose subfolders are the classes (sorted names; every image inside one, refused by name
+otherwise: `image_files.scan_classes`), batches are (images, labels), the GAN is a `models.ConditionalGAN` with the
+networks of `gan_tf.conditional_networks` (`recipes`), and config.json keeps `class_names` (label i is
+class_names[i]); a rerun whose classes changed is refused naming both lists. The epoch grids and TensorBoard's
+fixed-noise grid show class i mod K in image i; `sample(..., classes=[NAME, ...])` draws the named classes.
+
 Distribution: `strategy` names a `tf.distribute` strategy (`gan_tf.images.strategies`); `batch_size` is the global
 batch; `sync_batch_norm` computes batch-norm statistics over the global batch.
 """
@@ -91,6 +98,7 @@ class TrainConfig:
     sync_batch_norm: bool = False      # batch-norm statistics over all replicas
     deterministic: bool = False        # TF op determinism: a resumed run matches an uninterrupted one
     skip_invalid: bool = False         # skip (and count) image files that cannot be used instead of stopping
+    conditional: bool = False          # class-conditional (the data's classes; see the module docstring)
 
     def __post_init__(self):
         if self.precision not in PRECISIONS:
@@ -131,7 +139,7 @@ def train(config, run_dir, verbose=1, extra_callbacks=()):
     strategy = strategies.make_strategy(config.strategy)  # before any TF op: multi-worker collectives need that
     keras.utils.set_random_seed(config.seed)  # before the data: tf.data's shuffle seeds depend on the global one
     source = datasets.open_spec(config.data, config.image_size, config.batch_size, config.seed, config.data_dir,
-                                skip_invalid=config.skip_invalid)
+                                skip_invalid=config.skip_invalid, conditional=config.conditional)
     steps = _steps_per_epoch(config, source)
     created = not run_dir.exists()
     try:
@@ -142,6 +150,8 @@ def train(config, run_dir, verbose=1, extra_callbacks=()):
             saved = run_config.read(run_dir)
             wanted = {**dataclasses.asdict(config), "channels": 1 if config.data == "digits" else 3,
                       "data_fingerprint": source.fingerprint}
+            if config.conditional:
+                wanted["class_names"] = source.class_names
             changed = run_config.differences(saved or {}, wanted)
             if changed:
                 raise ValueError(f"{str(run_dir)!r} holds a run with other settings (saved, asked): {changed}. Use "
@@ -158,7 +168,7 @@ def train(config, run_dir, verbose=1, extra_callbacks=()):
 def _train_locked(config, run_dir, wanted, source, strategy, verbose, extra_callbacks):
     chief = strategies.is_chief(strategy)
     with dtype_policy(config.precision), strategy.scope():
-        gan = recipes.build_gan(config, wanted["channels"])
+        gan = recipes.build_gan(config, wanted["channels"], len(wanted.get("class_names") or ()))
         epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
         checkpoint = checkpointing.checkpoint_of(gan, epoch)
         restored = recovery.restore_newest(checkpoint, run_dir / "checkpoints", write=chief)
@@ -233,7 +243,8 @@ def load_generator(run_dir):
         raise run_folder.RunFolderError(f"{str(run_dir / run_config.CONFIG_FILE)!r} holds settings this gan_tf does "
                                         f"not know: {unknown} (written by a newer version?).")
     config = TrainConfig(**settings)
-    gan = recipes.build_gan(dataclasses.replace(config, precision="float32", jit_compile=False), saved["channels"])
+    gan = recipes.build_gan(dataclasses.replace(config, precision="float32", jit_compile=False), saved["channels"],
+                            len(saved.get("class_names") or ()))
     restored = recovery.restore_newest(tf.train.Checkpoint(**checkpointing.generator_state(gan)),
                                        run_dir / "checkpoints", partial=True, write=False)
     if restored is None:
@@ -243,18 +254,35 @@ def load_generator(run_dir):
     return gan, config
 
 
-def sample(run_dir, n=64, out="grid.png", seed=0, columns=None):
+def sample(run_dir, n=64, out="grid.png", seed=0, columns=None, classes=None):
     """Draw `n` images from the run's generator (its average when the run keeps one) into the PNG grid `out`;
-    returns the images."""
-    gan, _ = load_generator(run_dir)
-    images = gan.generate(n, seed=seed)
+    returns the images. `classes` (a conditional run's): class names, image i of class `classes[i % len]`
+    (default: every class in turn)."""
+    gan, config = load_generator(run_dir)
+    if config.conditional:
+        labels = class_labels(run_config.read(run_dir)["class_names"], classes, n)
+        images = gan.generate(n, labels=labels, seed=seed)
+    elif classes:
+        raise ValueError(f"--class {classes[0]!r}: the run {str(run_dir)!r} is not conditional (no classes).")
+    else:
+        images = gan.generate(n, seed=seed)
     plotting.save_image_grid(images, out, columns)
     return images
 
 
+def class_labels(class_names, classes, n):
+    """The labels of `n` samples cycling through the class names `classes` (None: all `class_names`); an unknown
+    name raises a ValueError listing the run's."""
+    classes = list(classes or class_names)
+    for name in classes:
+        if name not in class_names:
+            raise ValueError(f"--class {name!r}: expected one of {class_names}.")
+    return [class_names.index(classes[index % len(classes)]) for index in range(n)]
+
+
 def _data(config, seed):
     return datasets.from_spec(config.data, config.image_size, config.batch_size, seed, config.data_dir,
-                              skip_invalid=config.skip_invalid)
+                              skip_invalid=config.skip_invalid, conditional=config.conditional)
 
 
 def _steps_per_epoch(config, source):
