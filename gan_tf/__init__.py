@@ -11,6 +11,7 @@ Package map (imports run one way: cli and the wings use the library, the library
                   unrolled, PacGAN, conditional GAN and AC-GAN in their own modules
   networks        architectures: builder functions returning Functional models
   residual_networks  SNGAN/BigGAN-style residual G and D (spectral normalization)
+  conditional_networks  class-conditional G(z, y) and projection D(x, y) around the image networks
   augment         differentiable augmentation of D's inputs (DiffAugment), ADA's controller
   ema             moving average of the generator's weights
   distributions   toy targets (tfp) and in-graph sampling pipelines
