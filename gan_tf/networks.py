@@ -242,10 +242,13 @@ def feature_extractor(discriminator, layer_name=FEATURES_LAYER):
 
 
 def first_weight_layer(model):
-    """The first layer of `model` that has a kernel (D's first conv, G's first dense or transposed conv)."""
+    """The first layer of `model` that has a kernel (D's first conv, G's first dense or transposed conv), looking
+    inside nested models (e.g. `models.packing.packed_discriminator`'s D)."""
     for layer in model.layers:
         if getattr(layer, "kernel", None) is not None:
             return layer
+        if isinstance(layer, keras.Model):
+            return first_weight_layer(layer)
     raise ValueError(f"The model {model.name!r} has no layer with a kernel.")
 
 

@@ -80,6 +80,10 @@ class TrainConfig:
     r1_gamma: float = 0.0              # > 0: lazy R1 penalty on real images (models.LazyR1GAN) ...
     r1_every: int = 16                 # ... every r1_every D steps
     spectral_norm: bool = False        # spectral normalisation of D (architecture "residual")
+    gradient_penalty: float = 0.0      # > 0: WGAN-GP's penalty weight lambda, d_steps critic steps (models.WGANGP)
+    instance_noise: float = 0.0        # > 0: stddev of Gaussian noise on D's inputs (models.InstanceNoiseGAN) ...
+    instance_noise_steps: int = 0      # ... annealed linearly to 0 over this many batches (0: constant)
+    packing: int = 1                   # > 1: D judges packs of this many images (PacGAN, models.packing)
     precision: str = "float32"
     seed: int = 0
     data_dir: str = "data"
