@@ -62,7 +62,8 @@ def test_instance_noise_is_recorded_built_and_its_schedule_checkpointed(noisy_ru
 
 
 def test_a_noisy_run_resumes_its_schedule_and_refuses_another_stddev(noisy_run, capsys):
-    with pytest.raises(ValueError, match=r"other settings.*'instance_noise': \(0.1, 0.2\)"):
+    refusal = r"other settings.*'instance_noise': \(0.1, 0.2\)} \(flags: --instance-noise\)"
+    with pytest.raises(ValueError, match=refusal):
         cli.main(["--debug", "train", *TINY, "--out", str(noisy_run), "--epochs", "2", "--instance-noise", "0.2",
                   "--instance-noise-steps", "4"])
     train(noisy_run, "--instance-noise", "0.1", "--instance-noise-steps", "4", epochs=2)
@@ -133,6 +134,12 @@ def test_bad_variant_flags_are_one_line_naming_them(tmp_path, capsys, flags, mes
     error = capsys.readouterr().err.strip()
     assert stopped.value.code == 2 and re.fullmatch("gan-tf: error: .*" + message + ".*", error), error
     assert not (tmp_path / "run").exists()
+
+
+def test_the_flag_of_each_setting():
+    assert [run_config.flag_of(name) for name in ("instance_noise", "r1_gamma", "precision", "latent_dim")] == [
+        "--instance-noise", "--r1", "--mixed-precision", None]
+    assert run_config.flag_of("data (contents)") is None
 
 
 def test_the_api_refuses_the_same_combinations():

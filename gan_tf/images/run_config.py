@@ -22,7 +22,9 @@ TFDS_ONLY = ("data_dir",)                        # compared only when the data i
 ADDED_SETTINGS = {"loss": "non_saturating", "ema_half_life": 0.0, "augment": "none", "r1_gamma": 0.0, "r1_every": 16,
                   "spectral_norm": False, "gradient_penalty": 0.0, "instance_noise": 0.0, "instance_noise_steps": 0,
                   "packing": 1}
-FLAGS = {"ema_half_life": "--ema", "r1_gamma": "--r1"}  # settings whose flag is not --<name with dashes>
+FLAGS = {"ema_half_life": "--ema", "r1_gamma": "--r1", "precision": "--mixed-precision",
+         "jit_compile": "--no-xla"}  # settings whose flag is not --<name with dashes>
+API_ONLY = ("latent_dim", "init_stddev")  # settings without a flag
 
 
 def resolve_data(spec):
@@ -102,10 +104,18 @@ def write(run_dir, values):
     run_folder.atomic_write(path, lambda temporary: temporary.write_text(json.dumps(values, indent=2) + "\n"))
 
 
+def flag_of(name):
+    """The `gan-tf train` flag of the setting `name`; None for a setting without one (`API_ONLY`) and for other
+    keys of `differences` ("data (contents)")."""
+    if name in API_ONLY or not name.isidentifier():
+        return None
+    return FLAGS.get(name, "--" + name.replace("_", "-"))
+
+
 def check_numbers(config):
     """The numeric settings of a `training.TrainConfig` beyond its own checks (messages name the flag too)."""
     def flag(name):
-        return f"{name} ({FLAGS.get(name, '--' + name.replace('_', '-'))})"
+        return f"{name} ({flag_of(name)})"
 
     for name in ("filters", "d_steps", "g_steps", "r1_every", "packing"):
         checks.positive_integer(flag(name), getattr(config, name))

@@ -148,8 +148,10 @@ def train(config, run_dir, verbose=1, extra_callbacks=()):
                       "data_fingerprint": source.fingerprint}
             changed = run_config.differences(saved or {}, wanted)
             if changed:
-                raise ValueError(f"{str(run_dir)!r} holds a run with other settings (saved, asked): {changed}. Use "
-                                 "another --out, or the same settings to resume (only --epochs may change).")
+                flags = ", ".join(filter(None, map(run_config.flag_of, changed)))
+                raise ValueError(f"{str(run_dir)!r} holds a run with other settings (saved, asked): {changed}"
+                                 f"{f' (flags: {flags})' if flags else ''}. Use another --out, or the same settings "
+                                 "to resume (only --epochs may change).")
             if verbose:
                 print("\n".join(datasets.describe(source, config, steps)))
             return _train_locked(config, run_dir, wanted, source, strategy, verbose, extra_callbacks)
