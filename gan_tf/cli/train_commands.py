@@ -83,7 +83,7 @@ TRAIN_OPTIONS = {
     "r1_gamma": (flags.non_negative_number, "lazy R1 penalty weight gamma on real images (0: off)"),
     "r1_every": (flags.positive_integer, "D steps between two R1 penalties (default 16)"),
     "gradient_penalty": (flags.non_negative_number, "WGAN-GP's penalty weight lambda on interpolates of real and fake "
-                         "images, before --augment (0: off, the default). The paper: --loss wasserstein "
+                         "images, not augmented (0: off, the default). The paper: --loss wasserstein "
                          "--gradient-penalty 10 --d-steps 5 --beta-1 0 --learning-rate 1e-4 (and Adam's beta_2 0.9; "
                          "gan-tf keeps 0.999); none of these is set for you"),
     "d_steps": (flags.positive_integer, "D (critic) updates per batch (default 1; WGAN-GP's n_critic: 5)"),
@@ -111,7 +111,8 @@ TRAIN_OPTIONS = {
                    "images and samples in TensorBoard: quality/swd_mean (default 0: off; a rerun may change it)"),
 }
 
-METAVARS = {"r1_gamma": "GAMMA", "gradient_penalty": "LAMBDA", "instance_noise": "STDDEV", "packing": "M"}
+METAVARS = {"r1_gamma": "GAMMA", "gradient_penalty": "LAMBDA", "instance_noise": "STDDEV", "instance_noise_steps": "N",
+            "packing": "M"}
 
 
 def check_run_argument(arguments):

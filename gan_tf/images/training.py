@@ -7,9 +7,9 @@ A run directory holds:
   checkpoints/           tf.train.CheckpointManager (last 3), written atomically (`gan_tf.images.checkpointing`): G, D,
                          both optimizers (Adam slots, step counts and, under mixed_float16, the loss scales),
                          the seed generator's state, the epoch, and when the run has them the generator average
-                         (EMA) and ADA's probability and running sums; restored from the newest one that reads in
-                         full (`gan_tf.images.recovery`: a damaged list file or newest checkpoint is skipped, said
-                         so, and kept in checkpoints/damaged/)
+                         (EMA), ADA's probability and running sums and the instance noise's step; restored from
+                         the newest one that reads in full (`gan_tf.images.recovery`: a damaged list file or newest
+                         checkpoint is skipped, said so, and kept in checkpoints/damaged/)
   tensorboard/           the write-up's views (`observation.ImageGANViews` in a `callbacks.TensorBoardSink`) and
                          with `eval_every` the samples' sliced Wasserstein distance (`observation.SampleQuality`)
   samples/epoch_NNN.png  the fixed-noise grid after each epoch (of the generator average, when the run keeps one)
