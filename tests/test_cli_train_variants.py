@@ -111,6 +111,20 @@ def test_variants_compose_into_one_class_each():
     assert recipes.model_class_of(r1_augmented)[0] is recipes.AugmentedR1GAN
 
 
+def test_the_composed_d_loss_is_the_loss_family_s_plus_lambda_times_the_penalty():
+    config = training.TrainConfig(data="digits", image_size=16, filters=4, latent_dim=8, batch_size=8,
+                                  loss="wasserstein", gradient_penalty=10.0, instance_noise=0.5, augment="diffaugment",
+                                  jit_compile=False)
+    gan = recipes.build_gan(config, channels=1)
+    real = np.random.default_rng(0).uniform(-1, 1, (8, 16, 16, 1)).astype(np.float32)
+    fake = gan.generator(gan.sample_latent(8, seed=1), training=False)
+    loss, real_logits, fake_logits = gan.compute_discriminator_loss(real, fake)
+    penalty = float(gan.gradient_penalty_tracker.result())
+    wasserstein = float(np.mean(fake_logits) - np.mean(real_logits))  # E[D(G(z))] - E[D(x)]
+    assert penalty > 0 and float(loss) == pytest.approx(wasserstein + 10.0 * penalty, rel=1e-5)
+    assert float(gan.noise_stddev()) == 0.5  # D saw noisy, augmented images: the penalty is on the images as they are
+
+
 def test_the_combination_defaults_are_train_configs():
     defaults = training.TrainConfig(data="digits")
     assert choices.COMBINATION_DEFAULTS == {name: getattr(defaults, name) for name in choices.COMBINATION_DEFAULTS}
