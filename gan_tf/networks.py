@@ -243,7 +243,8 @@ def feature_extractor(discriminator, layer_name=FEATURES_LAYER):
 
 def first_weight_layer(model):
     """The first layer of `model` that has a kernel (D's first conv, G's first dense or transposed conv), looked
-    for inside a nested model too (the unconditional network inside a `conditional_networks` one)."""
+    for inside a nested model too (the unconditional network inside a `conditional_networks` one, the D inside
+    `models.packing.packed_discriminator`)."""
     found = _first_kernel_layer(model)
     if found is None:
         raise ValueError(f"The model {model.name!r} has no layer with a kernel.")

@@ -178,9 +178,13 @@ def test_older_config_files_migrate_to_the_first_runs_settings():
 
 
 def test_conditional_settings_are_refused_with_the_variants_it_does_not_combine_with():
-    for options in ({"augment": "diffaugment"}, {"r1_gamma": 1.0}, {"feature_matching": 0.1}):
-        with pytest.raises(ValueError, match=r"conditional \(--conditional\) works with the plain GAN alone"):
+    refused = {"--augment": {"augment": "diffaugment"}, "--r1": {"r1_gamma": 1.0},
+               "--feature-matching": {"feature_matching": 0.1}, "--gradient-penalty": {"gradient_penalty": 10.0},
+               "--instance-noise": {"instance_noise": 0.1}, "--packing": {"packing": 2}}
+    for flag, options in refused.items():
+        with pytest.raises(ValueError, match=f"--conditional and {flag}"):
             training.TrainConfig(data="digits", conditional=True, **options)
+        training.TrainConfig(data="digits", **options)  # accepted without --conditional
 
 
 def test_a_conditional_gan_keeps_float32_heads_under_mixed_precision():

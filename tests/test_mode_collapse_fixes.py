@@ -66,6 +66,29 @@ def test_pacgan_discriminator_sees_packs():
         models.PacGAN(generator, model.discriminator, 2, packing=0)
 
 
+def test_pack_images_stacks_consecutive_images_along_the_channels():
+    images = np.arange(4, dtype=np.float32).reshape(4, 1, 1, 1) * np.ones((4, 2, 3, 2), np.float32)
+    images[:, :, :, 1] += 10  # image i: channel 0 holds i, channel 1 holds 10 + i
+    packed = packing_module.pack_images(images, 2).numpy()
+    assert packed.shape == (2, 2, 3, 4)
+    assert (packed[0] == [0, 10, 1, 11]).all() and (packed[1] == [2, 12, 3, 13]).all()  # pixel by pixel
+    with pytest.raises(ValueError, match="multiple of packing"):
+        packing_module.pack_images(images, 3)
+
+
+def test_packed_discriminator_scores_packs_with_the_wrapped_weights():
+    keras.utils.set_random_seed(0)
+    discriminator = networks.dcgan_discriminator(image_size=16, channels=6, filters=4)
+    packed = packing_module.packed_discriminator(discriminator, 2)
+    images = np.random.default_rng(0).uniform(-1, 1, (8, 16, 16, 3)).astype(np.float32)
+    assert packed.input_shape == (None, 16, 16, 3) and packed.trainable_variables == discriminator.trainable_variables
+    np.testing.assert_allclose(packed(images, training=False).numpy(),
+                               discriminator(packing_module.pack_images(images, 2), training=False).numpy(), rtol=1e-6)
+    assert networks.first_weight_layer(packed) is networks.first_weight_layer(discriminator)  # found inside
+    with pytest.raises(ValueError, match="multiple of packing"):
+        packing_module.packed_discriminator(discriminator, 4)
+
+
 def unrolled_model(steps):
     keras.utils.set_random_seed(0)
     generator = networks.mlp_generator([8], latent_dim=2, output_dim=2)

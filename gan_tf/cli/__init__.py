@@ -5,7 +5,9 @@
   gan-tf train --data PATH_OR_TFDS_NAME --out RUN_DIR [--recipe dcgan|modern] [--epochs N]
                [--mixed-precision [float16|bfloat16]] [--strategy mirrored|multi_worker|tpu [--sync-batch-norm]]
                [--deterministic] [--skip-invalid] [--ema [HALF_LIFE]] [--augment none|diffaugment|ada] [--loss NAME]
-               [--r1 GAMMA] [--spectral-norm] [--architecture radford|dense_dcgan|residual] ...
+               [--r1 GAMMA] [--spectral-norm] [--architecture radford|dense_dcgan|residual]
+               [--gradient-penalty LAMBDA [--d-steps N]] [--instance-noise STDDEV [--instance-noise-steps N]]
+               [--packing M] ...
                                    train a GAN (rerunning the same command resumes; see gan_tf.images.training)
   gan-tf sample --run RUN_DIR [--n 64] [--out grid.png] [--class NAME]   draw from a trained generator
 

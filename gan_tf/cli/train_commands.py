@@ -20,8 +20,6 @@ def check_train_arguments(arguments):
 
 def train_command(arguments):
     check_train_arguments(arguments)
-    from gan_tf.images import training  # noqa: PLC0415  (TensorFlow only for the commands that need it)
-
     names = (*TRAIN_OPTIONS, "ema_half_life")
     options = {name: getattr(arguments, name) for name in names if getattr(arguments, name) is not None}
     options = {**recipe_settings(arguments), **options}
@@ -38,6 +36,9 @@ def train_command(arguments):
         options["conditional"] = True
     if arguments.data == "digits":
         options.setdefault("image_size", 32)
+    choices.check_combinations(options)
+    from gan_tf.images import training  # noqa: PLC0415  (TensorFlow only for the commands that need it)
+
     training.train(training.TrainConfig(data=arguments.data, **options), arguments.out)
 
 
@@ -84,6 +85,19 @@ TRAIN_OPTIONS = {
                 "adapted to E[sign D(real)] = 0.6; logged as augment/probability)", choices.AUGMENTS),
     "r1_gamma": (flags.non_negative_number, "lazy R1 penalty weight gamma on real images (0: off)"),
     "r1_every": (flags.positive_integer, "D steps between two R1 penalties (default 16)"),
+    "gradient_penalty": (flags.non_negative_number, "WGAN-GP's penalty weight lambda on interpolates of real and fake "
+                         "images, not augmented (0: off, the default). The paper: --loss wasserstein "
+                         "--gradient-penalty 10 --d-steps 5 --beta-1 0 --learning-rate 1e-4 (and Adam's beta_2 0.9; "
+                         "gan-tf keeps 0.999); none of these is set for you"),
+    "d_steps": (flags.positive_integer, "D (critic) updates per batch (default 1; WGAN-GP's n_critic: 5)"),
+    "learning_rate": (flags.non_negative_number, "Adam's learning rate for G and D (default 2e-4)"),
+    "instance_noise": (flags.non_negative_number, "instance noise: D sees every image, real and generated (in [-1, "
+                       "1]), plus Gaussian noise of this stddev, e.g. 0.1 (0: off, the default); the progress bar "
+                       "shows its current noise_stddev"),
+    "instance_noise_steps": (flags.non_negative_integer, "anneal --instance-noise linearly to 0 over this many "
+                             "batches (default 0: constant noise)"),
+    "packing": (flags.positive_integer, "PacGAN: D judges packs of M images, all real or all generated, stacked "
+                "along the channels (default 1: off); a batch of --batch-size images is --batch-size / M packs"),
     "beta_1": (flags.non_negative_number, "Adam's beta_1 (dcgan 0.5, modern 0)"),
     "g_steps": (flags.positive_integer, "generator updates per batch (the write-up: 2)"),
     "feature_matching": (flags.non_negative_number, "weight of the write-up's feature matching (default 0: off; the "
@@ -99,6 +113,9 @@ TRAIN_OPTIONS = {
     "eval_every": (flags.non_negative_integer, "every N steps, the sliced Wasserstein distance (x1e3) between 512 real "
                    "images and samples in TensorBoard: quality/swd_mean (default 0: off; a rerun may change it)"),
 }
+
+METAVARS = {"r1_gamma": "GAMMA", "gradient_penalty": "LAMBDA", "instance_noise": "STDDEV", "instance_noise_steps": "N",
+            "packing": "M"}
 
 
 def check_run_argument(arguments):
@@ -127,7 +144,11 @@ def add_commands(commands):
 
 
 def add_train_command(commands):
-    train = commands.add_parser("train", help="train a GAN on images (resumable)")
+    train = commands.add_parser("train", help="train a GAN on images (resumable)", description="Model variants: "
+                                "--gradient-penalty (WGAN-GP), --r1, --instance-noise, --packing (PacGAN), --augment; "
+                                "they combine, and pairs that do not are refused naming both flags. Consensus "
+                                "optimization and the unrolled GAN stay API-only (gan_tf.models: second-order, about "
+                                "3x and K + 1 times a step's cost; see gan_tf.images.recipes).")
     train.add_argument("--data", required=True,
                        help="'digits', an image folder, or a TFDS name (celeb_a, tf_flowers, ...)")
     train.add_argument("--out", required=True, help="the run directory")
@@ -159,7 +180,7 @@ def add_train_command(commands):
     for name, (kind, text, *allowed) in TRAIN_OPTIONS.items():
         flag = "--r1" if name == "r1_gamma" else "--" + name.replace("_", "-")
         train.add_argument(flag, dest=name, type=kind, help=text, choices=allowed[0] if allowed else None,
-                           metavar="GAMMA" if name == "r1_gamma" else None)
+                           metavar=METAVARS.get(name))
     train.set_defaults(run=train_command)
 
 

@@ -22,7 +22,8 @@ from gan_tf.models import sampling
 
 def checkpoint_of(gan, epoch):
     """Everything a resumed run needs (the SeedGenerator is not trackable: its state variable is), with the
-    generator average and ADA's state when the GAN has them (so checkpoints of runs without them still match)."""
+    generator average, ADA's state and instance noise's step when the GAN has them (so checkpoints of runs without
+    them still match)."""
     return tf.train.Checkpoint(generator=gan.generator, discriminator=gan.discriminator,
                                d_optimizer=gan.d_optimizer, g_optimizer=gan.g_optimizer,
                                seed_state=gan.seed_generator.state, epoch=epoch, **model_state(gan))
@@ -36,12 +37,14 @@ def generator_state(gan):
 
 
 def model_state(gan):
-    """The GAN's own variables beyond its networks: the generator average (`GAN(ema_half_life=...)`) and an
-    `AugmentedGAN`'s augmentation probability with ADA's running sums."""
+    """The GAN's own variables beyond its networks: the generator average (`GAN(ema_half_life=...)`), an
+    `AugmentedGAN`'s augmentation probability with ADA's running sums and an `InstanceNoiseGAN`'s step."""
     state = {name: value for name, value in generator_state(gan).items() if name != "generator"}
     if isinstance(gan, models.AugmentedGAN):
         state["augmentation"] = {"probability": gan.augment_probability, "overfitting_sum": gan.overfitting_sum,
                                  "overfitting_images": gan.overfitting_images, "d_steps_taken": gan.d_steps_taken}
+    if isinstance(gan, models.InstanceNoiseGAN):  # the annealing schedule's position
+        state["instance_noise"] = {"noise_step": gan.noise_step}
     return state
 
 

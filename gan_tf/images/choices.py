@@ -1,5 +1,5 @@
 """What `gan-tf train` lets a user choose, without TensorFlow, so that the command checks its flags before
-importing it: the recipes and the values each flag takes.
+importing it: the recipes, the values each flag takes and the combinations of model variants it refuses.
 
 The recipes are defined here once (`gan_tf.images.recipes` builds them); the other lists repeat names the library
 defines in TensorFlow modules (tests/test_cli.py checks that they equal networks.DCGAN_SIZES, recipes.ARCHITECTURES,
@@ -20,3 +20,37 @@ DEFAULT_RECIPE = "dcgan"
 EMA_HALF_LIFE = 10_000.0  # --ema without a value (gan_tf.ema.HALF_LIFE_IMAGES)
 LATENT_DISTRIBUTIONS = ("normal", "uniform")
 STRATEGIES = ("default", "mirrored", "multi_worker", "tpu")
+# TrainConfig's defaults of the settings `check_combinations` reads (the variants' off values), for partial settings.
+COMBINATION_DEFAULTS = {"gradient_penalty": 0.0, "instance_noise": 0.0, "instance_noise_steps": 0, "packing": 1,
+                        "r1_gamma": 0.0, "augment": "none", "feature_matching": 0.0, "batch_size": 64}
+
+
+def check_combinations(settings):
+    """ValueError naming both flags when the model variants of `settings` (a dict of `TrainConfig` values; missing
+    ones are off) do not combine. WGAN-GP, R1, instance noise, PacGAN packing and augmentation each change one
+    part of D's loss or input and compose (`recipes.model_class_of`), except for these pairs."""
+    values = {**COMBINATION_DEFAULTS, **settings}
+    penalty, r1, noise = values["gradient_penalty"] > 0, values["r1_gamma"] > 0, values["instance_noise"] > 0
+    packing, augment, matching = values["packing"], values["augment"], values["feature_matching"] > 0
+    refused = (
+        (penalty and r1, "--gradient-penalty", "--r1", "two gradient penalties on D: choose one"),
+        (penalty and packing > 1, "--gradient-penalty", "--packing", "the penalty pushes each image's gradient norm "
+         "to 1, but a packed D scores packs"),
+        (packing > 1 and augment == "ada", "--packing", "--augment ada", "ADA's speed counts D's outputs as images, "
+         "and a packed D has one output per pack (use --augment diffaugment)"),
+        (matching and penalty, "--feature-matching", "--gradient-penalty", "feature matching is a model of its own"),
+        (matching and noise, "--feature-matching", "--instance-noise", "feature matching is a model of its own"),
+        (matching and packing > 1, "--feature-matching", "--packing", "feature matching is a model of its own"),
+    )
+    refused += tuple((values.get("conditional", False) and on, "--conditional", flag, "a conditional run trains the plain "
+                      "GAN (with --ema)") for on, flag in ((matching, "--feature-matching"), (augment != "none",
+                      "--augment (use --augment none with --recipe modern)"), (r1, "--r1"), (penalty,
+                      "--gradient-penalty"), (noise, "--instance-noise"), (packing > 1, "--packing")))
+    for conflict, flag, other_flag, reason in refused:
+        if conflict:
+            raise ValueError(f"{flag} and {other_flag} do not combine: {reason}.")
+    if values["instance_noise_steps"] > 0 and not noise:
+        raise ValueError("--instance-noise-steps anneals the instance noise: it needs --instance-noise STDDEV.")
+    if values["batch_size"] % packing:
+        raise ValueError(f"--batch-size ({values['batch_size']}) must be a multiple of --packing ({packing}): "
+                         "D judges packs of that many images.")

@@ -11,23 +11,40 @@ explicit flags override them. A run's settings (recipe included) are fixed by it
            al. 2020, https://arxiv.org/abs/2006.10738) and a moving average of G's weights sampled instead of G
            (half-life 10k images, StyleGAN2-ADA's ema_kimg = 10: `gan_tf.ema`).
 
-Model class by settings: `FeatureMatchingGAN` (feature_matching > 0), `AugmentedGAN` (augment "diffaugment": every
-transform on every image; "ada": probability p from 0, adapted to ADA's target 0.6), `LazyR1GAN` (r1_gamma > 0,
-every r1_every D steps), `AugmentedR1GAN` (both), `GAN` otherwise; each keeps a generator average when
-ema_half_life > 0.
+Model class by settings: `FeatureMatchingGAN` (feature_matching > 0), or `GAN` with the variants the settings ask
+for, composed by inheritance in the order of `VARIANTS` (outermost first; `composed_class`):
+  WGANGP            gradient_penalty > 0: WGAN-GP's penalty (lambda = gradient_penalty) on interpolates of the real
+                    and fake images as they are, d_steps critic updates per batch (n_critic; the paper's 5)
+  LazyR1GAN         r1_gamma > 0: lazy R1 on the real images as they are, every r1_every D steps
+  InstanceNoiseGAN  instance_noise > 0: D sees images + N(0, s^2) noise (before any augmentation), s annealed linearly
+                    from instance_noise to 0 over instance_noise_steps batches (0: constant)
+  AugmentedGAN      augment "diffaugment" (every transform on every image) or "ada" (probability p from 0, adapted
+                    to ADA's target 0.6)
+(`AugmentedR1GAN` is R1 with augmentation), and packing > 1 wraps D in `packing.packed_discriminator` (PacGAN:
+D judges packs of `packing` images stacked along the channels). Each keeps a generator average when
+ema_half_life > 0. Pairs that do not combine are refused by `choices.check_combinations`.
+
+Not offered (both stay in the API): consensus optimization (`models.ConsensusGAN`: simultaneous updates, one of
+each player per batch, plus a Hessian-vector product, about 3x a step; its authors' later "Which Training Methods
+for GANs do actually Converge?", https://arxiv.org/abs/1801.04406, recommends the simpler R1 penalty, `--r1`) and
+the unrolled GAN (`models.UnrolledGAN`: G's loss through K plain gradient steps of D, K + 1 passes of D
+differentiated twice per G step, about K + 1 times a step's time and memory, its step size tuned on 2-D mixtures).
 
 Conditional runs (`conditional`, the classes of the data): `models.ConditionalGAN` with the class-conditional
 networks of `gan_tf.conditional_networks` (the one-hot label concatenated to z in G, a projection discriminator),
-on the plain GAN only (no feature matching, augmentation or R1), with or without a generator average.
+on the plain GAN only (no feature matching, augmentation, R1, gradient penalty, instance noise or packing:
+`choices.check_combinations`), with or without a generator average.
 """
 
 import dataclasses
+import functools
 
 import keras
 import numpy as np
 
 from gan_tf import augment, checks, conditional_networks, losses, models, networks, residual_networks
 from gan_tf.images import choices
+from gan_tf.models import packing
 
 ARCHITECTURES = choices.ARCHITECTURES
 AUGMENTS = choices.AUGMENTS
@@ -39,6 +56,11 @@ RECIPES, DEFAULT_RECIPE = choices.RECIPES, choices.DEFAULT_RECIPE
 @keras.saving.register_keras_serializable(package="gan_tf")
 class AugmentedR1GAN(models.LazyR1GAN, models.AugmentedGAN):
     """DiffAugment / ADA and lazy R1 together: the penalty is taken on the real images before augmentation."""
+
+
+# The variants, outermost first: penalties on the images as they are, then noise, then augmentation (which calls D).
+VARIANTS = (models.WGANGP, models.LazyR1GAN, models.InstanceNoiseGAN, models.AugmentedGAN)
+NAMED_COMBINATIONS = {(models.LazyR1GAN, models.AugmentedGAN): AugmentedR1GAN}
 
 
 def check(config):
@@ -58,9 +80,7 @@ def check(config):
                                         or config.architecture == "residual"):
         raise ValueError("feature_matching (--feature-matching) works with the DCGANs alone: not with --augment, "
                          "--r1 or --architecture residual.")
-    if config.conditional and (config.feature_matching > 0 or config.augment != "none" or config.r1_gamma > 0):
-        raise ValueError("conditional (--conditional) works with the plain GAN alone: not with --feature-matching, "
-                         "--augment (use --augment none with --recipe modern) or --r1.")
+    choices.check_combinations(dataclasses.asdict(config))
 
 
 def build_gan(config, channels, num_classes=None):
@@ -75,6 +95,8 @@ def build_gan(config, channels, num_classes=None):
     else:
         generator, discriminator = networks_of(config, channels)
         model_class, variant = model_class_of(config)
+    if issubclass(model_class, models.WGANGP):  # its n_critic is d_steps
+        del options["d_steps"]
     gan = model_class(generator, discriminator, config.latent_dim, **options, **variant)
     gan.compile(d_optimizer=make_optimizer(config), g_optimizer=make_optimizer(config), loss=config.loss,
                 jit_compile=config.jit_compile)
@@ -84,20 +106,30 @@ def build_gan(config, channels, num_classes=None):
 
 
 def networks_of(config, channels):
-    """(generator, discriminator) of `config.architecture`."""
+    """(generator, discriminator) of `config.architecture`; with packing > 1, D packs its input images first."""
+    generator, discriminator = architecture_networks(config, channels, channels * config.packing)
+    if config.packing > 1:
+        discriminator = packing.packed_discriminator(discriminator, config.packing)
+    return generator, discriminator
+
+
+def architecture_networks(config, channels, discriminator_channels):
+    """(generator of `channels`-channel images, discriminator of `discriminator_channels`-channel ones)."""
     if config.architecture == "residual":
         generator = residual_networks.residual_generator(config.latent_dim, config.image_size, channels,
                                                          config.filters, config.sync_batch_norm)
-        return generator, residual_networks.residual_discriminator(config.image_size, channels, config.filters,
-                                                                   config.spectral_norm)
-    shared = dict(image_size=config.image_size, channels=channels, stddev=config.init_stddev,
+        return generator, residual_networks.residual_discriminator(config.image_size, discriminator_channels,
+                                                                   config.filters, config.spectral_norm)
+    shared = dict(image_size=config.image_size, stddev=config.init_stddev,
                   synchronized_batch_norm=config.sync_batch_norm)
     if config.architecture == "radford":
-        return (networks.dcgan_generator(latent_dim=config.latent_dim, filters=config.filters, **shared),
-                networks.dcgan_discriminator(filters=config.filters, **shared))
+        return (networks.dcgan_generator(latent_dim=config.latent_dim, filters=config.filters, channels=channels,
+                                         **shared),
+                networks.dcgan_discriminator(filters=config.filters, channels=discriminator_channels, **shared))
     depths = dense_dcgan_depths(config)
-    return (networks.dense_dcgan_generator(latent_dim=config.latent_dim, depths=depths, **shared),
-            networks.dense_dcgan_discriminator(depths=tuple(reversed(depths)), **shared))
+    return (networks.dense_dcgan_generator(latent_dim=config.latent_dim, depths=depths, channels=channels, **shared),
+            networks.dense_dcgan_discriminator(depths=tuple(reversed(depths)), channels=discriminator_channels,
+                                               **shared))
 
 
 def conditional_networks_of(config, channels, num_classes):
@@ -121,10 +153,30 @@ def model_class_of(config):
                        ada_target=ADA_TARGET if ada else None)
     if config.r1_gamma > 0:
         variant.update(r1_gamma=config.r1_gamma, r1_every=config.r1_every)
-    augmented, penalized = config.augment != "none", config.r1_gamma > 0
-    model_class = {(False, False): models.GAN, (True, False): models.AugmentedGAN,
-                   (False, True): models.LazyR1GAN, (True, True): AugmentedR1GAN}[augmented, penalized]
-    return model_class, variant
+    if config.gradient_penalty > 0:
+        variant.update(gp_weight=config.gradient_penalty, n_critic=config.d_steps)
+    if config.instance_noise > 0:
+        variant.update(initial_stddev=config.instance_noise, anneal_steps=config.instance_noise_steps or None)
+    wanted = {models.WGANGP: config.gradient_penalty > 0, models.LazyR1GAN: config.r1_gamma > 0,
+              models.InstanceNoiseGAN: config.instance_noise > 0, models.AugmentedGAN: config.augment != "none"}
+    return composed_class(tuple(variant_class for variant_class in VARIANTS if wanted[variant_class])), variant
+
+
+def composed_class(variant_classes):
+    """`GAN` with `variant_classes` (`VARIANTS` in their order): `GAN` for none, the class itself for one, else a
+    subclass of all of them (the same class for the same variants; `NAMED_COMBINATIONS` by their names)."""
+    if not variant_classes:
+        return models.GAN
+    if len(variant_classes) == 1:
+        return variant_classes[0]
+    return NAMED_COMBINATIONS.get(variant_classes) or _subclass_of(variant_classes)
+
+
+@functools.cache
+def _subclass_of(variant_classes):
+    name = "".join(variant_class.__name__.removesuffix("GAN") for variant_class in variant_classes) + "GAN"
+    return type(name, variant_classes, {"__module__": __name__, "__doc__": "`GAN` with " + ", ".join(
+        variant_class.__name__ for variant_class in variant_classes) + " (see `gan_tf.images.recipes`)."})
 
 
 def make_optimizer(config):

@@ -22,9 +22,11 @@ MAY_CHANGE = ("epochs", "skip_invalid", "eval_every")  # settings a rerun may ch
 TFDS_ONLY = ("data_dir",)                        # compared only when the data is a TFDS name
 # Settings added after runs were first written, with the value that means what those runs did (see `migrate`).
 ADDED_SETTINGS = {"loss": "non_saturating", "ema_half_life": 0.0, "augment": "none", "r1_gamma": 0.0, "r1_every": 16,
-                  "spectral_norm": False,
-                  "conditional": False}
-FLAGS = {"ema_half_life": "--ema", "r1_gamma": "--r1"}  # settings whose flag is not --<name with dashes>
+                  "spectral_norm": False, "gradient_penalty": 0.0, "instance_noise": 0.0, "instance_noise_steps": 0,
+                  "packing": 1, "conditional": False}
+FLAGS = {"ema_half_life": "--ema", "r1_gamma": "--r1", "precision": "--mixed-precision",
+         "jit_compile": "--no-xla"}  # settings whose flag is not --<name with dashes>
+API_ONLY = ("latent_dim", "init_stddev")  # settings without a flag
 
 
 def resolve_data(spec):
@@ -76,7 +78,7 @@ def migrate(saved):
         saved["data"] = resolve_data(saved["data"])
         saved["data_fingerprint"] = None
     saved.setdefault("channels", 1 if saved["data"] == "digits" else 3)  # what every gan-tf pipeline gives
-    for name, value in ADDED_SETTINGS.items():  # the loss, EMA, augmentation, R1 and SN of gan_tf's first runs
+    for name, value in ADDED_SETTINGS.items():  # the loss, EMA, augmentation, R1, SN, variants of the first runs
         saved.setdefault(name, value)
     if saved.get("architecture") == "writeup":  # the dense-ended DCGAN's name before it was named by its shape
         saved["architecture"] = "dense_dcgan"
@@ -106,15 +108,25 @@ def write(run_dir, values):
     run_folder.atomic_write(path, lambda temporary: temporary.write_text(json.dumps(values, indent=2) + "\n"))
 
 
+def flag_of(name):
+    """The `gan-tf train` flag of the setting `name`; None for a setting without one (`API_ONLY`) and for other
+    keys of `differences` ("data (contents)")."""
+    if name in API_ONLY or not name.isidentifier():
+        return None
+    return FLAGS.get(name, "--" + name.replace("_", "-"))
+
+
 def check_numbers(config):
     """The numeric settings of a `training.TrainConfig` beyond its own checks (messages name the flag too)."""
     def flag(name):
-        return f"{name} ({FLAGS.get(name, '--' + name.replace('_', '-'))})"
+        return f"{name} ({flag_of(name)})"
 
-    for name in ("filters", "d_steps", "g_steps", "r1_every"):
+    for name in ("filters", "d_steps", "g_steps", "r1_every", "packing"):
         checks.positive_integer(flag(name), getattr(config, name))
     checks.integer_at_least(flag("steps_per_epoch"), config.steps_per_epoch, 0)  # 0: one pass over the data
     checks.integer_at_least(flag("eval_every"), config.eval_every, 0)  # 0: off
+    checks.integer_at_least(flag("instance_noise_steps"), config.instance_noise_steps, 0)  # 0: constant noise
     checks.integer_in_range(flag("seed"), config.seed, 0, 2**32, high_text="2**32")
-    for name in ("feature_matching", "learning_rate", "init_stddev", "beta_1", "ema_half_life", "r1_gamma"):
+    for name in ("feature_matching", "learning_rate", "init_stddev", "beta_1", "ema_half_life", "r1_gamma",
+                 "gradient_penalty", "instance_noise"):
         checks.non_negative_number(flag(name), getattr(config, name))

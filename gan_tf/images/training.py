@@ -7,9 +7,9 @@ A run directory holds:
   checkpoints/           tf.train.CheckpointManager (last 3), written atomically (`gan_tf.images.checkpointing`): G, D,
                          both optimizers (Adam slots, step counts and, under mixed_float16, the loss scales),
                          the seed generator's state, the epoch, and when the run has them the generator average
-                         (EMA) and ADA's probability and running sums; restored from the newest one that reads in
-                         full (`gan_tf.images.recovery`: a damaged list file or newest checkpoint is skipped, said
-                         so, and kept in checkpoints/damaged/)
+                         (EMA), ADA's probability and running sums and the instance noise's step; restored from
+                         the newest one that reads in full (`gan_tf.images.recovery`: a damaged list file or newest
+                         checkpoint is skipped, said so, and kept in checkpoints/damaged/)
   tensorboard/           the write-up's views (`observation.ImageGANViews` in a `callbacks.TensorBoardSink`) and
                          with `eval_every` the samples' sliced Wasserstein distance (`observation.SampleQuality`)
   samples/epoch_NNN.png  the fixed-noise grid after each epoch (of the generator average, when the run keeps one)
@@ -87,6 +87,10 @@ class TrainConfig:
     r1_gamma: float = 0.0              # > 0: lazy R1 penalty on real images (models.LazyR1GAN) ...
     r1_every: int = 16                 # ... every r1_every D steps
     spectral_norm: bool = False        # spectral normalisation of D (architecture "residual")
+    gradient_penalty: float = 0.0      # > 0: WGAN-GP's penalty weight lambda, d_steps critic steps (models.WGANGP)
+    instance_noise: float = 0.0        # > 0: stddev of Gaussian noise on D's inputs (models.InstanceNoiseGAN) ...
+    instance_noise_steps: int = 0      # ... annealed linearly to 0 over this many batches (0: constant)
+    packing: int = 1                   # > 1: D judges packs of this many images (PacGAN, models.packing)
     precision: str = "float32"
     seed: int = 0
     data_dir: str = "data"
@@ -154,8 +158,10 @@ def train(config, run_dir, verbose=1, extra_callbacks=()):
                 wanted["class_names"] = source.class_names
             changed = run_config.differences(saved or {}, wanted)
             if changed:
-                raise ValueError(f"{str(run_dir)!r} holds a run with other settings (saved, asked): {changed}. Use "
-                                 "another --out, or the same settings to resume (only --epochs may change).")
+                flags = ", ".join(filter(None, map(run_config.flag_of, changed)))
+                raise ValueError(f"{str(run_dir)!r} holds a run with other settings (saved, asked): {changed}"
+                                 f"{f' (flags: {flags})' if flags else ''}. Use another --out, or the same settings "
+                                 "to resume (only --epochs may change).")
             if verbose:
                 print("\n".join(datasets.describe(source, config, steps)))
             return _train_locked(config, run_dir, wanted, source, strategy, verbose, extra_callbacks)

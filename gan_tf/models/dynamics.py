@@ -197,7 +197,8 @@ class InstanceNoiseGAN(gan_module.GAN):
         anneal_steps = checks.optional_positive_integer("anneal_steps", anneal_steps)
         self.initial_stddev = float(initial_stddev)
         self.anneal_steps = anneal_steps
-        self.noise_step = keras.Variable(0, dtype="int64", trainable=False, name="noise_step")
+        self.noise_step = keras.Variable(0, dtype="int64", trainable=False, aggregation="only_first_replica",
+                                         name="noise_step")
         self.noise_stddev_tracker = keras.metrics.Mean(name="noise_stddev")
 
     @property
