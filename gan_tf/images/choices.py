@@ -42,10 +42,11 @@ def check_combinations(settings):
         (matching and noise, "--feature-matching", "--instance-noise", "feature matching is a model of its own"),
         (matching and packing > 1, "--feature-matching", "--packing", "feature matching is a model of its own"),
     )
-    refused += tuple((values.get("conditional", False) and on, "--conditional", flag, "a conditional run trains the plain "
-                      "GAN (with --ema)") for on, flag in ((matching, "--feature-matching"), (augment != "none",
-                      "--augment (use --augment none with --recipe modern)"), (r1, "--r1"), (penalty,
-                      "--gradient-penalty"), (noise, "--instance-noise"), (packing > 1, "--packing")))
+    conditional_partners = ((matching, "--feature-matching"), (r1, "--r1"), (penalty, "--gradient-penalty"),
+                            (noise, "--instance-noise"), (packing > 1, "--packing"),
+                            (augment != "none", "--augment (use --augment none with --recipe modern)"))
+    refused += tuple((values.get("conditional", False) and on, "--conditional", flag,
+                      "a conditional run trains the plain GAN (with --ema)") for on, flag in conditional_partners)
     for conflict, flag, other_flag, reason in refused:
         if conflict:
             raise ValueError(f"{flag} and {other_flag} do not combine: {reason}.")
