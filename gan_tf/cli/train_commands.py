@@ -6,7 +6,7 @@ import argparse
 import os
 
 from gan_tf.cli import flags
-from gan_tf.images import choices, run_config  # no TensorFlow in these
+from gan_tf.images import choices, run_config, run_folder  # no TensorFlow in these
 
 
 def check_train_arguments(arguments):
@@ -55,8 +55,8 @@ def sample_command(arguments):
     check_run_argument(arguments)
     from gan_tf.images import training  # noqa: PLC0415
 
-    training.sample(arguments.run_dir, arguments.n, arguments.out, arguments.seed)
-    print(f"{arguments.n} samples of {arguments.run_dir} -> {arguments.out}")
+    training.sample(arguments.run_dir, arguments.n, arguments.out, arguments.seed, checkpoint=arguments.checkpoint)
+    print(f"{arguments.n} samples of {arguments.run_dir} ({arguments.checkpoint} checkpoint) -> {arguments.out}")
 
 
 def export_command(arguments):
@@ -64,7 +64,8 @@ def export_command(arguments):
     check_run_argument(arguments)
     from gan_tf.images import export  # noqa: PLC0415
 
-    paths = export.export_run(arguments.run_dir, arguments.out, overwrite=arguments.overwrite)
+    paths = export.export_run(arguments.run_dir, arguments.out, checkpoint=arguments.checkpoint,
+                              overwrite=arguments.overwrite)
     print(f"generator of {arguments.run_dir} -> " + ", ".join(str(path) for path in paths.values()))
 
 
@@ -95,6 +96,9 @@ TRAIN_OPTIONS = {
     "every_n_steps": (flags.positive_integer, "TensorBoard period in steps (default 100)"),
     "eval_every": (flags.non_negative_integer, "every N steps, the sliced Wasserstein distance (x1e3) between 512 real "
                    "images and samples in TensorBoard: quality/swd_mean (default 0: off; a rerun may change it)"),
+    "eval_measure": (str, "what --eval-every measures and best/ keeps the lowest of: swd (default), fid or kid "
+                     "(features of the digits classifier for --data digits, else of InceptionV3 from a local weights "
+                     "file: gan_tf.images.evaluation)", choices.EVAL_MEASURES),
 }
 
 
@@ -102,6 +106,10 @@ def check_run_argument(arguments):
     """`--run` of sample / export: a folder with config.json (checked before TensorFlow is imported)."""
     if not os.path.isfile(os.path.join(arguments.run_dir, run_config.CONFIG_FILE)):
         raise FileNotFoundError(f"--run {arguments.run_dir!r} is not a run directory: it has no config.json.")
+    if arguments.checkpoint == "best" and run_folder.read_best(arguments.run_dir) is None:
+        raise FileNotFoundError(f"--checkpoint best: --run {arguments.run_dir!r} has no best checkpoint "
+                                f"({run_folder.BEST_FOLDER}/{run_folder.BEST_FILE}); train it with --eval-every N "
+                                "to keep one, or use --checkpoint latest.")
 
 
 def add_commands(commands):
@@ -150,6 +158,7 @@ def add_sample_command(commands):
     sample.add_argument("--n", type=flags.positive_integer, default=64, help="number of images (default 64)")
     sample.add_argument("--out", default="grid.png", help="PNG grid to write (default grid.png)")
     sample.add_argument("--seed", type=flags.seed_integer, default=0, help="latent seed (default 0)")
+    add_checkpoint_argument(sample)
     sample.set_defaults(run=sample_command)
 
 
@@ -158,4 +167,11 @@ def add_export_command(commands):
     export.add_argument("--run", dest="run_dir", required=True, help="a run directory written by gan-tf train")
     export.add_argument("--out", required=True, help="output folder: generator.keras, saved_model/, sampling.json")
     export.add_argument("--overwrite", action="store_true", help="replace an earlier export in --out")
+    add_checkpoint_argument(export)
     export.set_defaults(run=export_command)
+
+
+def add_checkpoint_argument(command):
+    command.add_argument("--checkpoint", choices=("latest", "best"), default="latest",
+                         help="the latest checkpoint (default), or best/: the best by --eval-measure of a run "
+                         "trained with --eval-every N")

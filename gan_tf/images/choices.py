@@ -20,3 +20,4 @@ DEFAULT_RECIPE = "dcgan"
 EMA_HALF_LIFE = 10_000.0  # --ema without a value (gan_tf.ema.HALF_LIFE_IMAGES)
 LATENT_DISTRIBUTIONS = ("normal", "uniform")
 STRATEGIES = ("default", "mirrored", "multi_worker", "tpu")
+EVAL_MEASURES = ("swd", "fid", "kid")  # gan_tf.images.evaluation.MEASURES
