@@ -7,7 +7,7 @@
                [--deterministic] [--skip-invalid] [--ema [HALF_LIFE]] [--augment none|diffaugment|ada] [--loss NAME]
                [--r1 GAMMA] [--spectral-norm] [--architecture radford|dense_dcgan|residual] ...
                                    train a GAN (rerunning the same command resumes; see gan_tf.images.training)
-  gan-tf sample --run RUN_DIR [--n 64] [--out grid.png]   draw from a trained generator
+  gan-tf sample --run RUN_DIR [--n 64] [--out grid.png] [--checkpoint latest|best]   draw from a trained generator
 
 A user's mistake (a bad flag, a missing folder, a damaged or busy run folder, ...) prints one line
 `gan-tf: error: ...` and exits with status 2; `--debug` shows the traceback instead. Checks that need no
