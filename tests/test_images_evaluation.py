@@ -66,7 +66,7 @@ def test_digits_fid_ranks_other_real_digits_above_noise():
     noise = np.random.default_rng(0).uniform(-1, 1, other.shape).astype(np.float32)
     real_value = fid.measure(Model(other)).scalars["quality/fid"]
     noise_value = fid.measure(Model(noise)).scalars["quality/fid"]
-    assert real_value < 0.2 * noise_value
+    assert real_value < 0.05 * noise_value  # measured: 0.88 against 90.4-91.8 (noise seeds 0-2)
 
 
 def test_swd_is_the_sample_quality_measurement():

@@ -94,8 +94,9 @@ TRAIN_OPTIONS = {
     "strategy": (str, "tf.distribute strategy: default, mirrored (all local GPUs), multi_worker (TF_CONFIG) or tpu",
                  choices.STRATEGIES),
     "every_n_steps": (flags.positive_integer, "TensorBoard period in steps (default 100)"),
-    "eval_every": (flags.non_negative_integer, "every N steps, the sliced Wasserstein distance (x1e3) between 512 real "
-                   "images and samples in TensorBoard: quality/swd_mean (default 0: off; a rerun may change it)"),
+    "eval_every": (flags.non_negative_integer, "every N steps, the --eval-measure distance between 512 real images and "
+                   "samples in TensorBoard (quality/...), the best kept in best/ (default 0: off; a rerun may change "
+                   "it)"),
     "eval_measure": (str, "what --eval-every measures and best/ keeps the lowest of: swd (default), fid or kid "
                      "(features of the digits classifier for --data digits, else of InceptionV3 from a local weights "
                      "file: gan_tf.images.evaluation)", choices.EVAL_MEASURES),
