@@ -8,8 +8,8 @@ The data makes r_t = E[sign(D(x_real))] known whatever the augmentation: every r
 -0.5), D(x) = sum of the pixels (kernel of ones, no bias, learning rate 0) and the transforms are translation
 (zero padding) and cutout (a zeroed square of a quarter of the image), which keep the sum's sign. Replica 0's
 half of every batch is positive; replica 1's is not always, so a p computed from one replica's signs (or its
-image count alone) would differ from the global one. SGD: with Adam, MirroredStrategy training in this worker
-fails in TF 2.21 / Keras 3 with "You must feed a value for placeholder tensor" (see distributed_average.py).
+image count alone) would differ from the global one. Adam, whose slots `GAN.fit` creates before the first step
+(created inside it, they fail under MirroredStrategy with "You must feed a value for placeholder tensor").
 """
 
 import json
@@ -53,7 +53,7 @@ def probabilities(strategy, jit_compile):
         keras.utils.set_random_seed(0)
         gan = augmented.AugmentedGAN(generator(), sign_discriminator(), LATENT, seed=0,
                                      policies=("translation", "cutout"), **ADA)
-        gan.compile(d_optimizer=keras.optimizers.SGD(0.0), g_optimizer=keras.optimizers.SGD(0.1),
+        gan.compile(d_optimizer=keras.optimizers.Adam(0.0), g_optimizer=keras.optimizers.Adam(1e-3),
                     jit_compile=jit_compile)
     trace = []
     record = keras.callbacks.LambdaCallback(
