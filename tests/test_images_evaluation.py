@@ -93,6 +93,14 @@ def test_fid_or_kid_without_the_inception_weights_is_refused_before_anything_is_
     assert not (tmp_path / "run").exists()
 
 
+def test_a_measure_without_eval_every_is_refused(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["train", "--data", "digits", "--out", str(tmp_path / "run"), "--eval-measure", "kid"])
+    error = capsys.readouterr().err
+    assert stopped.value.code == 2 and "--eval-measure kid measures only with --eval-every N" in error
+    assert not (tmp_path / "run").exists()
+
+
 def test_an_unknown_measure_is_refused():
     with pytest.raises(ValueError, match="eval_measure must be one of"):
         training.TrainConfig(data="digits", eval_measure="lpips")

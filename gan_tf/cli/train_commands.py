@@ -10,12 +10,15 @@ from gan_tf.images import choices, run_config, run_folder  # no TensorFlow in th
 
 
 def check_train_arguments(arguments):
-    """What can be checked without TensorFlow: --data as a path, --out as a folder."""
+    """What can be checked without TensorFlow: --data as a path, --out as a folder, --eval-measure's --eval-every."""
     if arguments.data != "digits" and not os.path.isdir(arguments.data) and run_config.is_path_spec(arguments.data):
         raise FileNotFoundError(f"--data {arguments.data!r}: no such folder (expected 'digits', a folder of images, "
                                 "or a TFDS dataset name).")
     if os.path.exists(arguments.out) and not os.path.isdir(arguments.out):
         raise NotADirectoryError(f"--out {arguments.out!r} is a file, not a run folder.")
+    if arguments.eval_measure is not None and not arguments.eval_every:
+        raise ValueError(f"--eval-measure {arguments.eval_measure} measures only with --eval-every N (N > 0): pass "
+                         "both.")
 
 
 def train_command(arguments):
