@@ -1,9 +1,9 @@
 """Worker for test_generator_average.py, run in a subprocess: logical CPU devices must exist before TF starts.
 
 Trains a GAN with a generator average under MirroredStrategy on two logical CPUs, one global batch of 8 per step
-(SGD: with Adam this worker's training fails in TF 2.21 / Keras 3 with "You must feed a value for placeholder
-tensor .../cond/Placeholder", with or without the average; not investigated), and prints (as JSON) the
-generator's weights after each step and the average at the end.
+(SGD; Adam failed here with "You must feed a value for placeholder tensor .../cond/Placeholder" until `GAN.fit`
+created the optimizers' slots before the first step), and prints (as JSON) the generator's weights after each
+step and the average at the end.
 """
 
 import json

@@ -1,5 +1,11 @@
 """`models.AugmentedGAN`: DiffAugment on D's inputs in both players' steps (G's gradient flows through it), the same
-transforms for real and fake when asked, and ADA's probability controller (by hand, and on a D that memorises)."""
+transforms for real and fake when asked, and ADA's probability controller (by hand, on a D that memorises, and on
+two replicas of a MirroredStrategy)."""
+
+import json
+import os
+import subprocess
+import sys
 
 import keras
 import numpy as np
@@ -123,3 +129,35 @@ def test_config_and_keras_round_trip_keep_p(tmp_path):
 def test_bad_options_raise(options, name):
     with pytest.raises(ValueError, match=name):
         make_gan(**options)
+
+
+def ada_by_hand(signs, steps, probability, ada_target, ada_interval, ada_speed_images, replicas=1):
+    """p after each step, with batches of `signs` cycled; `replicas`: the share of each batch whose signs count
+    (1: all of it; 2: only the first half, as one replica alone would see)."""
+    total, seen, trace = 0.0, 0.0, []
+    for step in range(steps):
+        counted = signs[step % len(signs)][: len(signs[0]) // replicas]
+        total, seen = total + sum(counted), seen + len(counted)
+        if (step + 1) % ada_interval == 0:
+            move = np.sign(total / seen - ada_target) * seen / ada_speed_images
+            probability, total, seen = min(max(probability + move, 0.0), 1.0), 0.0, 0.0
+        trace.append(probability)
+    return trace
+
+
+def test_ada_on_two_replicas_takes_the_p_of_one_replica_on_the_same_global_batches(repository):
+    # r_t summed over both replicas (their signs and their images): the same p as one replica on the whole batches,
+    # with or without XLA, and the by-hand trajectory (0.5 -> 0.4 -> 0.5 -> 0.4 -> 0.3 -> 0.4 -> 0.3).
+    environment = dict(os.environ, PYTHONPATH=str(repository), TF_CPP_MIN_LOG_LEVEL="2")
+    completed = subprocess.run([sys.executable, str(repository / "tests" / "distributed_ada.py")],
+                               capture_output=True, text=True, env=environment, timeout=600)
+    lines = [line for line in completed.stdout.splitlines() if line.startswith("RESULTS ")]
+    assert completed.returncode == 0 and lines, completed.stderr[-3000:]
+    results = json.loads(lines[0][len("RESULTS "):])
+    assert results["two_replicas"]["replicas"] == 2
+    expected = ada_by_hand(results["signs"], results["steps"], **results["ada"])
+    for run in ("one_replica", "one_replica_xla", "two_replicas"):
+        np.testing.assert_allclose(results[run]["p"], expected, atol=1e-6, err_msg=run)
+    # The control: replica 0's signs alone (all positive) would have raised p at every update.
+    assert ada_by_hand(results["signs"], results["steps"], **results["ada"], replicas=2)[-1] == pytest.approx(0.8)
+    assert expected[-1] == pytest.approx(0.3)

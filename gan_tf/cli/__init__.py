@@ -9,7 +9,8 @@
                [--gradient-penalty LAMBDA [--d-steps N]] [--instance-noise STDDEV [--instance-noise-steps N]]
                [--packing M] ...
                                    train a GAN (rerunning the same command resumes; see gan_tf.images.training)
-  gan-tf sample --run RUN_DIR [--n 64] [--out grid.png] [--class NAME]   draw from a trained generator
+  gan-tf sample --run RUN_DIR [--n 64] [--out grid.png] [--class NAME] [--checkpoint latest|best]
+                                   draw from a trained generator
 
 A user's mistake (a bad flag, a missing folder, a damaged or busy run folder, ...) prints one line
 `gan-tf: error: ...` and exits with status 2; `--debug` shows the traceback instead. Checks that need no

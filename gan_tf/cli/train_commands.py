@@ -6,16 +6,19 @@ import argparse
 import os
 
 from gan_tf.cli import flags
-from gan_tf.images import choices, run_config  # no TensorFlow in these
+from gan_tf.images import choices, run_config, run_folder  # no TensorFlow in these
 
 
 def check_train_arguments(arguments):
-    """What can be checked without TensorFlow: --data as a path, --out as a folder."""
+    """What can be checked without TensorFlow: --data as a path, --out as a folder, --eval-measure's --eval-every."""
     if arguments.data != "digits" and not os.path.isdir(arguments.data) and run_config.is_path_spec(arguments.data):
         raise FileNotFoundError(f"--data {arguments.data!r}: no such folder (expected 'digits', a folder of images, "
                                 "or a TFDS dataset name).")
     if os.path.exists(arguments.out) and not os.path.isdir(arguments.out):
         raise NotADirectoryError(f"--out {arguments.out!r} is a file, not a run folder.")
+    if arguments.eval_measure is not None and not arguments.eval_every:
+        raise ValueError(f"--eval-measure {arguments.eval_measure} measures only with --eval-every N (N > 0): pass "
+                         "both.")
 
 
 def train_command(arguments):
@@ -59,8 +62,9 @@ def sample_command(arguments):
     check_class_argument(arguments)
     from gan_tf.images import training  # noqa: PLC0415
 
-    training.sample(arguments.run_dir, arguments.n, arguments.out, arguments.seed, classes=arguments.classes)
-    print(f"{arguments.n} samples of {arguments.run_dir} -> {arguments.out}")
+    training.sample(arguments.run_dir, arguments.n, arguments.out, arguments.seed, classes=arguments.classes,
+                    checkpoint=arguments.checkpoint)
+    print(f"{arguments.n} samples of {arguments.run_dir} ({arguments.checkpoint} checkpoint) -> {arguments.out}")
 
 
 def export_command(arguments):
@@ -68,7 +72,8 @@ def export_command(arguments):
     check_run_argument(arguments)
     from gan_tf.images import export  # noqa: PLC0415
 
-    paths = export.export_run(arguments.run_dir, arguments.out, overwrite=arguments.overwrite)
+    paths = export.export_run(arguments.run_dir, arguments.out, checkpoint=arguments.checkpoint,
+                              overwrite=arguments.overwrite)
     print(f"generator of {arguments.run_dir} -> " + ", ".join(str(path) for path in paths.values()))
 
 
@@ -110,8 +115,12 @@ TRAIN_OPTIONS = {
     "strategy": (str, "tf.distribute strategy: default, mirrored (all local GPUs), multi_worker (TF_CONFIG) or tpu",
                  choices.STRATEGIES),
     "every_n_steps": (flags.positive_integer, "TensorBoard period in steps (default 100)"),
-    "eval_every": (flags.non_negative_integer, "every N steps, the sliced Wasserstein distance (x1e3) between 512 real "
-                   "images and samples in TensorBoard: quality/swd_mean (default 0: off; a rerun may change it)"),
+    "eval_every": (flags.non_negative_integer, "every N steps, the --eval-measure distance between 512 real images and "
+                   "samples in TensorBoard (quality/...), the best kept in best/ (default 0: off; a rerun may change "
+                   "it)"),
+    "eval_measure": (str, "what --eval-every measures and best/ keeps the lowest of: swd (default), fid or kid "
+                     "(features of the digits classifier for --data digits, else of InceptionV3 from a local weights "
+                     "file: gan_tf.images.evaluation)", choices.EVAL_MEASURES),
 }
 
 METAVARS = {"r1_gamma": "GAMMA", "gradient_penalty": "LAMBDA", "instance_noise": "STDDEV", "instance_noise_steps": "N",
@@ -122,6 +131,10 @@ def check_run_argument(arguments):
     """`--run` of sample / export: a folder with config.json (checked before TensorFlow is imported)."""
     if not os.path.isfile(os.path.join(arguments.run_dir, run_config.CONFIG_FILE)):
         raise FileNotFoundError(f"--run {arguments.run_dir!r} is not a run directory: it has no config.json.")
+    if arguments.checkpoint == "best" and run_folder.read_best(arguments.run_dir) is None:
+        raise FileNotFoundError(f"--checkpoint best: --run {arguments.run_dir!r} has no best checkpoint "
+                                f"({run_folder.BEST_FOLDER}/{run_folder.BEST_FILE}); train it with --eval-every N "
+                                "to keep one, or use --checkpoint latest.")
 
 
 def check_class_argument(arguments):
@@ -193,6 +206,7 @@ def add_sample_command(commands):
     sample.add_argument("--class", dest="classes", action="append", metavar="NAME",
                         help="a conditional run's class to draw (repeat for several: the images cycle through them; "
                         "default every class in turn)")
+    add_checkpoint_argument(sample)
     sample.set_defaults(run=sample_command)
 
 
@@ -201,4 +215,11 @@ def add_export_command(commands):
     export.add_argument("--run", dest="run_dir", required=True, help="a run directory written by gan-tf train")
     export.add_argument("--out", required=True, help="output folder: generator.keras, saved_model/, sampling.json")
     export.add_argument("--overwrite", action="store_true", help="replace an earlier export in --out")
+    add_checkpoint_argument(export)
     export.set_defaults(run=export_command)
+
+
+def add_checkpoint_argument(command):
+    command.add_argument("--checkpoint", choices=("latest", "best"), default="latest",
+                         help="the latest checkpoint (default), or best/: the best by --eval-measure of a run "
+                         "trained with --eval-every N")

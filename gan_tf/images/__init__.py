@@ -12,6 +12,8 @@
   observation    the write-up's TensorBoard views of an image GAN, and the samples' SWD (measurements for a Probe)
   strategies     tf.distribute strategies by name (mirrored, multi-worker, TPU)
   quality        measures of image quality: FID / KID (local InceptionV3 weights), digits classifier scores
+  evaluation     the quality measured during training (--eval-measure swd / fid / kid), a measurement for a Probe
+  best_checkpoint  best/: the generator of the best measurement so far (sample / export --checkpoint best)
   sliced_wasserstein  ProGAN's sliced Wasserstein distance on Laplacian-pyramid patches (no weights needed)
   small_datasets offline benchmark sets from scikit-learn's data: digits subsets, Stacked digits, photo crops
   export         generator-only export (.keras, SavedModel) that loads without gan_tf

@@ -20,6 +20,7 @@ DEFAULT_RECIPE = "dcgan"
 EMA_HALF_LIFE = 10_000.0  # --ema without a value (gan_tf.ema.HALF_LIFE_IMAGES)
 LATENT_DISTRIBUTIONS = ("normal", "uniform")
 STRATEGIES = ("default", "mirrored", "multi_worker", "tpu")
+EVAL_MEASURES = ("swd", "fid", "kid")  # gan_tf.images.evaluation.MEASURES
 # TrainConfig's defaults of the settings `check_combinations` reads (the variants' off values), for partial settings.
 COMBINATION_DEFAULTS = {"gradient_penalty": 0.0, "instance_noise": 0.0, "instance_noise_steps": 0, "packing": 1,
                         "r1_gamma": 0.0, "augment": "none", "feature_matching": 0.0, "batch_size": 64}

@@ -4,6 +4,7 @@
     export.export_generator(gan, "exported")           # a trained gan_tf.GAN (or a bare generator model)
     export.export_run("runs/celeba", "exported")       # a `gan-tf train` run directory (its latest checkpoint;
                                                        # the generator average when the run keeps one)
+    export.export_run("runs/celeba", "exported", checkpoint="best")  # its best/ (gan-tf train --eval-every N)
     # or, from a shell:  gan-tf export --run runs/celeba --out exported
 
 writes into the output folder:
@@ -36,6 +37,7 @@ import numpy as np
 import tensorflow as tf
 
 from gan_tf import models, networks
+from gan_tf.images import run_folder
 from gan_tf.models import sampling
 
 FORMATS = ("keras", "saved_model")
@@ -84,24 +86,32 @@ def export_generator(source, out_dir, latent_distribution=None, formats=FORMATS,
     return paths
 
 
-def export_run(run_dir, out_dir, **options):
-    """Export the generator of the latest checkpoint of a `gan-tf train` run directory (see `export_generator`):
-    the averaged weights when the run keeps a generator average (EMA), as `gan-tf sample` draws; sampling.json
-    says which ("weights").
+def export_run(run_dir, out_dir, checkpoint="latest", **options):
+    """Export the generator of the latest checkpoint (or with `checkpoint="best"`, of best/) of a `gan-tf train` run
+    directory (see `export_generator`): the averaged weights when the run keeps a generator average (EMA), as
+    `gan-tf sample` draws; sampling.json says which ("weights", "checkpoint").
 
     It rebuilds the run's GAN with `gan_tf.images.training.load_generator` from the newest checkpoint that restores
     (the images' channels come from the run's config.json: neither the training data nor generator.keras is needed).
     """
     from gan_tf.images import run_config, training  # noqa: PLC0415  (training pulls in the image pipelines)
 
-    gan, config = training.load_generator(run_dir)
+    gan, config = training.load_generator(run_dir, checkpoint)
     if config.conditional:
         options.setdefault("class_names", run_config.read(run_dir)["class_names"])
     weights = (f"the generator average (EMA, half-life {config.ema_half_life:g} images)" if gan.generator_average
                else "the generator")
-    metadata = {"run_dir": str(run_dir), "data": config.data, "weights": weights, **options.pop("metadata", {})}
+    metadata = {"run_dir": str(run_dir), "data": config.data, "weights": weights,
+                "checkpoint": _checkpoint_description(run_dir, checkpoint), **options.pop("metadata", {})}
     with sampling.averaged_weights(gan.generator, gan.generator_average):
         return export_generator(gan, out_dir, metadata=metadata, **options)
+
+
+def _checkpoint_description(run_dir, checkpoint):
+    if checkpoint != "best":
+        return checkpoint
+    record = run_folder.read_best(run_dir)
+    return f"best: step {record['step']}, {record['measure']} {record['value']:.6g}"
 
 
 def plain_keras_generator(generator):

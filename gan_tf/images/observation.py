@@ -65,13 +65,13 @@ class SampleQuality:
 
     def measure(self, model):
         if self.real is None:
-            self.real = _first_images(self.real_data, self.count)
+            self.real = first_images(self.real_data, self.count)
         fake = model.generate(len(self.real), seed=self.seed)
         distances = sliced_wasserstein.sliced_wasserstein_distances(self.real, fake, seed=self.seed)
         return measurements.Observation({f"quality/swd_{name}": value for name, value in distances.items()}, {}, {})
 
 
-def _first_images(real_data, count):
+def first_images(real_data, count):
     """The first `count` images of a dataset of batches (all of them when it holds fewer), as one array."""
     batches, found = [], 0
     for batch in real_data:

@@ -199,9 +199,15 @@ def digits_scores(classifier, images, reference_images=None):
               "class_shares": [round(float(share), 4) for share in shares],
               "mean_top_probability": float(probabilities.max(axis=1).mean())}
     if reference_images is not None:
-        scores["classifier_frechet_distance"] = frechet_distance(
-            _hidden(classifier, _inputs(reference_images)), _hidden(classifier, inputs))
+        scores["classifier_frechet_distance"] = frechet_distance(digits_features(classifier, reference_images),
+                                                                 _hidden(classifier, inputs))
     return scores
+
+
+def digits_features(classifier, images):
+    """The classifier's `[n, 128]` hidden activations (ReLU) of images in [-1, 1] (or of `[n, 64]` inputs): the
+    features of its Frechet distance."""
+    return _hidden(classifier, _inputs(images))
 
 
 def _inputs(images):

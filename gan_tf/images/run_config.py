@@ -18,7 +18,8 @@ from gan_tf.images import run_folder
 
 CONFIG_FILE = "config.json"
 RUN_FIELDS = ("channels", "data_fingerprint", "class_names")   # facts of the run, not settings
-MAY_CHANGE = ("epochs", "skip_invalid", "eval_every")  # settings a rerun may change (they leave training alone)
+# settings a rerun may change (they leave training alone)
+MAY_CHANGE = ("epochs", "skip_invalid", "eval_every", "eval_measure")
 TFDS_ONLY = ("data_dir",)                        # compared only when the data is a TFDS name
 # Settings added after runs were first written, with the value that means what those runs did (see `migrate`).
 ADDED_SETTINGS = {"loss": "non_saturating", "ema_half_life": 0.0, "augment": "none", "r1_gamma": 0.0, "r1_every": 16,

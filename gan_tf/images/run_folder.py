@@ -11,6 +11,7 @@ No TensorFlow here (the CLI uses it before importing TensorFlow); restoring is `
                               with what is wrong with the list file (missing, empty, NUL bytes, not UTF-8, not
                               the expected text); a listed path outside the folder raises `RunFolderError`.
   write_checkpoint_list       rewrites that list file (atomically) from the checkpoints that are known good.
+  read_best(run_dir)          best/best.json, the record of the best checkpoint (`gan_tf.images.best_checkpoint`).
 """
 
 import contextlib
@@ -28,6 +29,8 @@ LIST_FILE = "checkpoint"
 CHECKPOINT_NAME = re.compile(r"ckpt-(\d+)")
 LIST_LINE = re.compile(r'(model_checkpoint_path|all_model_checkpoint_paths):\s*"((?:[^"\\]|\\.)*)"')
 OTHER_LIST_LINE = re.compile(r"(all_model_checkpoint_timestamps|last_preserved_timestamp):\s*[-+0-9.eE]+")
+BEST_FOLDER, BEST_FILE = "best", "best.json"
+BEST_FIELDS = ("step", "epoch", "measure", "value", "checkpoint")
 TEMPORARY_FILE = re.compile(r"\..+\.\d+\.tmp(\.[A-Za-z0-9]+)?")  # atomic_write's names
 
 
@@ -201,3 +204,20 @@ def remove_if_unused(run_dir):
     contents = list(run_dir.rglob("*")) if run_dir.is_dir() else []
     if all(path.name.startswith(LOCK_FILE) or path.is_dir() for path in contents):
         shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def read_best(run_dir):
+    """The record in run_dir/best/best.json (a dict of `BEST_FIELDS`), or None when there is none; a damaged one
+    raises `RunFolderError` naming it."""
+    path = pathlib.Path(run_dir) / BEST_FOLDER / BEST_FILE
+    if not path.exists():
+        return None
+    try:
+        record = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise RunFolderError(f"{str(path)!r} is damaged ({error}).") from None
+    if not isinstance(record, dict) or set(BEST_FIELDS) - set(record) or not CHECKPOINT_NAME.fullmatch(
+            str(record["checkpoint"])):
+        raise RunFolderError(f"{str(path)!r} is damaged: expected a JSON object with {list(BEST_FIELDS)} and a "
+                             "checkpoint named ckpt-N.")
+    return record

@@ -11,7 +11,12 @@ A run directory holds:
                          the newest one that reads in full (`gan_tf.images.recovery`: a damaged list file or newest
                          checkpoint is skipped, said so, and kept in checkpoints/damaged/)
   tensorboard/           the write-up's views (`observation.ImageGANViews` in a `callbacks.TensorBoardSink`) and
-                         with `eval_every` the samples' sliced Wasserstein distance (`observation.SampleQuality`)
+                         with `eval_every` the samples' quality by `eval_measure` (`gan_tf.images.evaluation`: SWD,
+                         FID or KID, under quality/)
+  best/                  with `eval_every`: the generator (and its average) at the best evaluation so far, and
+                         best.json (step, epoch, measure, value), written atomically (`gan_tf.images.best_checkpoint`);
+                         a resumed run keeps it until a better value; `sample(..., checkpoint="best")` and
+                         `export.export_run(..., checkpoint="best")` use it
   samples/epoch_NNN.png  the fixed-noise grid after each epoch (of the generator average, when the run keeps one)
   generator.keras        the latest generator, or its average (written to a temporary file, then renamed); sampling
                          and export use the checkpoint, not this file
@@ -57,10 +62,22 @@ import keras
 import tensorflow as tf
 
 from gan_tf import callbacks, checks, models, networks, plotting
-from gan_tf.images import checkpointing, datasets, observation, recipes, recovery, run_config, run_folder, strategies
+from gan_tf.images import (
+    best_checkpoint,
+    checkpointing,
+    datasets,
+    evaluation,
+    observation,
+    recipes,
+    recovery,
+    run_config,
+    run_folder,
+    strategies,
+)
 
 PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
 CHECKPOINTS_KEPT = 3
+CHECKPOINTS = ("latest", "best")  # what sampling and export can load
 
 
 @dataclasses.dataclass
@@ -97,6 +114,7 @@ class TrainConfig:
     steps_per_epoch: int = 0           # 0: one pass over the data
     every_n_steps: int = 100           # TensorBoard probe period
     eval_every: int = 0                # > 0: sliced Wasserstein distance of samples to real images in TensorBoard
+    eval_measure: str = "swd"          # ... or "fid", "kid" (gan_tf.images.evaluation); the best kept in best/
     jit_compile: bool = True           # XLA (CPU: faster for small images, slower at 64x64; see benchmarks)
     strategy: str = "default"          # see gan_tf.images.strategies
     sync_batch_norm: bool = False      # batch-norm statistics over all replicas
@@ -114,6 +132,8 @@ class TrainConfig:
                              f"got {self.latent_distribution!r}.")
         if self.strategy not in strategies.STRATEGIES:
             raise ValueError(f"strategy must be one of {strategies.STRATEGIES}, got {self.strategy!r}.")
+        if self.eval_measure not in evaluation.MEASURES:
+            raise ValueError(f"eval_measure must be one of {evaluation.MEASURES}, got {self.eval_measure!r}.")
         for name in ("epochs", "batch_size", "latent_dim", "every_n_steps"):
             checks.positive_integer(name, getattr(self, name))
         run_config.check_numbers(self)
@@ -138,6 +158,8 @@ def train(config, run_dir, verbose=1, extra_callbacks=()):
     run_dir = pathlib.Path(run_dir)
     config = dataclasses.replace(config, data=run_config.resolve_data(config.data),
                                  data_dir=str(pathlib.Path(config.data_dir).resolve()))
+    if config.eval_every:
+        evaluation.check_available(config.eval_measure, config.data)  # e.g. the InceptionV3 weights file
     if config.deterministic:
         tf.config.experimental.enable_op_determinism()
     strategy = strategies.make_strategy(config.strategy)  # before any TF op: multi-worker collectives need that
@@ -200,8 +222,10 @@ def _train_locked(config, run_dir, wanted, source, strategy, verbose, extra_call
         tensorboard = callbacks.TensorBoardSink(run_dir / "tensorboard")
         monitors.insert(1, callbacks.Probe(views, tensorboard, config.every_n_steps))
         if config.eval_every:
-            quality = observation.SampleQuality(_data(config, config.seed + 20_000), seed=config.seed)
-            monitors.insert(2, callbacks.Probe(quality, tensorboard, config.eval_every))
+            quality = evaluation.measurement(config.eval_measure, _data(config, config.seed + 20_000), config.data,
+                                             config.image_size, seed=config.seed)
+            best = best_checkpoint.BestKeeper(gan, run_dir, config.eval_measure, steps, verbose=bool(verbose))
+            monitors.insert(2, callbacks.Probe(quality, [tensorboard, best], config.eval_every))
     with dtype_policy(config.precision):
         try:
             gan.fit(data, epochs=config.epochs, initial_epoch=start, steps_per_epoch=steps, callbacks=monitors,
@@ -233,13 +257,16 @@ def training_stream(config, start_epoch=0, data=None):
     return data.repeat().skip(start_epoch * steps), steps
 
 
-def load_generator(run_dir):
+def load_generator(run_dir, checkpoint="latest"):
     """The GAN with the generator (and generator average, if the run keeps one: `generate` samples it) of the
-    newest checkpoint of `run_dir` that restores (float32), and the run's config.
+    newest checkpoint of `run_dir` that restores (float32), or with `checkpoint="best"` of its best/ (a missing
+    one: FileNotFoundError), and the run's config.
 
     Needs neither the training data nor generator.keras (the channels are in config.json); a damaged newer
     checkpoint is skipped with a warning, and the folder is left as it is."""
     run_dir = pathlib.Path(run_dir)
+    if checkpoint not in CHECKPOINTS:
+        raise ValueError(f"checkpoint (--checkpoint) must be one of {CHECKPOINTS}, got {checkpoint!r}.")
     saved = run_config.read(run_dir)
     if saved is None:
         raise FileNotFoundError(f"{str(run_dir)!r} is not a run directory: it has no config.json.")
@@ -251,6 +278,9 @@ def load_generator(run_dir):
     config = TrainConfig(**settings)
     gan = recipes.build_gan(dataclasses.replace(config, precision="float32", jit_compile=False), saved["channels"],
                             len(saved.get("class_names") or ()))
+    if checkpoint == "best":
+        best_checkpoint.restore(tf.train.Checkpoint(**checkpointing.generator_state(gan)), run_dir)
+        return gan, config
     restored = recovery.restore_newest(tf.train.Checkpoint(**checkpointing.generator_state(gan)),
                                        run_dir / "checkpoints", partial=True, write=False)
     if restored is None:
@@ -260,11 +290,11 @@ def load_generator(run_dir):
     return gan, config
 
 
-def sample(run_dir, n=64, out="grid.png", seed=0, columns=None, classes=None):
-    """Draw `n` images from the run's generator (its average when the run keeps one) into the PNG grid `out`;
-    returns the images. `classes` (a conditional run's): class names, image i of class `classes[i % len]`
-    (default: every class in turn)."""
-    gan, config = load_generator(run_dir)
+def sample(run_dir, n=64, out="grid.png", seed=0, columns=None, classes=None, checkpoint="latest"):
+    """Draw `n` images from the run's generator (its average when the run keeps one) of its latest or its best
+    checkpoint (`checkpoint`: "latest" or "best") into the PNG grid `out`; returns the images. `classes` (a
+    conditional run's): class names, image i of class `classes[i % len]` (default: every class in turn)."""
+    gan, config = load_generator(run_dir, checkpoint)
     if config.conditional:
         labels = class_labels(run_config.read(run_dir)["class_names"], classes, n)
         images = gan.generate(n, labels=labels, seed=seed)

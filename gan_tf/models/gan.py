@@ -210,6 +210,11 @@ class GAN(keras.Model):
         self.check_training_data(arguments.get("x"), arguments.get("y"))
         if isinstance(arguments.get("x"), tf.data.Dataset):
             arguments["shuffle"] = False
+        if self.generator.built and self.discriminator.built:
+            # Slots created inside the first step fail under MirroredStrategy (Adam, TF 2.21 / Keras 3.15: "You must
+            # feed a value for placeholder tensor .../cond/Placeholder"): create them first, in the model's strategy.
+            with self.distribute_strategy.scope():
+                self._build_optimizers()
         return super().fit(**arguments)
 
     def check_training_data(self, x, y=None):
