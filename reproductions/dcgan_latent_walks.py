@@ -29,7 +29,7 @@ import pathlib
 import numpy as np
 
 from gan_tf import plotting
-from gan_tf.images import quality, training
+from gan_tf.images import quality, run_generator, training
 from gan_tf.reproduction import script
 
 # ---- configuration -------------------------------------------------------------------------------
@@ -93,7 +93,7 @@ def main(argv=None):
     if not (run / "config.json").is_file():
         raise FileNotFoundError(f"No trained run at {str(run)!r}: run reproductions/dcgan_digits.py first, or pass "
                                 "--run with a `gan-tf train` run directory.")
-    gan, config = training.load_generator(run)
+    gan, config = run_generator.load_generator(run)
     metrics = draw(gan, config, out_dir)
     script.write_json(out_dir / "config.json", {"run": str(run), "seed": SEED, "dimensions": WALK_DIMENSIONS,
                                                 "rows": ROWS, "columns": COLUMNS, "ends": ENDS,

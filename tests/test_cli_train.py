@@ -10,7 +10,7 @@ import tensorflow as tf
 from conftest import event_tags
 
 from gan_tf import cli, plotting
-from gan_tf.images import checkpointing, recipes, training
+from gan_tf.images import checkpointing, recipes, run_generator, training
 
 TINY = ["--image-size", "16", "--filters", "4", "--batch-size", "4", "--steps-per-epoch", "3",
         "--every-n-steps", "2", "--no-xla"]
@@ -30,7 +30,7 @@ def trained_run(image_folder, tmp_path_factory):
     """One epoch of `gan-tf train` on the folder; returns (run dir, generator weights after it)."""
     run = tmp_path_factory.mktemp("runs") / "run"
     cli.main(["train", "--data", str(image_folder), "--out", str(run), "--epochs", "1", *TINY])
-    generator, _ = training.load_generator(run)
+    generator, _ = run_generator.load_generator(run)
     return run, generator.generator.get_weights()
 
 
@@ -57,7 +57,7 @@ def test_tensorboard_has_the_writeup_views(trained_run):
 
 def test_rerunning_resumes_from_the_checkpoint(trained_run, image_folder, capsys):
     run, after_first_epoch = trained_run
-    restored, _ = training.load_generator(run)
+    restored, _ = run_generator.load_generator(run)
     for saved, loaded in zip(after_first_epoch, restored.generator.get_weights()):
         np.testing.assert_array_equal(saved, loaded)
     cli.main(["train", "--data", str(image_folder), "--out", str(run), "--epochs", "2", *TINY])
@@ -208,14 +208,14 @@ def conditional_run(class_folder, tmp_path_factory):
 def test_a_conditional_run_saves_its_sorted_class_names_and_views(conditional_run):
     saved = json.loads((conditional_run / "config.json").read_text())
     assert saved["conditional"] is True and saved["class_names"] == ["dark", "light"]
-    gan, config = training.load_generator(conditional_run)
+    gan, config = run_generator.load_generator(conditional_run)
     assert config.conditional and gan.num_classes == 2
     tags = event_tags(conditional_run / "tensorboard")
     assert {"d_loss", "fixed_noise_samples", "G/first_layer_gradients"} <= set(tags)
 
 
 def test_sample_class_draws_the_generator_of_that_label(conditional_run, tmp_path):
-    gan, _ = training.load_generator(conditional_run)
+    gan, _ = run_generator.load_generator(conditional_run)
     cli.main(["sample", "--run", str(conditional_run), "--n", "4", "--out", str(tmp_path / "light.png"),
               "--class", "light"])
     expected = gan.generate(4, labels=1, seed=0)
@@ -224,7 +224,7 @@ def test_sample_class_draws_the_generator_of_that_label(conditional_run, tmp_pat
                                   np.asarray(PIL.Image.open(tmp_path / "expected.png")))
     # the other class differs (one epoch of a tiny G: outputs of order 1e-4, so relative to them)
     assert np.abs(expected - gan.generate(4, labels=0, seed=0)).max() > 0.1 * np.abs(expected).max()
-    both = training.sample(conditional_run, 4, tmp_path / "both.png", classes=["light", "dark"])
+    both = run_generator.sample(conditional_run, 4, tmp_path / "both.png", classes=["light", "dark"])
     np.testing.assert_array_equal(both, gan.generate(4, labels=[1, 0, 1, 0], seed=0))
 
 

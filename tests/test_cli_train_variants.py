@@ -14,7 +14,7 @@ import tensorflow as tf
 from conftest import REPOSITORY, event_tags
 
 from gan_tf import cli, models
-from gan_tf.images import checkpointing, choices, recipes, run_config, training
+from gan_tf.images import checkpointing, choices, recipes, run_config, run_generator, training
 
 TINY = ["--data", "digits", "--image-size", "16", "--filters", "4", "--batch-size", "8", "--steps-per-epoch", "2",
         "--every-n-steps", "100", "--no-xla"]
@@ -41,7 +41,7 @@ def test_gradient_penalty_trains_a_wgan_gp_with_d_steps_critic_updates(tmp_path,
     assert (saved["loss"], saved["gradient_penalty"], saved["d_steps"]) == ("wasserstein", 10.0, 3)
     assert "gradient_penalty:" in capsys.readouterr().out  # the penalty's tracker: the term is in D's loss
     assert int(checkpoint_value(run, "d_optimizer/", "iterations")) == 2 * 3  # n_critic = --d-steps per batch
-    gan, _ = training.load_generator(run)
+    gan, _ = run_generator.load_generator(run)
     assert isinstance(gan, models.WGANGP) and gan.gp_weight == 10.0 and gan.n_critic == 3
     assert gan.loss_name == "wasserstein"
 
@@ -57,7 +57,7 @@ def test_instance_noise_is_recorded_built_and_its_schedule_checkpointed(noisy_ru
     saved = saved_settings(noisy_run)
     assert (saved["instance_noise"], saved["instance_noise_steps"]) == (0.1, 4)
     assert int(checkpoint_value(noisy_run, "instance_noise/noise_step")) == 2  # two batches of the schedule
-    gan, _ = training.load_generator(noisy_run)
+    gan, _ = run_generator.load_generator(noisy_run)
     assert isinstance(gan, models.InstanceNoiseGAN) and (gan.initial_stddev, gan.anneal_steps) == (0.1, 4)
 
 
@@ -77,7 +77,7 @@ def test_packing_trains_a_pacgan_whose_d_sees_packs(tmp_path):
     run = tmp_path / "packed"
     train(run, "--packing", "2")
     assert saved_settings(run)["packing"] == 2
-    gan, _ = training.load_generator(run)
+    gan, _ = run_generator.load_generator(run)
     inner = gan.discriminator.layers[-1]
     assert inner.input_shape == (None, 16, 16, 2)  # two one-channel digits per pack
     assert gan.discriminator(np.zeros((8, 16, 16, 1), np.float32)).shape == (4, 1)

@@ -10,7 +10,7 @@ import tensorflow as tf
 from conftest import event_tags
 
 from gan_tf import cli, measurements
-from gan_tf.images import best_checkpoint, checkpointing, recipes, run_folder, training
+from gan_tf.images import best_checkpoint, checkpointing, recipes, run_folder, run_generator, training
 
 TINY = ["--data", "digits", "--image-size", "16", "--filters", "4", "--batch-size", "8", "--steps-per-epoch", "2",
         "--every-n-steps", "100", "--no-xla"]
@@ -143,14 +143,14 @@ def test_training_keeps_the_lowest_logged_measurement(evaluated_run):
 
 
 def test_sample_and_export_with_checkpoint_best_use_the_best_weights(evaluated_run, tmp_path, capsys):
-    latest, _ = training.load_generator(evaluated_run)
-    best, _ = training.load_generator(evaluated_run)
+    latest, _ = run_generator.load_generator(evaluated_run)
+    best, _ = run_generator.load_generator(evaluated_run)
     # Make best/ hold weights unlike the latest checkpoint's (a real run's best is often its latest step).
     for source, target in zip(latest.generator.weights, best.generator.weights):
         target.assign(np.array(source) * 0.5)
     record = run_folder.read_best(evaluated_run)
     best_checkpoint.BestKeeper(best, evaluated_run, "kid", verbose=False).save(record["step"], record["value"] - 1)
-    images = training.sample(evaluated_run, n=4, out=tmp_path / "grid.png", seed=3, checkpoint="best")
+    images = run_generator.sample(evaluated_run, n=4, out=tmp_path / "grid.png", seed=3, checkpoint="best")
     np.testing.assert_allclose(images, best.generate(4, seed=3), rtol=1e-6, atol=1e-6)
     assert np.abs(images - latest.generate(4, seed=3)).max() > 1e-3
     cli.main(["sample", "--run", str(evaluated_run), "--checkpoint", "best", "--n", "4", "--out",

@@ -10,7 +10,7 @@ import tensorflow as tf
 from conftest import event_tags
 
 from gan_tf import cli, models
-from gan_tf.images import checkpointing, datasets, quality, recipes, run_config, training
+from gan_tf.images import checkpointing, datasets, quality, recipes, run_config, run_generator, training
 
 TINY = ["--data", "digits", "--image-size", "16", "--filters", "4", "--batch-size", "8", "--steps-per-epoch", "2",
         "--every-n-steps", "1", "--no-xla"]
@@ -37,7 +37,7 @@ def modern_run(tmp_path_factory):
 def test_the_modern_recipe_is_recorded_and_builds_its_gan(modern_run):
     saved = saved_settings(modern_run)
     assert {name: saved[name] for name in recipes.RECIPES["modern"]} == recipes.RECIPES["modern"]
-    gan, config = training.load_generator(modern_run)
+    gan, config = run_generator.load_generator(modern_run)
     assert type(gan) is models.AugmentedGAN and gan.loss_name == "hinge" and gan.ema_half_life == 10_000
     assert gan.probability == 1.0 and gan.ada_target is None  # DiffAugment: every transform on every image
     assert any(isinstance(layer, keras.layers.SpectralNormalization) for layer in gan.discriminator.layers)
@@ -46,14 +46,14 @@ def test_the_modern_recipe_is_recorded_and_builds_its_gan(modern_run):
 
 def test_sample_and_export_use_the_generator_average(modern_run, tmp_path):
     reader = tf.train.load_checkpoint(str(modern_run / "checkpoints"))
-    gan, _ = training.load_generator(modern_run)
+    gan, _ = run_generator.load_generator(modern_run)
     averaged = [reader.get_tensor(f"generator_average/{index}/.ATTRIBUTES/VARIABLE_VALUE")
                 for index in range(len(gan.average_variables))]
     for variable, value in zip(gan.average_variables, averaged):  # restored from the checkpoint
         np.testing.assert_array_equal(variable.numpy(), value)
     assert not all(np.array_equal(value, weight) for value, weight in zip(averaged, gan.generator.trainable_weights))
     out = tmp_path / "grid.png"
-    images = training.sample(modern_run, n=4, out=out, seed=3)
+    images = run_generator.sample(modern_run, n=4, out=out, seed=3)
     np.testing.assert_array_equal(images, gan.generate(4, seed=3, average=True))
     # Two steps into the ramp (half-life 5% of the images seen) the average trails G by ~1e-6: not the same samples.
     assert not np.array_equal(images, gan.generate(4, seed=3, average=False))
@@ -123,7 +123,7 @@ def test_each_flag_is_recorded_and_resumable(tmp_path, flags, settings, model_cl
     assert {name: saved_settings(run)[name] for name in settings} == settings
     cli.main(["train", *TINY, "--out", str(run), "--epochs", "2", *flags])
     assert g_iterations(run) == 4
-    gan, _ = training.load_generator(run)
+    gan, _ = run_generator.load_generator(run)
     averaged = saved_settings(run)["ema_half_life"] > 0
     assert type(gan) is model_class and (gan.generator_average is not None) == averaged
 
@@ -204,7 +204,7 @@ def test_a_conditional_run_resumes_from_its_checkpoint(tmp_path):
     assert saved_settings(run)["class_names"] == [str(digit) for digit in range(10)]
     cli.main(["train", *TINY, "--out", str(run), "--epochs", "2", "--conditional"])
     assert g_iterations(run) == 4
-    gan, _ = training.load_generator(run)
+    gan, _ = run_generator.load_generator(run)
     assert type(gan) is models.ConditionalGAN and gan.num_classes == 10
 
 

@@ -12,7 +12,7 @@ import pytest
 import tensorflow as tf
 from conftest import REPOSITORY
 
-from gan_tf.images import recovery, run_config, run_folder, training
+from gan_tf.images import recovery, run_config, run_folder, run_generator, training
 
 TINY = training.TrainConfig(data="digits", image_size=16, filters=4, latent_dim=8, batch_size=8, steps_per_epoch=2,
                             every_n_steps=100, jit_compile=False, epochs=4)
@@ -151,7 +151,7 @@ def test_sample_and_export_need_no_generator_keras(run, tmp_path, damage):
 
     path = run / "generator.keras"
     path.unlink() if damage == "missing" else path.write_bytes(b"PK\x03\x04 not a zip")
-    images = training.sample(run, n=4, out=tmp_path / "grid.png")
+    images = run_generator.sample(run, n=4, out=tmp_path / "grid.png")
     assert images.shape == (4, 16, 16, 1)
     paths = export.export_run(run, tmp_path / "exported", formats=("keras",))
     assert paths["keras"].is_file()
@@ -161,7 +161,7 @@ def test_sample_reads_past_a_damaged_newest_checkpoint_without_changing_the_fold
     (run / "checkpoints" / "ckpt-4.index").write_bytes(b"\x00")
     before = sorted(path.name for path in run.rglob("*"))
     with pytest.warns(UserWarning, match="skipped the newer ckpt-4"):
-        training.sample(run, n=2, out=tmp_path / "grid.png")
+        run_generator.sample(run, n=2, out=tmp_path / "grid.png")
     assert sorted(path.name for path in run.rglob("*")) == before
 
 
@@ -174,7 +174,7 @@ def test_a_config_json_of_an_older_version_still_resumes_and_is_migrated(run, tm
     old = {key: value for key, value in json.loads(path.read_text()).items()
            if key not in ("channels", "data_fingerprint", "skip_invalid")}
     path.write_text(json.dumps(old))
-    assert training.sample(run, n=2, out=tmp_path / "grid.png").shape == (2, 16, 16, 1)
+    assert run_generator.sample(run, n=2, out=tmp_path / "grid.png").shape == (2, 16, 16, 1)
     training.train(TINY, run, verbose=0)
     assert "ckpt-4 (epoch 4)" in capsys.readouterr().out
     saved = json.loads(path.read_text())

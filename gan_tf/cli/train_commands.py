@@ -60,9 +60,9 @@ def recipe_settings(arguments):
 def sample_command(arguments):
     check_run_argument(arguments)
     check_class_argument(arguments)
-    from gan_tf.images import training  # noqa: PLC0415
+    from gan_tf.images import run_generator  # noqa: PLC0415
 
-    training.sample(arguments.run_dir, arguments.n, arguments.out, arguments.seed, classes=arguments.classes,
+    run_generator.sample(arguments.run_dir, arguments.n, arguments.out, arguments.seed, classes=arguments.classes,
                     checkpoint=arguments.checkpoint)
     print(f"{arguments.n} samples of {arguments.run_dir} ({arguments.checkpoint} checkpoint) -> {arguments.out}")
 

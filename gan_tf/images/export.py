@@ -91,12 +91,12 @@ def export_run(run_dir, out_dir, checkpoint="latest", **options):
     directory (see `export_generator`): the averaged weights when the run keeps a generator average (EMA), as
     `gan-tf sample` draws; sampling.json says which ("weights", "checkpoint").
 
-    It rebuilds the run's GAN with `gan_tf.images.training.load_generator` from the newest checkpoint that restores
+    It rebuilds the run's GAN with `run_generator.load_generator` from the newest checkpoint that restores
     (the images' channels come from the run's config.json: neither the training data nor generator.keras is needed).
     """
-    from gan_tf.images import run_config, training  # noqa: PLC0415  (training pulls in the image pipelines)
+    from gan_tf.images import run_config, run_generator  # noqa: PLC0415  (training pulls in the image pipelines)
 
-    gan, config = training.load_generator(run_dir, checkpoint)
+    gan, config = run_generator.load_generator(run_dir, checkpoint)
     if config.conditional:
         options.setdefault("class_names", run_config.read(run_dir)["class_names"])
     weights = (f"the generator average (EMA, half-life {config.ema_half_life:g} images)" if gan.generator_average
