@@ -10,8 +10,10 @@ A run directory holds:
                          (EMA) and ADA's probability and running sums; restored from the newest one that reads in
                          full (`gan_tf.images.recovery`: a damaged list file or newest checkpoint is skipped, said
                          so, and kept in checkpoints/damaged/)
-  tensorboard/           the write-up's views (`observation.ImageGANViews` in a `callbacks.TensorBoardSink`) and
-                         with `eval_every` the samples' sliced Wasserstein distance (`observation.SampleQuality`)
+  tensorboard/<name>/    the write-up's views (`observation.ImageGANViews` in a `callbacks.TensorBoardSink`) and
+                         with `eval_every` the samples' sliced Wasserstein distance (`observation.SampleQuality`);
+                         <name> is the run folder's name, so `tensorboard --logdir <run>/tensorboard` shows the
+                         runs "<name>", "<name>/real" and "<name>/fake"
   samples/epoch_NNN.png  the fixed-noise grid after each epoch (of the generator average, when the run keeps one)
   generator.keras        the latest generator, or its average (written to a temporary file, then renamed); sampling
                          and export use the checkpoint, not this file
@@ -181,7 +183,7 @@ def _train_locked(config, run_dir, wanted, source, strategy, verbose, extra_call
                 *extra_callbacks]
     if chief:
         views = observation.ImageGANViews(_data(config, config.seed + 10_000), seed=config.seed)
-        tensorboard = callbacks.TensorBoardSink(run_dir / "tensorboard")
+        tensorboard = callbacks.TensorBoardSink(run_dir / "tensorboard" / callbacks.run_name(run_dir.resolve().name))
         monitors.insert(1, callbacks.Probe(views, tensorboard, config.every_n_steps))
         if config.eval_every:
             quality = observation.SampleQuality(_data(config, config.seed + 20_000), seed=config.seed)

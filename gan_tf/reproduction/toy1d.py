@@ -100,9 +100,10 @@ def train_run(real_distribution, build_generator, discriminator_options, steps, 
 def train_discriminator_runs(real_distribution, build_generator, steps, seed, settings, out_dir,
                              discriminators=DISCRIMINATOR_VARIANTS):
     """One `train_run` per discriminator (name -> options), with seeds seed, seed + 1, ... in order and
-    TensorBoard logs in `out_dir/tensorboard/<script.safe_file_name(name)>`; returns name -> Run."""
+    TensorBoard logs in `out_dir/tensorboard/<callbacks.run_name(name)>` (TensorBoard's runs "<name>",
+    "<name>/real", "<name>/fake"); returns name -> Run."""
     return {name: train_run(real_distribution, build_generator, options, steps, seed + index, settings,
-                            log_dir=out_dir / "tensorboard" / script.safe_file_name(name))
+                            log_dir=out_dir / "tensorboard" / callbacks.run_name(name))
             for index, (name, options) in enumerate(discriminators.items())}
 
 
