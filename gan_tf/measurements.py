@@ -111,12 +111,14 @@ class LossesAndSamples:
 class GeneratorGradient:
     """`generator_gradient_norm` on a fixed real batch `real` and fixed latent vectors `latent` (the same at
     every probe, so that successive values differ only by training): scalars `generator_gradient_norm` and
-    `p_real_on_fake`, and with `keep_samples` the sample `fake_data` = G(latent) in inference mode. In
-    TensorBoard: "G/gradient_norm", "D/mean_output" (run "fake"), "data/samples" (run "fake", per coordinate)."""
+    `p_real_on_fake`, and with `keep_samples` the samples `fake_data` = G(latent) in inference mode and
+    `real_data` = `real`. In TensorBoard: "G/gradient_norm", "D/mean_output" (run "fake"), "data/samples" (runs
+    "real" and "fake", per coordinate)."""
 
     PLACEMENTS = types.MappingProxyType({
         "generator_gradient_norm": Placement("G/gradient_norm"),
         "p_real_on_fake": LossesAndSamples.PLACEMENTS["p_real_on_fake"],
+        "real_data": LossesAndSamples.PLACEMENTS["real_data"],
         "fake_data": LossesAndSamples.PLACEMENTS["fake_data"]})
 
     def __init__(self, real, latent, keep_samples=True):
@@ -128,6 +130,7 @@ class GeneratorGradient:
         norm, confidence = generator_gradient_norm(model, self.real, self.latent)
         samples = {}
         if self.keep_samples:
+            samples["real_data"] = keras.ops.convert_to_numpy(self.real)
             samples["fake_data"] = keras.ops.convert_to_numpy(model.generator(self.latent, training=False))
         return Observation({"generator_gradient_norm": norm, "p_real_on_fake": confidence}, samples, {},
                            self.PLACEMENTS)
