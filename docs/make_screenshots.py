@@ -8,7 +8,8 @@ Runtime:  ~1 minute on 2 idle CPU cores (training the four runs: 4 x 300 steps),
 Without --logdir it trains the four runs of reproductions/strakhov2018_normal.py (N(2, 3), linear G, the blog's
 set-up) for --steps steps with their TensorBoard logs (`gan_tf.reproduction.toy1d.train_discriminator_runs`),
 then starts `tensorboard` on them (a free local port), takes one headless-Chromium screenshot per view (1280 x
-900; `forceSVG=true` draws the Time Series charts without WebGL) and writes each downscaled to 1000 pixels
+900, the fullest of six: about half the loads of a Time Series view leave its cards empty; `forceSVG=true` draws
+the charts without WebGL) and writes each downscaled to 1000 pixels
 wide, as a 256-colour PNG. Look at each before committing: it must show the charts.
 """
 
@@ -28,6 +29,7 @@ import urllib.request
 REPOSITORY = pathlib.Path(__file__).resolve().parents[1]
 WINDOW = (1280, 900)
 WIDTH = 1000  # pixels of the committed PNGs
+ATTEMPTS = 6  # screenshots per view, the largest file kept: a view loaded too early has empty (white) cards
 SETTINGS_PANE = 1030  # Time Series' settings pane starts here: cut off
 # name -> (URL query and fragment, cut the settings pane): a view of the four discriminators' runs.
 VIEWS = {
@@ -42,7 +44,9 @@ VIEWS = {
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--logdir", type=pathlib.Path, help="TensorBoard logs to show (default: train them)")
+    parser.add_argument("--logdir", type=pathlib.Path,
+                        help="TensorBoard logs to show; trained into it first when it holds none (default: a "
+                             "temporary folder)")
     parser.add_argument("--steps", type=int, default=300, help="training steps per run (default: %(default)s)")
     parser.add_argument("--out", type=pathlib.Path, default=REPOSITORY / "docs" / "images")
     arguments = parser.parse_args()
@@ -50,18 +54,22 @@ def main():
     if chromium is None:
         parser.error("chromium is not installed (Debian: apt-get install chromium).")
     with tempfile.TemporaryDirectory() as scratch:
-        logdir = arguments.logdir or train_runs(pathlib.Path(scratch), arguments.steps)
+        logdir = arguments.logdir or pathlib.Path(scratch) / "tensorboard"
+        if not list(logdir.rglob("events.out.tfevents.*")):
+            train_runs(logdir, arguments.steps)
         arguments.out.mkdir(parents=True, exist_ok=True)
         with tensorboard(logdir) as port:
             for name, (address, cut) in VIEWS.items():
+                shots = [pathlib.Path(scratch) / f"{name}_{attempt}.png" for attempt in range(ATTEMPTS)]
+                for shot in shots:
+                    screenshot(chromium, f"http://localhost:{port}/{address}", shot)
                 path = arguments.out / f"tensorboard_{name}.png"
-                screenshot(chromium, f"http://localhost:{port}/{address}", pathlib.Path(scratch) / "shot.png")
-                shrink(pathlib.Path(scratch) / "shot.png", path, cut)
+                shrink(max(shots, key=lambda shot: shot.stat().st_size), path, cut)
                 print(f"{path}: {path.stat().st_size // 1024} KB")
 
 
-def train_runs(out_dir, steps):
-    """The four discriminators' runs of strakhov2018_normal, `steps` steps each: their log folder."""
+def train_runs(logdir, steps):
+    """The four discriminators' runs of strakhov2018_normal, `steps` steps each, logged into `logdir`."""
     spec = importlib.util.spec_from_file_location("normal", REPOSITORY / "reproductions" / "strakhov2018_normal.py")
     normal = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(normal)
@@ -69,9 +77,10 @@ def train_runs(out_dir, steps):
     from gan_tf.reproduction import toy1d  # noqa: PLC0415
 
     real = distributions.normal(normal.TARGET_MEAN, normal.TARGET_STDDEV)
-    toy1d.train_discriminator_runs(real, networks.linear_generator, steps, normal.SEED, normal.SETTINGS, out_dir,
-                                   normal.RUNS)
-    return out_dir / "tensorboard"
+    with tempfile.TemporaryDirectory() as out_dir:  # the runs log into <out_dir>/tensorboard
+        toy1d.train_discriminator_runs(real, networks.linear_generator, steps, normal.SEED, normal.SETTINGS,
+                                       pathlib.Path(out_dir), normal.RUNS)
+        shutil.copytree(pathlib.Path(out_dir) / "tensorboard", logdir, dirs_exist_ok=True)
 
 
 @contextlib.contextmanager
@@ -81,7 +90,7 @@ def tensorboard(logdir, timeout=120):
         probe.bind(("localhost", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen([sys.executable, "-m", "tensorboard.main", "--logdir", str(logdir), "--host",
-                                "localhost", "--port", str(port), "--load_fast=false"],
+                                "localhost", "--port", str(port), "--load_fast=false", "--reload_interval=0"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + timeout
@@ -89,7 +98,7 @@ def tensorboard(logdir, timeout=120):
             if time.monotonic() > deadline:
                 raise RuntimeError(f"tensorboard did not list the runs of {logdir} within {timeout} s.")
             time.sleep(1)
-        time.sleep(5)  # let every run load
+        time.sleep(15)  # let every run load
         yield port
     finally:
         process.kill()
