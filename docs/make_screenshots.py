@@ -3,7 +3,7 @@
 Command:  python docs/make_screenshots.py [--logdir DIR] [--steps 300] [--out docs/images]
 Needs:    Debian's `chromium` package (apt-get install chromium) and the project's environment.
 Writes:   docs/images/tensorboard_{scalars,histograms,distributions,images}.png (each under ~120 KB)
-Runtime:  ~1 minute on 2 idle CPU cores (training the four runs: 4 x 300 steps), most of it training.
+Runtime:  ~5 minutes on 2 loaded CPU cores (measured): training 4 x 300 steps, then 6 screenshots of ~5 s per view.
 
 Without --logdir it trains the four runs of reproductions/strakhov2018_normal.py (N(2, 3), linear G, the blog's
 set-up) for --steps steps with their TensorBoard logs (`gan_tf.reproduction.toy1d.train_discriminator_runs`),
