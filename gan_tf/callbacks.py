@@ -19,17 +19,21 @@ K = 4, every_n_steps = 6, 20 batches). Measurements: `gan_tf.measurements` (toy 
 gradient) and `gan_tf.images.observation` (image GANs).
 
 Sinks (`write(step, observation)`, `flush()`):
-  TensorBoardSink(log_dir)   scalars, a histogram per sample, an image grid per image batch, in an event file
-  MemorySink(max_values)     steps, scalars, samples and images as lists, one entry per probe
+  TensorBoardSink(log_dir)   scalars, histograms, image grids under the observation's tags, in log_dir and its
+                             sibling runs log_dir/real and log_dir/fake; real and fake samples on one picture
+  MemorySink(max_values)     steps, scalars, samples and images as lists under their names, one entry per probe
+`run_name(name)` turns a run's name into a readable TensorBoard run folder name.
 
 `StopOnNonFiniteLoss` stops `fit` with `NonFiniteLossError` naming the step when a loss becomes NaN or infinite.
 """
+
+import os
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_tf import checks
+from gan_tf import checks, measurements
 
 MAX_CONSECUTIVE_SKIPPED_STEPS = 100  # a loss scale of 2**15 needs at most ~30 halvings to fit any gradient
 
@@ -76,31 +80,88 @@ class Probe(keras.callbacks.Callback):
 
 
 class TensorBoardSink:
-    """Writes each observation to a TensorBoard event file in `log_dir` at its step: `tf.summary.scalar` per
-    scalar, `tf.summary.histogram` per sample and one image grid (`plotting.images_to_grid`) per image batch,
-    under the measurement's names."""
+    """Writes each observation to TensorBoard event files under `log_dir` at its step, where its `placements`
+    say (`measurements.Placement`; a name without one goes under its own name in `log_dir`): `tf.summary.scalar`
+    per scalar, `tf.summary.histogram` per sample (one per coordinate with `per_coordinate`), one image grid
+    (`plotting.images_to_grid`) per image batch. A placement's run is a sub-folder: `log_dir/real` and
+    `log_dir/fake` hold the real and fake versions of one tag, which TensorBoard lists as the runs
+    "<run>/real" and "<run>/fake" beside "<run>", the folder's name.
 
-    def __init__(self, log_dir):
+    TensorBoard draws one histogram per run, each on its own x axis, so for each tag written in both "real"
+    and "fake" the sink also draws them on one chart (`plotting.real_and_fake_picture`: overlaid histograms, or
+    a scatter plot for samples of dimension >= 2) as the image `<tag>/real_and_fake` in `log_dir`, at the first
+    write and then at most once every `picture_every_n_steps` steps (None: never; a picture costs ~0.1 s).
+    """
+
+    def __init__(self, log_dir, picture_every_n_steps=100):
         self.log_dir = str(log_dir)
-        self._writer = None
+        self.picture_every_n_steps = checks.optional_positive_integer("picture_every_n_steps", picture_every_n_steps)
+        self._writers, self._last_picture_step = {}, None
 
     def write(self, step, observation):
-        if self._writer is None:
-            self._writer = tf.summary.create_file_writer(self.log_dir)
-        with self._writer.as_default(step=step):
-            for name, value in observation.scalars.items():
-                tf.summary.scalar(name, value)
-            for name, values in observation.samples.items():
-                tf.summary.histogram(name, values)
-            if observation.images:
-                from gan_tf import plotting  # noqa: PLC0415  (matplotlib only when images are written)
+        placements = observation.placements
+        for name, value in observation.scalars.items():
+            placement = _placement(placements, name)
+            with self._writer(placement.run).as_default(step=step):
+                tf.summary.scalar(placement.tag, value)
+        pairs = {}
+        for name, values in observation.samples.items():
+            placement = _placement(placements, name)
+            with self._writer(placement.run).as_default(step=step):
+                for tag, column in _histograms(placement, np.asarray(values)):
+                    tf.summary.histogram(tag, column)
+            pairs.setdefault(placement.tag, {})[placement.run] = values
+        if observation.images:
+            from gan_tf import plotting  # noqa: PLC0415  (matplotlib only when images are written)
 
-                for name, images in observation.images.items():
-                    tf.summary.image(name, plotting.images_to_grid(images)[None])
+            for name, images in observation.images.items():
+                placement = _placement(placements, name)
+                with self._writer(placement.run).as_default(step=step):
+                    tf.summary.image(placement.tag, plotting.images_to_grid(images)[None])
+        compared = {tag: runs for tag, runs in pairs.items() if {"real", "fake"} <= set(runs)}
+        if compared and self._picture_due(step):
+            self._write_pictures(step, compared)
 
     def flush(self):
-        if self._writer is not None:
-            self._writer.flush()
+        for writer in self._writers.values():
+            writer.flush()
+
+    def _writer(self, run):
+        if run not in self._writers:
+            self._writers[run] = tf.summary.create_file_writer(os.path.join(self.log_dir, run) if run else self.log_dir)
+        return self._writers[run]
+
+    def _picture_due(self, step):
+        every, last = self.picture_every_n_steps, self._last_picture_step
+        return every is not None and (last is None or step // every > last // every)
+
+    def _write_pictures(self, step, compared):
+        from gan_tf import plotting  # noqa: PLC0415
+
+        with self._writer("").as_default(step=step):
+            for tag, runs in compared.items():
+                picture = plotting.real_and_fake_picture(runs["real"], runs["fake"], f"{tag}, step {step}")
+                tf.summary.image(f"{tag}/real_and_fake", picture[None])
+        self._last_picture_step = step
+
+
+def _placement(placements, name):
+    return placements.get(name) or measurements.Placement(name)
+
+
+def _histograms(placement, values):
+    """[(tag, values)]: one histogram of all of `values`, or with `per_coordinate` one per column of `[n, d]`."""
+    if placement.per_coordinate and values.ndim == 2 and values.shape[1] > 1:
+        return [(f"{placement.tag}/x{index}", values[:, index]) for index in range(values.shape[1])]
+    return [(placement.tag, values)]
+
+
+def run_name(name):
+    """A readable TensorBoard run (folder) name for `name`: the name itself, path separators replaced by "-"
+    ("L2 5e-4 + dropout 0.5" stays as it is). TensorBoard shows a run by its folder's path under --logdir."""
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"name must be a non-empty string, got {name!r}.")
+    return name.strip().replace("/", "-").replace("\\", "-")
 
 
 class MemorySink:

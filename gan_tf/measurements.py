@@ -3,7 +3,9 @@
 A measurement is an object with `measure(model) -> Observation`; the probe calls it outside `train_step` (so
 it works when that is XLA-compiled) and hands the observation to its sinks (`gan_tf.callbacks`).
 
-  Observation              scalars (name -> number), samples (name -> array; histograms), images (name -> batch)
+  Observation              scalars (name -> number), samples (name -> array; histograms), images (name -> batch),
+                           and where TensorBoard shows each (`Placement`: a tag, a run)
+  Placement                (tag, run, per_coordinate): where `callbacks.TensorBoardSink` writes one named value
   LossesAndSamples         the toy GANs' view: losses, D's probabilities, a linear G's parameters, the samples
   GeneratorGradient        ||grad_theta L_G|| and mean D(G(z)) on a fixed real batch and fixed z; G(z)
   generator_gradient_norm  the same two numbers at the model's current weights, without a callback
@@ -12,6 +14,7 @@ it works when that is XLA-compiled) and hands the observation to its sinks (`gan
 The image GANs' measurement (the write-up's views) is `gan_tf.images.observation.ImageGANViews`.
 """
 
+import types
 import typing
 
 import keras
@@ -21,13 +24,28 @@ import tensorflow as tf
 from gan_tf import losses, networks
 
 
+class Placement(typing.NamedTuple):
+    """Where `callbacks.TensorBoardSink` writes one named value of an observation: under `tag` in the run `run`
+    (a sub-folder of its log folder; "" is the log folder itself). Real and fake versions of one quantity share
+    a tag in the sibling runs "real" and "fake", so that TensorBoard puts their cards side by side and overlays
+    their scalars on one chart. With `per_coordinate`, a sample `[n, d]` (d > 1) becomes d histograms
+    `<tag>/x0`, `<tag>/x1`, ... instead of one histogram of all its numbers pooled."""
+
+    tag: str
+    run: str = ""
+    per_coordinate: bool = False
+
+
 class Observation(typing.NamedTuple):
     """One probe: `scalars` (name -> number), `samples` (name -> array; TensorBoard draws histograms of them)
-    and `images` (name -> a batch `[n, height, width, channels]` in [-1, 1]; TensorBoard shows one grid each)."""
+    and `images` (name -> a batch `[n, height, width, channels]` in [-1, 1]; TensorBoard shows one grid each).
+    `placements` (name -> `Placement`) says where TensorBoard shows a value; a name without one is written
+    under its own name in the main run. A `callbacks.MemorySink` keeps the names."""
 
     scalars: dict
     samples: dict
     images: dict
+    placements: dict = types.MappingProxyType({})
 
 
 class RealBatches:
@@ -54,8 +72,18 @@ class LossesAndSamples:
     `discriminator_loss_from_logits`, D's regularization losses included), `g_loss`, `p_real_on_real`,
     `p_real_on_fake` (mean sigmoid of D), and `G/mean`, `G/stddev` for a linear generator. Samples:
     `real_data`, `fake_data`, `d_real`, `d_fake` (D's probabilities), and with `grid` (x values of a 1-D GAN)
-    `d_on_grid`: D(x) on them (for training animations).
+    `d_on_grid`: D(x) on them (for training animations). In TensorBoard (`PLACEMENTS`): "loss/d", "loss/g";
+    "D/mean_output" in the runs "real" and "fake" (the two probabilities on one chart); "data/samples" (per
+    coordinate for a 2-D target) and "D/output" histograms in the runs "real" and "fake"; G's parameters as named.
     """
+
+    PLACEMENTS = types.MappingProxyType({
+        "d_loss": Placement("loss/d"), "g_loss": Placement("loss/g"),
+        "p_real_on_real": Placement("D/mean_output", "real"), "p_real_on_fake": Placement("D/mean_output", "fake"),
+        "real_data": Placement("data/samples", "real", per_coordinate=True),
+        "fake_data": Placement("data/samples", "fake", per_coordinate=True),
+        "d_real": Placement("D/output", "real"), "d_fake": Placement("D/output", "fake"),
+        "d_on_grid": Placement("D/output_on_grid")})
 
     def __init__(self, real_data, seed=0, grid=None):
         self.real_batches = RealBatches(real_data)
@@ -77,13 +105,21 @@ class LossesAndSamples:
         samples = {"real_data": real, "fake_data": fake, "d_real": d_real, "d_fake": d_fake}
         if self.grid is not None:
             samples["d_on_grid"] = tf.reshape(tf.sigmoid(model.discriminator(self.grid, training=False)), [-1])
-        return Observation(to_numpy(scalars), to_numpy(samples), {})
+        return Observation(to_numpy(scalars), to_numpy(samples), {}, self.PLACEMENTS)
 
 
 class GeneratorGradient:
     """`generator_gradient_norm` on a fixed real batch `real` and fixed latent vectors `latent` (the same at
     every probe, so that successive values differ only by training): scalars `generator_gradient_norm` and
-    `p_real_on_fake`, and with `keep_samples` the sample `fake_data` = G(latent) in inference mode."""
+    `p_real_on_fake`, and with `keep_samples` the samples `fake_data` = G(latent) in inference mode and
+    `real_data` = `real`. In TensorBoard: "G/gradient_norm", "D/mean_output" (run "fake"), "data/samples" (runs
+    "real" and "fake", per coordinate)."""
+
+    PLACEMENTS = types.MappingProxyType({
+        "generator_gradient_norm": Placement("G/gradient_norm"),
+        "p_real_on_fake": LossesAndSamples.PLACEMENTS["p_real_on_fake"],
+        "real_data": LossesAndSamples.PLACEMENTS["real_data"],
+        "fake_data": LossesAndSamples.PLACEMENTS["fake_data"]})
 
     def __init__(self, real, latent, keep_samples=True):
         self.real = tf.convert_to_tensor(real, tf.float32)
@@ -94,8 +130,10 @@ class GeneratorGradient:
         norm, confidence = generator_gradient_norm(model, self.real, self.latent)
         samples = {}
         if self.keep_samples:
+            samples["real_data"] = keras.ops.convert_to_numpy(self.real)
             samples["fake_data"] = keras.ops.convert_to_numpy(model.generator(self.latent, training=False))
-        return Observation({"generator_gradient_norm": norm, "p_real_on_fake": confidence}, samples, {})
+        return Observation({"generator_gradient_norm": norm, "p_real_on_fake": confidence}, samples, {},
+                           self.PLACEMENTS)
 
 
 def generator_gradient_norm(model, real, latent, loss=None):

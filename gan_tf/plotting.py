@@ -14,6 +14,8 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.animation
+import matplotlib.backends.backend_agg
+import matplotlib.figure
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -192,6 +194,34 @@ def distribution_bands(steps, samples, title, path, color=FAKE_COLOR, ylabel="va
         axis.set(title=name, xlabel="training step", ylabel=ylabel)
         axis.grid(alpha=0.3)
     _save(figure, path)
+
+
+def real_and_fake_picture(real, fake, title, bins=40):
+    """Real and generated samples on one pair of axes, as a uint8 RGB array `[height, width, 3]` (for
+    `tf.summary.image`): for 1-D samples `[n]` or `[n, 1]` two overlaid histograms on shared bins, for `[n, d]`
+    (d >= 2) a scatter plot of the first two coordinates. TensorBoard cannot overlay two runs' histograms."""
+    real, fake = np.asarray(real, np.float32), np.asarray(fake, np.float32)
+    real, fake = (values.reshape(len(values), -1) for values in (real, fake))
+    if real.shape[1] != fake.shape[1]:
+        raise ValueError(f"real and fake samples must have the same dimension, got {real.shape} and {fake.shape}.")
+    figure = matplotlib.figure.Figure(figsize=(4.0, 3.2), dpi=80)
+    matplotlib.backends.backend_agg.FigureCanvasAgg(figure)
+    axes = figure.add_axes((0.12, 0.1, 0.84, 0.8))
+    if real.shape[1] == 1:
+        edges = np.histogram_bin_edges(np.concatenate([real[:, 0], fake[:, 0]]), bins=bins)
+        axes.hist(real[:, 0], bins=edges, density=True, histtype="stepfilled", color=REAL_COLOR, alpha=0.55,
+                  label="real")
+        axes.hist(fake[:, 0], bins=edges, density=True, histtype="stepfilled", color=FAKE_COLOR, alpha=0.55,
+                  label="fake")
+    else:
+        axes.scatter(real[:, 0], real[:, 1], s=3, color=REAL_COLOR, alpha=0.5, label="real", linewidths=0)
+        axes.scatter(fake[:, 0], fake[:, 1], s=3, color=FAKE_COLOR, alpha=0.5, label="fake", linewidths=0)
+        axes.set_aspect("equal", adjustable="datalim")
+    axes.set_title(title, fontsize=9)
+    axes.tick_params(labelsize=7)
+    axes.legend(fontsize=7, loc="upper right", markerscale=3)
+    figure.canvas.draw()
+    return np.asarray(figure.canvas.buffer_rgba())[..., :3].copy()
 
 
 def image_gan_views(steps, scalars, samples, out_dir, title, prefix=""):

@@ -8,6 +8,8 @@ Source:   Mescheder, Nowozin, Geiger 2017, "The Numerics of GANs" (https://arxiv
 Command:  python reproductions/mescheder2017_ring_consensus.py [--out-dir DIR] [--smoke] [--seed S] [--seeds N]
 Outputs:  samples_over_training.png  G's samples for each method (seed S) at several steps
           modes.png                  modes captured and high-quality fraction over steps, all seeds
+          tensorboard/<method> seed <S>/  G's and the real samples per coordinate and as one scatter plot
+                                     (open with: tensorboard --logdir outputs/mescheder2017_ring_consensus/tensorboard)
           config.json, metrics.json
 Expected: (measured, seeds 0-2, step 20k) modes captured of 8: consensus 8, 8, 8; alternating 3, 3, 5;
           simultaneous 4, 2, 4. Fraction of samples within 0.04 of a centre: consensus 0.52-0.70, the others
@@ -64,7 +66,7 @@ def mode_statistics(samples, centres):
     return scores["modes"], scores["high_quality"]
 
 
-def train(method, seed, num_steps, probe_every):
+def train(method, seed, num_steps, probe_every, log_dir):
     model_class, extra = METHODS[method]
     keras.utils.set_random_seed(seed)
     model = model_class(mlp(LATENT_DIM, 2, "generator"), mlp(2, 1, "discriminator"), LATENT_DIM, seed=seed, **extra)
@@ -73,10 +75,11 @@ def train(method, seed, num_steps, probe_every):
     ring = distributions.ring_of_gaussians(NUM_MODES, RADIUS, MODE_STDDEV)
     latent = np.random.default_rng(seed).standard_normal((NUM_PROBE_SAMPLES, LATENT_DIM)).astype(np.float32)
     recorder = callbacks.MemorySink()
+    sinks = [recorder, callbacks.TensorBoardSink(log_dir / callbacks.run_name(f"{method} seed {seed}"), probe_every)]
     measurement = measurements.GeneratorGradient(ring.sample(NUM_PROBE_SAMPLES, seed=seed + 1000).numpy(), latent)
     dataset = distributions.sample_dataset(ring, BATCH_SIZE, seed=seed)
     model.fit(dataset, epochs=num_steps // probe_every, steps_per_epoch=probe_every,
-              callbacks=[callbacks.Probe(measurement, recorder, probe_every)], verbose=0)
+              callbacks=[callbacks.Probe(measurement, sinks, probe_every)], verbose=0)
     records = recorder.arrays()
     centres = ring.components_distribution.mean().numpy()
     statistics = np.array([mode_statistics(samples, centres) for samples in records["fake_data"]])
@@ -127,7 +130,8 @@ def main(argv=None):
         "optimizer": "RMSprop", "gamma": GAMMA, "loss": "non_saturating", "num_steps": num_steps,
         "probe_every": probe_every, "seeds": seeds, "high_quality_radius": HIGH_QUALITY_RADIUS,
         "min_samples_per_mode": MIN_SAMPLES_PER_MODE, "smoke": arguments.smoke})
-    all_runs = {method: [train(method, seed, num_steps, probe_every) for seed in seeds] for method in METHODS}
+    all_runs = {method: [train(method, seed, num_steps, probe_every, out_dir / "tensorboard")
+                          for seed in seeds] for method in METHODS}
     rows = [{"method": method, "seed": seed, "final_modes": int(run["modes"][-1]),
              "final_high_quality": float(run["high_quality"][-1]),
              "mean_modes_last_quarter": float(np.mean(run["modes"][-max(1, len(run["modes"]) // 4):]))}

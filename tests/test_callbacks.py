@@ -12,6 +12,10 @@ from gan_tf import callbacks, distributions, measurements, models, networks
 
 SCALARS = {"d_loss", "g_loss", "p_real_on_real", "p_real_on_fake", "G/mean", "G/stddev"}
 SAMPLES = {"real_data", "fake_data", "d_real", "d_fake"}
+# Where TensorBoard shows them: run (sub-folder) -> tags.
+TENSORBOARD_TAGS = {"": {"loss/d", "loss/g", "G/mean", "G/stddev"},
+                    "real": {"D/mean_output", "data/samples", "D/output"},
+                    "fake": {"D/mean_output", "data/samples", "D/output"}}
 
 
 def compiled_gan(generator=None, steps_per_execution=5, jit_compile=True, **compile_options):
@@ -36,11 +40,21 @@ def probe_data():
     return distributions.sample_dataset(distributions.normal(2.0, 3.0), 64, seed=1)
 
 
+def events(log_dir):
+    """The event files of `log_dir` (not of its sub-folders), read."""
+    accumulator = event_accumulator.EventAccumulator(str(log_dir), size_guidance={"tensors": 0, "images": 0})
+    accumulator.Reload()
+    return accumulator
+
+
 def tensorboard_scalars(log_dir, name):
     """[(step, value)] of the scalar `name` in the event files of `log_dir`."""
-    accumulator = event_accumulator.EventAccumulator(str(log_dir), size_guidance={"tensors": 0})
-    accumulator.Reload()
-    return [(event.step, float(tf.make_ndarray(event.tensor_proto))) for event in accumulator.Tensors(name)]
+    return [(event.step, float(tf.make_ndarray(event.tensor_proto))) for event in events(log_dir).Tensors(name)]
+
+
+def histogram(log_dir, tag, index=-1):
+    """The `index`-th histogram `tag` in `log_dir`: [buckets, 3] rows (left edge, right edge, count)."""
+    return tf.make_ndarray(events(log_dir).Tensors(tag)[index].tensor_proto)
 
 
 class OptimizerSteps:
@@ -50,14 +64,52 @@ class OptimizerSteps:
         return measurements.Observation({"g_iterations": int(model.g_optimizer.iterations.numpy())}, {}, {})
 
 
-def test_tensorboard_event_files_hold_every_tag(tmp_path):
-    fit_with([callbacks.Probe(measurements.LossesAndSamples(probe_data()), callbacks.TensorBoardSink(tmp_path), 10)])
-    accumulator = event_accumulator.EventAccumulator(str(tmp_path), size_guidance={"tensors": 0})
-    accumulator.Reload()
-    assert SCALARS | SAMPLES <= set(accumulator.Tags()["tensors"])
-    assert [event.step for event in accumulator.Tensors("p_real_on_real")] == [0, 10, 20, 30]
-    histogram = accumulator.Tensors("fake_data")[-1].tensor_proto
-    assert histogram.tensor_shape.dim[0].size > 0  # buckets were written
+def test_tensorboard_puts_real_and_fake_under_one_tag_in_sibling_runs(tmp_path):
+    sink = callbacks.TensorBoardSink(tmp_path, picture_every_n_steps=20)
+    fit_with([callbacks.Probe(measurements.LossesAndSamples(probe_data()), sink, 10)])
+    pictures = {"data/samples/real_and_fake", "D/output/real_and_fake"}  # images, stored as tensors too
+    for run, tags in TENSORBOARD_TAGS.items():
+        assert set(events(tmp_path / run).Tags()["tensors"]) == tags | (pictures if run == "" else set()), run
+    assert [step for step, _ in tensorboard_scalars(tmp_path / "real", "D/mean_output")] == [0, 10, 20, 30]
+    assert histogram(tmp_path / "fake", "data/samples")[:, 2].sum() == 64  # every probe sample in a bucket
+    written = events(tmp_path).Tensors("data/samples/real_and_fake")
+    assert [event.step for event in written] == [0, 20]  # at the first write, then every 20 steps
+    width, height, _ = tf.make_ndarray(written[0].tensor_proto)  # an image summary: width, height, PNG
+    assert (int(width), int(height)) == (320, 256)
+
+
+def test_tensorboard_histograms_a_two_dimensional_sample_per_coordinate(tmp_path):
+    rng = np.random.default_rng(0)
+    real = np.stack([rng.uniform(0, 1, 200), rng.uniform(10, 11, 200)], axis=1)  # x in [0, 1], y in [10, 11]
+    fake = np.stack([rng.uniform(-3, -2, 100), rng.uniform(5, 6, 100)], axis=1)
+    observation = measurements.Observation({}, {"real_data": real, "fake_data": fake}, {},
+                                           measurements.LossesAndSamples.PLACEMENTS)
+    sink = callbacks.TensorBoardSink(tmp_path)
+    sink.write(0, observation)
+    sink.flush()
+    for run, samples in (("real", real), ("fake", fake)):
+        assert set(events(tmp_path / run).Tags()["tensors"]) == {"data/samples/x0", "data/samples/x1"}
+        for column in range(2):
+            buckets = histogram(tmp_path / run, f"data/samples/x{column}")
+            assert buckets[:, 2].sum() == len(samples)  # one coordinate of each sample, not both pooled
+            assert buckets[0, 0] == pytest.approx(samples[:, column].min(), abs=1e-6)
+            assert buckets[-1, 1] == pytest.approx(samples[:, column].max(), abs=1e-6)
+    assert events(tmp_path).Tags()["tensors"] == ["data/samples/real_and_fake"]  # the scatter plot
+
+
+def test_names_without_a_placement_keep_their_name_in_the_main_run(tmp_path):
+    sink = callbacks.TensorBoardSink(tmp_path, picture_every_n_steps=None)
+    sink.write(5, measurements.Observation({"custom/value": np.float32(2.5)}, {"x": np.arange(4.0)}, {}))
+    sink.flush()
+    assert tensorboard_scalars(tmp_path, "custom/value") == [(5, 2.5)]
+    assert histogram(tmp_path, "x")[:, 2].sum() == 4 and not (tmp_path / "real").exists()
+
+
+def test_run_names_stay_readable():
+    assert callbacks.run_name("L2 5e-4 + dropout 0.5") == "L2 5e-4 + dropout 0.5"
+    assert callbacks.run_name(" a/b ") == "a-b"
+    with pytest.raises(ValueError, match="name must be a non-empty string"):
+        callbacks.run_name(" ")
 
 
 def test_memory_series_match_the_model():
@@ -80,8 +132,10 @@ def test_one_measurement_in_both_sinks_gives_the_same_values(tmp_path):
     memory = callbacks.MemorySink()
     sinks = [callbacks.TensorBoardSink(tmp_path), memory]
     fit_with([callbacks.Probe(measurements.LossesAndSamples(probe_data()), sinks, every_n_steps=10)])
+    placements = measurements.LossesAndSamples.PLACEMENTS
     for name in SCALARS:
-        steps, values = zip(*tensorboard_scalars(tmp_path, name))
+        placement = placements.get(name, measurements.Placement(name))
+        steps, values = zip(*tensorboard_scalars(tmp_path / placement.run, placement.tag))
         assert list(steps) == memory.steps
         np.testing.assert_allclose(values, memory.scalars[name], rtol=1e-6)  # float32 in the event file
 
@@ -202,5 +256,7 @@ def test_bad_arguments():
         callbacks.Probe(measurement, [])
     with pytest.raises(ValueError, match="max_values"):
         callbacks.MemorySink(max_values=0)
+    with pytest.raises(ValueError, match="picture_every_n_steps"):
+        callbacks.TensorBoardSink("logs", picture_every_n_steps=0)
     with pytest.raises(ValueError, match="No scalar 'missing'"):
         callbacks.MemorySink().final("missing")

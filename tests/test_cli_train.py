@@ -47,12 +47,14 @@ def test_train_writes_a_complete_run_directory(trained_run, image_folder):
 
 
 def test_tensorboard_has_the_writeup_views(trained_run):
-    tags = event_tags(trained_run[0] / "tensorboard")
-    expected = {"d_loss", "d_loss_real", "d_loss_fake", "g_loss", "p_real_on_real", "p_real_on_fake", "d_real",
-                "d_fake", "D/first_layer_gradients", "G/first_layer_gradients", "D/first_layer_weights",
-                "fixed_noise_samples"}
+    logs = trained_run[0] / "tensorboard" / trained_run[0].name  # TensorBoard's run: the run folder's name
+    tags = event_tags(logs)
+    expected = {"loss/d", "loss/g", "D/first_layer_gradients", "G/first_layer_gradients", "D/first_layer_weights",
+                "data/real_samples", "data/fixed_noise_samples", "D/output/real_and_fake"}
     assert expected <= set(tags)
-    assert tags["d_loss"] == [0, 2, 3]  # a probe at the start, every 2 steps and at the last step
+    assert tags["loss/d"] == [0, 2, 3]  # a probe at the start, every 2 steps and at the last step
+    for side in ("real", "fake"):  # the real and fake versions of a tag, in sibling runs
+        assert set(event_tags(logs / side)) == {"loss/d_term", "D/mean_output", "D/output"}
 
 
 def test_rerunning_resumes_from_the_checkpoint(trained_run, image_folder, capsys):
@@ -67,7 +69,8 @@ def test_rerunning_resumes_from_the_checkpoint(trained_run, image_folder, capsys
                   and "iterations" in name]
     assert iterations and int(checkpoint.get_tensor(iterations[0])) == 6  # 3 steps per epoch, continued
     assert int(checkpoint.get_tensor("epoch/.ATTRIBUTES/VARIABLE_VALUE")) == 2
-    assert sorted(event_tags(run / "tensorboard")["d_loss"]) == [0, 2, 3, 3, 4, 6]  # steps go on after the resume
+    # steps go on after the resume
+    assert sorted(event_tags(run / "tensorboard" / run.name)["loss/d"]) == [0, 2, 3, 3, 4, 6]
     cli.main(["train", "--data", str(image_folder), "--out", str(run), "--epochs", "2", *TINY])
     assert "nothing to do" in capsys.readouterr().out
 

@@ -66,9 +66,9 @@ def test_sample_and_export_use_the_generator_average(modern_run, tmp_path):
 
 
 def test_tensorboard_shows_both_grids_and_the_augmentation_probability(modern_run):
-    tags = event_tags(modern_run / "tensorboard")
-    assert {"fixed_noise_samples", "fixed_noise_samples/average", "augment/probability"} <= set(tags)
-    assert tags["fixed_noise_samples/average"] == tags["fixed_noise_samples"] == [0, 1, 2]
+    tags = event_tags(modern_run / "tensorboard" / modern_run.name)
+    assert {"data/fixed_noise_samples", "data/fixed_noise_samples/average", "augment/probability"} <= set(tags)
+    assert tags["data/fixed_noise_samples/average"] == tags["data/fixed_noise_samples"] == [0, 1, 2]
     assert tags["quality/swd_mean"] == tags["quality/swd_level_16"] == [0, 2]  # --eval-every 2
 
 

@@ -69,7 +69,7 @@ def test_a_short_mixed_float16_run_trains_and_logs_the_loss_scale(tmp_path):
     history = gan.history.history
     assert all(np.isfinite(history[name][-1]) for name in ("d_loss", "g_loss"))
     assert max(np.abs(a - b).max() for a, b in zip(initial, gan.generator.get_weights())) > 1e-4
-    tags = _event_tags(tmp_path / "run" / "tensorboard")
+    tags = _event_tags(tmp_path / "run" / "tensorboard" / "run")
     assert {"loss_scale/d", "loss_scale/g"} <= tags
     assert keras.config.dtype_policy().name == "float32"
 

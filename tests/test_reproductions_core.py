@@ -5,8 +5,6 @@ import json
 from conftest import load_script
 from tensorboard.backend.event_processing import event_accumulator
 
-from gan_tf.reproduction import script as reproduction_script
-
 EXPECTED_FILES = [
     "fig1_p_real_on_real.png", "fig2_p_real_on_fake.png", "fig3_g_mean.png", "fig4_g_stddev.png",
     "fig5_real_data.png", "fig7_training.gif", "fig7_montage.png", "config.json", "metrics.json",
@@ -24,12 +22,17 @@ def test_smoke_run_writes_every_output(tmp_path, capsys):
     assert {"final_mean", "final_stddev", "final_p_real_on_real", "final_p_real_on_fake"} <= set(metrics["plain"])
     config = json.loads((tmp_path / "config.json").read_text())
     assert config["smoke"] is True and config["steps"] == script.SMOKE_STEPS
-    for run in script.RUNS:
-        logs = tmp_path / "tensorboard" / reproduction_script.safe_file_name(run)
-        accumulator = event_accumulator.EventAccumulator(str(logs))
-        accumulator.Reload()
-        assert {"G/mean", "fake_data", "d_fake"} <= set(accumulator.Tags()["tensors"])
+    for run in script.RUNS:  # TensorBoard's runs "<run>", "<run>/real", "<run>/fake", named as in the figures
+        logs = tmp_path / "tensorboard" / run
+        assert {"G/mean", "loss/d", "data/samples/real_and_fake"} <= tensor_tags(logs)
+        assert tensor_tags(logs / "real") == tensor_tags(logs / "fake") == {"D/mean_output", "D/output", "data/samples"}
     assert "Fig 7 run on N(7, 1.5)" in capsys.readouterr().out
+
+
+def tensor_tags(log_dir):
+    accumulator = event_accumulator.EventAccumulator(str(log_dir))
+    accumulator.Reload()
+    return set(accumulator.Tags()["tensors"])
 
 
 def test_optimal_discriminator_smoke_run(tmp_path):

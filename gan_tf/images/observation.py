@@ -7,10 +7,13 @@ mode) are restored, so that a probe changes nothing. Scalars: d_loss (the
 model's `discriminator_loss_from_logits`), d_loss_real = E[softplus(-D(x))], d_loss_fake = E[softplus(D(G(z)))],
 g_loss (adversarial term), p_real_on_real, p_real_on_fake, first-layer gradient norms of D and G, loss
 scales, and for an `AugmentedGAN` "augment/probability" (ADA's p). Samples (histograms): `IMAGE_HISTOGRAM_NAMES`.
-Images: "fixed_noise_samples", G (inference mode) on `grid_size` fixed latent vectors, the same at every probe,
-and with a generator average (EMA) "fixed_noise_samples/average", the averaged G on the same vectors (next to
-it in TensorBoard). `SampleQuality` measures the samples' sliced Wasserstein distance to real images
-(`gan-tf train --eval-every N`).
+Images: "real_samples", the probe's first `grid_size` real images, "fixed_noise_samples", G (inference mode)
+on `grid_size` fixed latent vectors, the same at every probe, and with a generator average (EMA)
+"fixed_noise_samples/average", the averaged G on the same vectors. In TensorBoard (`PLACEMENTS`) the losses sit
+under "loss/" (D's two terms as "loss/d_term" in the runs "real" and "fake", on one chart), D's mean
+probabilities under "D/mean_output" and its outputs under "D/output" in the runs "real" and "fake", the grids
+under "data/" side by side ("data/real_samples", "data/fixed_noise_samples", ".../average"). `SampleQuality`
+measures the samples' sliced Wasserstein distance to real images (`gan-tf train --eval-every N`).
 
     callbacks.Probe(observation.ImageGANViews(probe_data), callbacks.TensorBoardSink(log_dir), every_n_steps=100)
 """
@@ -28,6 +31,16 @@ from gan_tf.models import sampling
 QUALITY_IMAGES = 512  # real images and samples compared by `SampleQuality` (ProGAN's SWD used 16k)
 IMAGE_HISTOGRAM_NAMES = ("d_real", "d_fake", "D/first_layer_weights", "D/first_layer_gradients",
                          "G/first_layer_weights", "G/first_layer_gradients")
+PLACEMENTS = {"d_loss": measurements.Placement("loss/d"), "g_loss": measurements.Placement("loss/g"),
+              "d_loss_real": measurements.Placement("loss/d_term", "real"),
+              "d_loss_fake": measurements.Placement("loss/d_term", "fake"),
+              "p_real_on_real": measurements.Placement("D/mean_output", "real"),
+              "p_real_on_fake": measurements.Placement("D/mean_output", "fake"),
+              "d_real": measurements.Placement("D/output", "real"),
+              "d_fake": measurements.Placement("D/output", "fake"),
+              "real_samples": measurements.Placement("data/real_samples"),
+              "fixed_noise_samples": measurements.Placement("data/fixed_noise_samples"),
+              "fixed_noise_samples/average": measurements.Placement("data/fixed_noise_samples/average")}
 
 
 class ImageGANViews:
@@ -43,15 +56,17 @@ class ImageGANViews:
         if self.grid_latent is None:
             self.grid_latent = model.sample_latent(self.grid_size, seed=keras.random.SeedGenerator(self.grid_seed))
         real = self.real_batches.next()
-        latent = model.sample_latent(tf.shape(tf.nest.flatten(real)[0])[0], seed=self.seed_generator)
+        real_images = tf.nest.flatten(real)[0]  # (images, labels) in a conditional run
+        latent = model.sample_latent(tf.shape(real_images)[0], seed=self.seed_generator)
         scalars, samples = observe_images(model, real, latent)
-        images = {"fixed_noise_samples": _fixed_noise_images(model, self.grid_latent)}
+        images = {"real_samples": keras.ops.convert_to_numpy(real_images[: self.grid_size]),
+                  "fixed_noise_samples": _fixed_noise_images(model, self.grid_latent)}
         if model.generator_average is not None:
             with sampling.averaged_weights(model.generator, model.generator_average):
                 images["fixed_noise_samples/average"] = _fixed_noise_images(model, self.grid_latent)
         if isinstance(model, models.AugmentedGAN):
             scalars["augment/probability"] = float(model.augment_probability.numpy())
-        return measurements.Observation(scalars, samples, images)
+        return measurements.Observation(scalars, samples, images, PLACEMENTS)
 
 
 class SampleQuality:

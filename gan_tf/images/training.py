@@ -11,9 +11,10 @@ A run directory holds:
                          (EMA), ADA's probability and running sums and the instance noise's step; restored from
                          the newest one that reads in full (`gan_tf.images.recovery`: a damaged list file or newest
                          checkpoint is skipped, said so, and kept in checkpoints/damaged/)
-  tensorboard/           the write-up's views (`observation.ImageGANViews` in a `callbacks.TensorBoardSink`) and
+  tensorboard/<name>/    the write-up's views (`observation.ImageGANViews` in a `callbacks.TensorBoardSink`) and
                          with `eval_every` the samples' quality by `eval_measure` (`gan_tf.images.evaluation`: SWD,
-                         FID or KID, under quality/)
+                         FID or KID, under quality/); <name> is the run folder's name, so `tensorboard --logdir
+                         <run>/tensorboard` shows the runs "<name>", "<name>/real" and "<name>/fake"
   best/                  with `eval_every`: the generator (and its average) at the best evaluation so far, and
                          best.json (step, epoch, measure, value), written atomically (`gan_tf.images.best_checkpoint`);
                          a resumed run keeps it until a better value; `sample(..., checkpoint="best")` and
@@ -218,7 +219,7 @@ def _train_locked(config, run_dir, wanted, source, strategy, verbose, extra_call
                 *extra_callbacks]
     if chief:
         views = observation.ImageGANViews(_data(config, config.seed + 10_000), seed=config.seed)
-        tensorboard = callbacks.TensorBoardSink(run_dir / "tensorboard")
+        tensorboard = callbacks.TensorBoardSink(run_dir / "tensorboard" / callbacks.run_name(run_dir.resolve().name))
         monitors.insert(1, callbacks.Probe(views, tensorboard, config.every_n_steps))
         if config.eval_every:
             quality = evaluation.measurement(config.eval_measure, _data(config, config.seed + 20_000), config.data,
