@@ -213,8 +213,8 @@ def test_a_conditional_run_saves_its_sorted_class_names_and_views(conditional_ru
     assert saved["conditional"] is True and saved["class_names"] == ["dark", "light"]
     gan, config = run_generator.load_generator(conditional_run)
     assert config.conditional and gan.num_classes == 2
-    tags = event_tags(conditional_run / "tensorboard")
-    assert {"d_loss", "fixed_noise_samples", "G/first_layer_gradients"} <= set(tags)
+    tags = event_tags(conditional_run / "tensorboard" / conditional_run.name)
+    assert {"loss/d", "data/real_samples", "data/fixed_noise_samples", "G/first_layer_gradients"} <= set(tags)
 
 
 def test_sample_class_draws_the_generator_of_that_label(conditional_run, tmp_path):

@@ -133,8 +133,9 @@ def logged_values(log_dir, tag):
 
 def test_training_keeps_the_lowest_logged_measurement(evaluated_run):
     # --eval-measure kid on digits: the digits classifier's features, logged as quality/kid at steps 0, 1, 2.
-    values = logged_values(evaluated_run / "tensorboard", "quality/kid")
-    assert sorted(values) == event_tags(evaluated_run / "tensorboard")["quality/kid"] == [0, 1, 2]
+    logs = evaluated_run / "tensorboard" / evaluated_run.name  # TensorBoard's run: the run folder's name
+    values = logged_values(logs, "quality/kid")
+    assert sorted(values) == event_tags(logs)["quality/kid"] == [0, 1, 2]
     assert len(set(values.values())) == 3  # three measurements of three generators
     record = run_folder.read_best(evaluated_run)
     step = min(values, key=values.get)
