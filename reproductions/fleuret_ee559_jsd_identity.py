@@ -98,13 +98,17 @@ def main(argv=None):
             rows[-1]["identity_error_optimal_d"] = abs(rows[-1]["two_jsd_minus_log4"] - rows[-1]["value_optimal_d"])
             if example_logits is None or (mean, stddev) == EXAMPLE:
                 example_logits = logits
-    script.write_json(out_dir / "metrics.json", {"pairs": rows, "max_gap": max(row["gap"] for row in rows),
-                                                 "min_gap": min(row["gap"] for row in rows),
-                                                 "max_identity_error_optimal_d": max(
-                                                     row["identity_error_optimal_d"] for row in rows)})
+    metrics = {"pairs": rows, "max_gap": max(row["gap"] for row in rows), "min_gap": min(row["gap"] for row in rows),
+               "max_identity_error_optimal_d": max(row["identity_error_optimal_d"] for row in rows)}
+    metrics["claims"] = [
+        script.claim_range("max |V(D*) - (2 JSD - log 4)| (nats)", metrics["max_identity_error_optimal_d"], 0, 4e-16),
+        script.claim_range("min gap 2 JSD - log 4 - V(trained D) (nats, >= 0: below)", metrics["min_gap"], 0, 0.005),
+        script.claim_range("max gap 2 JSD - log 4 - V(trained D) (nats)", metrics["max_gap"], 0, 0.005)]
+    script.write_json(out_dir / "metrics.json", metrics)
     plot(rows, example_logits, out_dir / "jsd_identity.png")
     script.print_table(rows, ["mean", "stddev", "seed", "jsd", "two_jsd_minus_log4", "value_optimal_d",
                               "value_trained_d", "gap"])
+    script.print_claims(metrics["claims"])
 
 
 if __name__ == "__main__":

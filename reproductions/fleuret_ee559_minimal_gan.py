@@ -212,7 +212,8 @@ def main(argv=None):
     rows, saturation = summarise_runs(runs, seeds, reference), summarise_sweeps(sweeps, seeds)
     baseline = energy_distance(target().sample(PROBE_SIZE, seed=54321).numpy(), reference)
     script.write_json(out_dir / "metrics.json", {"runs": rows, "frozen_generator": saturation,
-                                                 "energy_distance_between_two_real_samples": baseline})
+                                                 "energy_distance_between_two_real_samples": baseline,
+                                                 "claims": claims(rows, saturation)})
     recorded = list(runs["minimax"][0]["step"])
     steps_wanted = recorded if smoke else [step for step in SNAPSHOT_STEPS if step in recorded]
     first_seed = {loss: runs[loss][0] for loss in LOSSES}
@@ -223,6 +224,30 @@ def main(argv=None):
                                     "non_saturating_norm_start", "non_saturating_norm_end", "final_norm_ratio",
                                     "final_odds"])
     print(f"energy distance between two real samples of {PROBE_SIZE}: {baseline:.4f}")
+    script.print_claims(claims(rows, saturation))
+
+
+# The docstring's "Expected:" ranges (seeds 0-2): loss -> energy distance at the end of the GAN runs.
+ENERGY_DISTANCE_RANGES = {"minimax": (0.12, 0.22), "non_saturating": (0.10, 0.37)}
+
+
+def claims(rows, saturation):
+    """Per seed: D(G(z)) of the frozen G, the two gradient norms and their ratio; energy distance and final
+    D(G(z)) of each GAN run."""
+    checked = []
+    for row in saturation:
+        name = f"frozen G, seed {row['seed']}"
+        checked += [script.claim_range(f"{name}: min mean D(G(z))", row["min_p_real_on_fake"], 0.003, 0.006),
+                    script.claim_range(f"{name}: saturating grad norm at the end", row["minimax_norm_end"], 0.07, 0.30),
+                    script.claim_range(f"{name}: non-saturating grad norm at the end", row["non_saturating_norm_end"],
+                                       6.3, 12.5),
+                    script.claim_range(f"{name}: ratio of the two", row["final_norm_ratio"], 0.011, 0.024)]
+    for row in rows:
+        name = f"{row['loss']} GAN, seed {row['seed']}"
+        checked += [script.claim_range(f"{name}: energy distance", row["energy_distance"],
+                                       *ENERGY_DISTANCE_RANGES[row["loss"]]),
+                    script.claim_range(f"{name}: final mean D(G(z))", row["final_p_real_on_fake"], 0.48, 0.55)]
+    return checked
 
 
 if __name__ == "__main__":

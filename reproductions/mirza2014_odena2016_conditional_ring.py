@@ -104,9 +104,28 @@ def main(argv=None):
             samples = train(kind, seed, num_steps)
             first.setdefault(kind, samples)
             rows.append({"model": kind, "seed": seed, **scores(samples, centres)})
-    script.write_json(out_dir / "metrics.json", {"runs": rows})
+    script.write_json(out_dir / "metrics.json", {"runs": rows, "claims": claims(rows)})
     plot(first, centres, out_dir / "samples_per_class.png")
     script.print_table(rows, ["model", "seed", "label_accuracy", "high_quality_own_mode"])
+    script.print_claims(claims(rows))
+
+
+# The docstring's "Expected:" (seeds 0-2): model -> per seed (label accuracy, fraction within 3 stddev of its mode).
+EXPECTED = {"conditional": ((1.0, 0.996), (1.0, 0.836), (1.0, 0.968)),
+            "acgan": ((1.0, 0.918), (0.75, 0.368), (1.0, 0.969))}
+
+
+def claims(rows):
+    """Label accuracy (to 0.005) and high-quality fraction (to 0.0005) per model and measured seed."""
+    checked = []
+    for row in rows:
+        if row["model"] in EXPECTED and row["seed"] < len(EXPECTED[row["model"]]):
+            accuracy, high_quality = EXPECTED[row["model"]][row["seed"]]
+            name = f"{row['model']}, seed {row['seed']}"
+            checked += [script.claim(f"{name}: label accuracy", row["label_accuracy"], accuracy, 0.005),
+                        script.claim(f"{name}: within 3 stddev of its own mode", row["high_quality_own_mode"],
+                                     high_quality, 0.0005)]
+    return checked
 
 
 if __name__ == "__main__":
