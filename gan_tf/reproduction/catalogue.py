@@ -71,7 +71,7 @@ def describe(path):
 
 def short_runtime(runtime):
     """The first sentence of a "Runtime:" field without its parentheses, plus its --smoke clause if elsewhere."""
-    plain = " ".join(re.sub(r"\([^()]*\)", "", runtime).split())
+    plain = " ".join(re.sub(r"\s*\([^()]*\)", "", runtime).split())
     sentences = [sentence.strip(" .") for sentence in re.split(r"(?<=[.;])\s+", plain) if sentence.strip(" .")]
     if not sentences:
         return "not stated"
