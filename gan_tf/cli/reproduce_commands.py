@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 
-from gan_tf.reproduction import catalogue, report, script
+from gan_tf.reproduction import catalogue  # no matplotlib, no TensorFlow: `gan-tf` starts fast
 
 REPRODUCTIONS = pathlib.Path(__file__).resolve().parents[2] / "reproductions"
 # Flags a script needs under --all: the write-up's DCGAN on flowers (its smoke run uses mock data; a full run
@@ -56,9 +56,10 @@ def reproduce_command(arguments):
     runpy.run_path(str(scripts[arguments.name]), run_name="__main__")
 
 
-def run_all(scripts, smoke, outputs=script.OUTPUTS):
+def run_all(scripts, smoke, outputs=pathlib.Path("outputs")):
     """Run every script of `scripts` (name -> path) in turn, record runs.json, write the report; returns the
     report folder. A script that fails is recorded with its exit status and the next one runs."""
+    from gan_tf.reproduction import report, script  # noqa: PLC0415  (matplotlib: only for --all)
     if not scripts:
         raise FileNotFoundError(f"No reproduction scripts in {REPRODUCTIONS} (they ship with the source checkout).")
     folder = report.report_directory(outputs, smoke)
