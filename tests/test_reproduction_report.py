@@ -42,10 +42,20 @@ def fake_checkout(root, smoke=False):
     return [blog, paper]
 
 
-def markdown_rows(text):
-    """claim name -> its table cells, from the Markdown report."""
-    rows = [line.strip("|").split(" | ") for line in text.splitlines() if line.startswith("| ")]
-    return {cells[0].strip(): [cell.strip() for cell in cells] for cells in rows if cells[0].strip() != "claim"}
+def markdown_rows(text, header="claim"):
+    """first cell -> the table's cells, for every row of the Markdown tables whose first header is `header`."""
+    rows, current = {}, None
+    for line in text.splitlines():
+        if line.startswith("|---"):
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")] if line.startswith("| ") else None
+        if cells is None:
+            current = None
+        elif current is None:
+            current = cells[0]
+        elif current == header:
+            rows[cells[0]] = cells
+    return rows
 
 
 def test_the_markdown_and_html_claims_are_the_metrics_json_values(tmp_path):
@@ -67,6 +77,9 @@ def test_the_markdown_and_html_claims_are_the_metrics_json_values(tmp_path):
     assert rows["first step within 0.1"][1:6] == ["250", "400", "100", "150 to 350", "FAIL"]
     assert rows["modes of 8"][2] == "nan" and rows["modes of 8"][5] == "FAIL"
     assert "1 of 3 claims pass" in page
+    overview = markdown_rows((folder / "README.md").read_text(), header="source")
+    assert list(overview.values()) == [["Generative Adversarial Networks", "fake_blog", "1 of 3", "1", "not run"],
+                                       ["The papers", "fake_paper", "0 of 0", "0", "not run"]]
 
 
 def test_sections_follow_the_first_cited_source_and_figures_link_by_relative_path(tmp_path):

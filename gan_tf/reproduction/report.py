@@ -16,6 +16,7 @@ import html
 import json
 import os
 import pathlib
+import re
 import typing
 
 from gan_tf.reproduction import catalogue, script
@@ -73,7 +74,7 @@ def read_result(folder):
 def collect(script_paths, outputs, smoke, runs=None):
     """[(source key, [ScriptResult, ...]), ...] for the scripts `script_paths`, read from `outputs`; `runs` is the
     content of runs.json (name -> dict), if any. Sources without scripts are left out."""
-    entries = [catalogue.describe(path) for path in script_paths]
+    entries = sorted((catalogue.describe(path) for path in script_paths), key=figure_order)
     runs = runs or {}
     sections = []
     for source in catalogue.SOURCES:
@@ -84,6 +85,12 @@ def collect(script_paths, outputs, smoke, runs=None):
         if members:
             sections.append((source, members))
     return sections
+
+
+def figure_order(entry):
+    """(the first figure number its "Source:" cites, name): the blog's Figs 1-7 before Figs 8-15."""
+    match = re.search(r"\bFigs?\.? (\d+)", entry.fields.get("Source", ""))
+    return (int(match.group(1)) if match else 0, entry.name)
 
 
 def write(script_paths, outputs, smoke):
@@ -138,8 +145,29 @@ def counts_text(sections):
     return f"{passed} of {len(claims)} claims pass"
 
 
+OVERVIEW_HEADERS = ["source", "script", "claims passed", "figures", "runtime (--all)"]
+
+
+def overview_rows(sections):
+    """One row per script: [source title, name, "passed of claims", figures, measured runtime or status]."""
+    rows = []
+    for source, members in sections:
+        for member in members:
+            claims = [claim for result in member.results for claim in result.claims]
+            run = member.run
+            runtime = ("not run" if not run else f"{run['seconds']:.0f} s" if run.get("returncode", 0) == 0
+                       else f"FAILED (exit status {run['returncode']})")
+            rows.append([catalogue.SOURCES[source][0], member.entry.name,
+                         f"{sum(claim['passed'] for claim in claims)} of {len(claims)}",
+                         str(sum(len(result.figures) for result in member.results)), runtime])
+    return rows
+
+
 def render_markdown(sections, folder, smoke):
-    lines = [f"# {title_text(smoke)}", "", counts_text(sections) + ".", ""]
+    lines = [f"# {title_text(smoke)}", "", counts_text(sections) + ".", "",
+             "| " + " | ".join(OVERVIEW_HEADERS) + " |", "|" + "---|" * len(OVERVIEW_HEADERS)]
+    lines += ["| " + " | ".join(row) + " |" for row in overview_rows(sections)]
+    lines.append("")
     for source, members in sections:
         title, description = catalogue.SOURCES[source]
         lines += [f"## {title}", "", description, ""]
@@ -157,6 +185,7 @@ def render_markdown(sections, folder, smoke):
 
 def markdown_result(result, folder):
     lines = [f"Folder: `{result.folder.as_posix()}`", ""]
+    lines += [f"![{path.name}]({relative(path, folder)})" for path in result.figures] + [""]
     if result.claims:
         lines += ["| " + " | ".join(CLAIM_HEADERS) + " |", "|" + "---|" * len(CLAIM_HEADERS)]
         lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in claim_cells(claim)) + " |"
@@ -164,8 +193,7 @@ def markdown_result(result, folder):
         lines.append("")
     else:
         lines += ["No claims in metrics.json.", ""]
-    lines += [f"![{path.name}]({relative(path, folder)})" for path in result.figures]
-    lines += ["", "Config: `" + json.dumps(result.config, sort_keys=True) + "`", ""]
+    lines += ["Config: `" + json.dumps(result.config, sort_keys=True) + "`", ""]
     return lines
 
 
@@ -182,12 +210,17 @@ def render_html(sections, folder, smoke):
     parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{escape(title_text(smoke))}</title>",
              f"<style>{_STYLE}</style></head><body>",
              f"<h1 class='{'smoke' if smoke else ''}'>{escape(title_text(smoke))}</h1>",
-             f"<p>{escape(counts_text(sections))}.</p>"]
+             f"<p>{escape(counts_text(sections))}.</p>",
+             "<table><tr>" + "".join(f"<th>{header}</th>" for header in OVERVIEW_HEADERS) + "</tr>"]
+    parts += ["<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row[:1])
+              + f"<td><a href='#{escape(row[1])}'>{escape(row[1])}</a></td>"
+              + "".join(f"<td>{escape(cell)}</td>" for cell in row[2:]) + "</tr>" for row in overview_rows(sections)]
+    parts.append("</table>")
     for source, members in sections:
         title, description = catalogue.SOURCES[source]
         parts += [f"<h2>{escape(title)}</h2>", f"<p class='note'>{escape(description)}</p>"]
         for member in members:
-            parts += [f"<h3>{escape(member.entry.name)}</h3>",
+            parts += [f"<h3 id='{escape(member.entry.name)}'>{escape(member.entry.name)}</h3>",
                       f"<p class='note'>Source: {escape(member.entry.fields.get('Source', ''))}</p>",
                       f"<p class='note'>Runtime: {escape(run_text(member))}</p>"]
             if member.run.get("log"):
@@ -203,7 +236,9 @@ def render_html(sections, folder, smoke):
 
 def html_result(result, folder):
     escape = html.escape
-    parts = []
+    parts = ["<div class='figures'>" + "".join(
+        f"<a href='{escape(relative(path, folder))}'><img src='{escape(relative(path, folder))}' "
+        f"alt='{escape(path.name)}' title='{escape(path.name)}'></a>" for path in result.figures) + "</div>"]
     if result.claims:
         parts.append("<table><tr>" + "".join(f"<th>{header}</th>" for header in CLAIM_HEADERS) + "</tr>")
         for claim in result.claims:
@@ -213,9 +248,6 @@ def html_result(result, folder):
         parts.append("</table>")
     else:
         parts.append("<p class='note'>No claims in metrics.json.</p>")
-    parts.append("<div class='figures'>" + "".join(
-        f"<a href='{escape(relative(path, folder))}'><img src='{escape(relative(path, folder))}' "
-        f"alt='{escape(path.name)}' title='{escape(path.name)}'></a>" for path in result.figures) + "</div>")
     parts.append(f"<details><summary>config.json ({escape(result.folder.as_posix())})</summary><pre>"
                  f"{escape(json.dumps(result.config, indent=1, sort_keys=True))}</pre></details>")
     return parts
