@@ -89,7 +89,7 @@ def collect(script_paths, outputs, smoke, runs=None):
 
 def figure_order(entry):
     """(the first figure number its "Source:" cites, name): the blog's Figs 1-7 before Figs 8-15."""
-    match = re.search(r"\bFigs?\.? (\d+)", entry.fields.get("Source", ""))
+    match = re.search(r"\bFigs (\d+)", entry.fields.get("Source", ""))
     return (int(match.group(1)) if match else 0, entry.name)
 
 
