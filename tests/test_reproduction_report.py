@@ -119,6 +119,7 @@ def test_reproduce_all_runs_each_script_in_its_own_process_and_reports_a_failure
     folder = reproduce_commands.run_all({"a_good": good, "b_bad": bad}, smoke=True, outputs=pathlib.Path("outputs"))
     runs = json.loads((folder / "runs.json").read_text())
     assert runs["a_good"]["returncode"] == 0 and runs["b_bad"]["returncode"] == 3
+    assert 0 <= runs["a_good"]["cpu_seconds"] <= runs["a_good"]["seconds"] + 0.1  # one thread of plain Python
     assert (folder / runs["a_good"]["log"]).read_text() == "step 10 done\n"
     output = capsys.readouterr().out
     assert "[a_good] step 10 done" in output and "[2/2 b_bad] FAILED (exit status 3)" in output

@@ -81,16 +81,27 @@ def run_all(scripts, smoke, outputs=pathlib.Path("outputs")):
 
 
 def run_one(name, command, log_path):
-    """Run `command`, each output line printed as "[name] line" and kept in `log_path`;
-    {"command", "returncode", "seconds"}."""
-    start = time.monotonic()
+    """Run `command`, each output line printed as "[name] line" and kept in `log_path`; {"command",
+    "returncode", "seconds" (wall), "cpu_seconds" (user + system of the process and its children)}."""
+    start, cpu_start = time.monotonic(), children_cpu_seconds()
     with open(log_path, "w", encoding="utf-8") as log, subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1) as process:
         for line in process.stdout:
             log.write(line)
             print(f"[{name}] {line.rstrip()}", flush=True)
     return {"command": " ".join(command[1:]), "returncode": process.returncode,
-            "seconds": round(time.monotonic() - start, 1)}
+            "seconds": round(time.monotonic() - start, 1),
+            "cpu_seconds": round(children_cpu_seconds() - cpu_start, 1)}
+
+
+def children_cpu_seconds():
+    """User + system CPU seconds of this process's finished children (0 where `resource` is missing: Windows)."""
+    try:
+        import resource  # noqa: PLC0415  (POSIX only)
+    except ImportError:
+        return 0.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def add_commands(commands):

@@ -123,7 +123,8 @@ CLAIM_HEADERS = ["claim", "expected", "measured", "tolerance", "range", "result"
 def run_text(member):
     """What the run of --all measured, and what the docstring states."""
     run = member.run
-    measured = (f"{run['seconds']:.0f} s measured by gan-tf reproduce --all"
+    cpu = f" ({run['cpu_seconds']:.0f} s of CPU)" if "cpu_seconds" in run else ""
+    measured = (f"{run['seconds']:.0f} s{cpu} measured by gan-tf reproduce --all"
                 + ("" if run.get("returncode", 0) == 0 else f", FAILED (exit status {run['returncode']})")
                 if run else "not run by gan-tf reproduce --all")
     return f"{measured}; the docstring states: {member.entry.fields.get('Runtime', 'nothing')}"
