@@ -20,7 +20,7 @@ Expected: with stddev 0.2, D saturates: over the last 100 of 300 steps its mean 
           its weights G learns ~12x slower (|dG|/|G| 0.21 vs 2.6): the write-up's "learning is just too slow".
           (Measured at seed 2017; single runs, so expect some spread in the decimals.)
 Runtime:  about 7.5 minutes on 2 CPU cores shared with other jobs (2 runs of 300 steps, ~3.5 min each);
-          --smoke ~40 s.
+          --smoke 98 s on 2 loaded cores (load average ~11, gan-tf reproduce --all --smoke; ~40 s on a quieter machine).
 
 Set-up as the write-up (its DCGAN with dense projection and 5x5 kernels, BN decay 0.9, z ~ U(-1, 1), Adam
 2e-4 beta1 0.5, batch 64, 1 D step then 2 G steps, feature matching 0.1) at 32x32 on the digits, at a

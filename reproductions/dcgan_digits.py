@@ -20,7 +20,8 @@ Expected: recognizable digits of every class. A classifier MLP(128) trained on r
           digits score 9.35, 10 classes, 0.98 and 0.40 (against the training digits). (Seed 2015; with seed 0,
           40 epochs gave 6.46 and 80 epochs 6.86.)
 Runtime:  225 CPU-seconds: about 4-5 minutes on 2 free CPU cores, 13 minutes when the cores were shared with
-          3 other training jobs (XLA); --smoke runs in ~30 s.
+          3 other training jobs (XLA); --smoke 97 s on 2 loaded cores (load average ~11,
+          gan-tf reproduce --all --smoke; ~30 s on a quieter machine).
 
 Set-up: Radford's 32x32 DCGAN (4x4 kernels, BN, ReLU / LeakyReLU 0.2, N(0, 0.02) init) at half width
 (ngf = ndf = 32, for CPU time), z ~ N(0, 1) of dim 100, Adam 2e-4 beta1 0.5, batch 64, one D step per G step,

@@ -21,7 +21,8 @@ Expected: walks change images gradually: the largest of the 8 steps of a row is 
           much as drawing a new z (dcgan_digits run: 0.25, 0.39, 0.27). On digits the two ends of a walk are
           classified as different digits in 2, 4 and 2 of the 8 rows (the write-up: "different image depending
           on whether we are on the negative or positive side"), interpolations in 7 of 8.
-Runtime:  about 20 s (8 CPU-seconds) given a run; --smoke (which trains a tiny run first) ~40 s.
+Runtime:  about 20 s (8 CPU-seconds) given a run; --smoke, which trains a tiny run first, 86 s
+          on 2 loaded cores (load average ~11, gan-tf reproduce --all --smoke; ~40 s on a quieter machine).
 """
 
 import pathlib

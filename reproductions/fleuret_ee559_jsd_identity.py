@@ -12,7 +12,8 @@ Outputs:  jsd_identity.png  left: p, p_g, D* and a trained D for one pair; right
 Expected: V(D*) = 2 JSD - log 4 to 4e-16 (the identity, on the grid); for each pair V(trained D) is below
           it and within 0.005 nats (measured: gaps from 1e-6 to 0.0022 nats; 3 seeds, 3000 D steps), from
           JSD = 0 (p_g = p) to JSD = 0.63 (N(3, 0.5^2)).
-Runtime:  about 2 min on 2 shared CPU cores; --smoke about 10 s.
+Runtime:  about 2 min on 2 shared CPU cores; --smoke 37 s
+          on 2 loaded cores (load average ~11, gan-tf reproduce --all --smoke; about 10 s on a quieter machine).
 
 Method: p = N(0, 1) is the data, p_g = N(mean, stddev^2) a frozen linear generator (`FixedGeneratorGAN`);
 D (MLP [64, 64]) is trained with the minimax D loss, then V(D, G) = integral of p log D + p_g log(1 - D)

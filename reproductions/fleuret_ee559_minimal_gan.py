@@ -19,7 +19,8 @@ Expected: (measured, seeds 0-2) G frozen at its initialisation while D trains al
           the fakes for long (mean D(G(z)) 0.48-0.55 at the end), so both losses train: energy distance to
           the target after 20k batches 0.12-0.22 (saturating), 0.10-0.37 (non-saturating), against 0.0026
           between two real samples; G still oscillates with batches of 10 (see the samples figure).
-Runtime:  about 1.5 min on 2 CPU cores; --smoke about 10 s.
+Runtime:  about 1.5 min on 2 CPU cores; --smoke 47 s
+          on 2 loaded cores (load average ~11, gan-tf reproduce --all --smoke; about 10 s on a quieter machine).
 
 Deviations: D outputs a logit and the losses take logits (log sigmoid = -softplus(-l)), the same function
 as the lecture's Sigmoid + log, but finite; real batches are fresh draws from the target rather than a

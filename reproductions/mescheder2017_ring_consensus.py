@@ -12,7 +12,8 @@ Outputs:  samples_over_training.png  G's samples for each method (seed S) at sev
 Expected: (measured, seeds 0-2, step 20k) modes captured of 8: consensus 8, 8, 8; alternating 3, 3, 5;
           simultaneous 4, 2, 4. Fraction of samples within 0.04 of a centre: consensus 0.52-0.70, the others
           0.85-0.97 (concentrated on fewer modes). Before ~6k steps no method has any mode (RMSProp 1e-4 is slow).
-Runtime:  about 8.5 min on 2 shared CPU cores (3 methods x 3 seeds x 20k steps); --smoke about 20 s.
+Runtime:  about 8.5 min on 2 shared CPU cores (3 methods x 3 seeds x 20k steps); --smoke 64 s
+          on 2 loaded cores (load average ~11, gan-tf reproduce --all --smoke; about 20 s on a quieter machine).
 
 Setting (as the authors' notebook): 8 Gaussians on the unit circle, stddev 0.01; batch 512; z ~ N(0, I_16);
 G and D: 4 fully connected ReLU layers of 16 units (Glorot-uniform weights, zero biases, as slim's defaults);

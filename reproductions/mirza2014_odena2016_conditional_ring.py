@@ -13,7 +13,8 @@ Outputs:  samples_per_class.png   for each model, 200 samples of every class (on
 Expected: (measured, seeds 0-2, 2,000 steps) fraction of the samples of class k nearest to mode k: conditional
           GAN 1.0, 1.0, 1.0; AC-GAN 1.0, 0.75, 1.0 (seed 1 puts two labels' samples on one mode). Fraction within
           3 stddev of their own mode: conditional GAN 0.996, 0.836, 0.968; AC-GAN 0.918, 0.368, 0.969.
-Runtime:  2 min 21 s on 2 shared (heavily loaded) CPU cores; --smoke about 15-50 s.
+Runtime:  2 min 21 s on 2 shared (heavily loaded) CPU cores; --smoke 52 s
+          on 2 loaded cores (load average ~11, gan-tf reproduce --all --smoke; 15 s on a quieter machine).
 
 Setting: 8 Gaussians on the unit circle, stddev 0.05, labels uniform; G and D: 3 x 64 ReLU MLPs, the one-hot label
 concatenated to the input (the conditional GAN) or predicted by a second head of D (AC-GAN, class_weight 1);

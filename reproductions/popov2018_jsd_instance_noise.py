@@ -14,7 +14,8 @@ Expected: (measured, seeds 0-2) without noise D(G(z)) drops to ~5e-10, G's gradi
           the first 1000 steps) and then 1e-8, and G's mean stays at -1.92 to -1.93 after 4000 steps; with
           noise the gradient norm stays ~0.25 and G's mean reaches 2.01-2.05 (data: 2) by step ~2200, before
           the noise is gone (step 3000). Panel (a): 2 JSD - log 4 is flat at 0 until the supports meet.
-Runtime:  about 1.5 min on 2 shared CPU cores; --smoke about 10 s.
+Runtime:  about 1.5 min on 2 shared CPU cores; --smoke 52 s
+          on 2 loaded cores (load average ~11, gan-tf reproduce --all --smoke; about 10 s on a quieter machine).
 
 Setting: data N(2, 0.05^2); G(z) = |a| z + b with z ~ N(0, 1), starting at b = -2, |a| = 0.05 (no overlap:
 the modes are 80 stddevs apart); D an MLP [32, 32]; the saturating (minimax) loss, the slides' "original

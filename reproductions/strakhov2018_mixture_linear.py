@@ -22,7 +22,7 @@ Expected: (full run, seed 2018) Figs 8-13: every run ends with G/mean within 0.2
           Rates (tests/test_mixtures.py): averaging and collapse each held for 8 of 8 seeds at 1000 steps
           and 10 of 10 at 2000 steps (the slow test).
 Runtime:  about 2-2.5 minutes of CPU (122-150 s user; 2 minutes wall on a quiet machine, 7 when shared);
-          --smoke runs in ~25 s.
+          --smoke 191 s on 2 loaded cores (load average ~11, gan-tf reproduce --all --smoke; ~25 s on a quiet machine).
 
 The blog's text says the modes of Figs 8-13 are symmetric about zero; its histograms (Fig 12) show them
 near -3 and +2.5, each about 1 wide. We use 0.5 N(-2.5, 1) + 0.5 N(2.5, 1) (with +-3 the runs end with

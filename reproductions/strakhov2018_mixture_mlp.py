@@ -25,7 +25,7 @@ Expected: (full run, seed 2018) Figs 16-17: both probabilities end within 0.01 o
           The runs stay unstable to the end: G's histogram jumps between steps (Fig 19), so any one
           snapshot, the final one included, can hold a collapsed state.
 Runtime:  about 4.5 minutes of CPU (277-280 s user; 4.5 minutes wall on a quiet machine, 11 when shared);
-          --smoke runs in ~25 s.
+          --smoke 193 s on 2 loaded cores (load average ~11, gan-tf reproduce --all --smoke; ~25 s on a quiet machine).
 
 Data of Figs 16-19 as in strakhov2018_mixture_linear.py: 0.5 N(-2.5, 1) + 0.5 N(2.5, 1). Generator: ReLU
 MLP 1 -> 256 -> 256 -> 1 as the blog post's text describes; the blog's code fed z into its second

@@ -13,7 +13,8 @@ Outputs:  outputs/strakhov2018_normal/
 Expected: every run ends with G/mean ~ 2.0 and G/stddev ~ 3.0 (within ~0.1 and ~0.15) and both
           probabilities ~ 0.5; the mean first comes within 0.1 of 2.0 after 150-350 steps (blog: "by about
           step 300"). The Fig 7 run ends near N(7, 1.5) with D(x) ~ 0.5 everywhere.
-Runtime:  about 2 minutes on 2 CPU cores (90-105 s of CPU); --smoke runs in ~20 s of CPU.
+Runtime:  about 2 minutes on 2 CPU cores (90-105 s of CPU); --smoke 183 s
+          on 2 loaded cores (load average ~11, gan-tf reproduce --all --smoke; ~20 s of CPU on a quiet machine).
 
 Set-up as in the blog's code (Monnoroch/generative, TF1): batch 32, Adam with d_lr 0.01 and g_lr 0.02,
 2000 steps, non-saturating generator loss, init truncated normal 0.1 with biases 0.1, z ~ N(0, 1).
