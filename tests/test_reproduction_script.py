@@ -106,3 +106,8 @@ def test_claims_print_as_a_table_of_pass_and_fail(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["claim", "measured", "from", "to", "result"]
     assert lines[1].split() == ["a", "1", "0.5", "1.5", "pass"] and lines[2].split() == ["b", "3", "0.5", "1.5", "FAIL"]
+
+
+def test_a_table_without_rows_prints_its_header(capsys):
+    script.print_claims([])
+    assert capsys.readouterr().out.split() == ["claim", "measured", "from", "to", "result"]

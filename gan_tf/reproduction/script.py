@@ -129,7 +129,7 @@ def print_table(rows, columns, digits=4):
         return f"{value:.{digits}g}" if isinstance(value, (float, np.floating)) else str(value)
 
     cells = [[cell(row.get(key, "")) for key, _ in columns] for row in rows]
-    widths = [max(len(header), *(len(line[index]) for line in cells)) for index, (_, header) in enumerate(columns)]
+    widths = [max([len(header), *(len(line[index]) for line in cells)]) for index, (_, header) in enumerate(columns)]
     print("  ".join(header.ljust(width) for (_, header), width in zip(columns, widths)))
     for line in cells:
         print("  ".join(text.ljust(width) for text, width in zip(line, widths)))
