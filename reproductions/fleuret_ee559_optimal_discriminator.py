@@ -8,7 +8,7 @@ Command:  python reproductions/fleuret_ee559_optimal_discriminator.py [--smoke] 
 Outputs:  outputs/fleuret_ee559_optimal_discriminator/optimal_discriminator.png, config.json, metrics.json
 Expected: on x where either density has mass, mean |D - D*| about 0.01-0.03 and max about 0.05-0.08 for
           both panels (real N(0, 1) vs G = N(1, 2); real 0.5 N(-2, 1) + 0.5 N(4, 1.5) vs G = N(1, 3)).
-Runtime:  about 20 s on 2 CPU cores; --smoke 51 s
+Runtime:  about 20 s on 2 quiet CPU cores, 77 s (17 s of CPU) on 2 loaded ones; --smoke 51 s
           on 2 loaded cores (load average ~11, gan-tf reproduce --all --smoke; about 5 s on a quieter machine).
 """
 

@@ -20,7 +20,7 @@ Expected: closed-form moduli (h = 0.2): simultaneous 1.00499, alternating 1, gra
           Gradient-norm descent from (1, 1) does *not* converge: (1, 1) lies beyond the saddle of L at
           theta = psi = 0.8596 and descent slides along the diagonal into the region where D saturates
           (||v|| -> 0), as does v - 10 grad L; a start on the saddle's stable manifold converges to the saddle.
-Runtime:  about 10 s (pure NumPy); --smoke 19 s
+Runtime:  about 10 s (pure NumPy), 23 s (5 s of CPU) on 2 loaded cores; --smoke 19 s
           on 2 loaded cores (load average ~11, gan-tf reproduce --all --smoke; of it ~15 s of imports).
 """
 
