@@ -80,8 +80,10 @@ def main(argv=None):
               "learning_rate": LEARNING_RATE, "hidden": HIDDEN, "panels": list(PANELS)}
     script.write_json(out_dir / "config.json", config)
     claims = [item for name, numbers in results.items() for item in (
-        script.claim_range(f"{name}: mean |D - D*|", numbers["mean_abs_error"], 0.01, 0.03),
-        script.claim_range(f"{name}: max |D - D*|", numbers["max_abs_error"], 0.05, 0.08))]
+        script.claim_range(f"{name}: mean |D - D*|", numbers["mean_abs_error"],
+                           *script.stated_range("0.01", "0.03")),
+        script.claim_range(f"{name}: max |D - D*|", numbers["max_abs_error"],
+                           *script.stated_range("0.05", "0.08")))]
     script.write_json(out_dir / "metrics.json", {**results, "claims": claims})
     script.print_table([{"panel": name, **numbers} for name, numbers in results.items()],
                        ["panel", ("mean_abs_error", "mean |D - D*|"), ("max_abs_error", "max |D - D*|")])

@@ -136,7 +136,8 @@ def claims(rows):
     checked = []
     for row in rows:
         name = f"{'with' if row['noise'] else 'without'} noise, seed {row['seed']}"
-        mean_range, norm_range = ((1.95, 2.05), (0.1, 0.5)) if row["noise"] else ((-1.93, -1.92), (1e-5, 1e-4))
+        mean_range, norm_range = (((1.95, 2.05), (0.1, 0.5)) if row["noise"]
+                                  else (script.stated_range("-1.93", "-1.92"), (1e-5, 1e-4)))
         checked += [script.claim_range(f"{name}: final G mean", row["final_generator_mean"], *mean_range),
                     script.claim_range(f"{name}: median G gradient norm, first quarter",
                                        row["median_gradient_norm_first_quarter"], *norm_range)]

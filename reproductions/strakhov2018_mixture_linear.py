@@ -83,10 +83,14 @@ def claims(results):
     for run in RUNS:
         row = results[run]
         checked += [script.claim(f"{run}: final G/mean", row["final_mean"], 0.0, 0.2),
-                    script.claim_range(f"{run}: final G/stddev", row["final_stddev"], 2.48, 2.61),
-                    script.claim_range(f"{run}: final p_real_on_real", row["final_p_real_on_real"], 0.56, 0.59),
-                    script.claim_range(f"{run}: final p_real_on_fake", row["final_p_real_on_fake"], 0.42, 0.45),
-                    script.claim_range(f"{run}: mass in the gap", row["gap_mass"], 0.15, 0.16)]
+                    script.claim_range(f"{run}: final G/stddev", row["final_stddev"],
+                                       *script.stated_range("2.48", "2.61")),
+                    script.claim_range(f"{run}: final p_real_on_real", row["final_p_real_on_real"],
+                                       *script.stated_range("0.56", "0.59")),
+                    script.claim_range(f"{run}: final p_real_on_fake", row["final_p_real_on_fake"],
+                                       *script.stated_range("0.42", "0.45")),
+                    script.claim_range(f"{run}: mass in the gap", row["gap_mass"],
+                                       *script.stated_range("0.15", "0.16"))]
     fig14, fig15 = results["fig14_animation"], results["fig15_animation"]
     return checked + [script.claim("Fig 14 (averaging): final G/mean", fig14["final_mean"], 2.1, 0.05),
                       script.claim("Fig 14 (averaging): final G/stddev", fig14["final_stddev"], 2.9, 0.05),

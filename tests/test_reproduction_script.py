@@ -111,3 +111,11 @@ def test_claims_print_as_a_table_of_pass_and_fail(capsys):
 def test_a_table_without_rows_prints_its_header(capsys):
     script.print_claims([])
     assert capsys.readouterr().out.split() == ["claim", "measured", "from", "to", "result"]
+
+
+def test_a_stated_range_holds_what_rounds_into_it():
+    low, high = script.stated_range("0.003", "0.006")
+    assert (low, high) == pytest.approx((0.0025, 0.0065), abs=1e-15)
+    assert script.stated_range("6.3", "12") == pytest.approx((6.25, 12.5))
+    assert script.claim_range("ratio", 0.00634, *script.stated_range("0.003", "0.006"))["passed"]
+    assert not script.claim_range("ratio", 0.0066, *script.stated_range("0.003", "0.006"))["passed"]

@@ -150,6 +150,15 @@ def claim_range(name, measured, low, high):
     return _claim(name, measured, (low + high) / 2, (high - low) / 2, low, high)
 
 
+def stated_range(low_text, high_text):
+    """(low, high) of a range as a docstring states it, rounded: each end widened by half a unit of its last
+    digit, stated_range("0.003", "0.006") = (0.0025, 0.0065), since 0.0063 is stated as 0.006."""
+    def half_unit(text):
+        return 0.5 * 10.0 ** -len(text.partition(".")[2])
+
+    return float(low_text) - half_unit(low_text), float(high_text) + half_unit(high_text)
+
+
 def _claim(name, measured, expected, tolerance, low, high):
     measured = math.nan if measured is None else float(measured)
     return {"name": name, "measured": measured, "expected": float(expected), "tolerance": float(tolerance),
