@@ -119,3 +119,6 @@ def test_a_stated_range_holds_what_rounds_into_it():
     assert script.stated_range("6.3", "12") == pytest.approx((6.25, 12.5))
     assert script.claim_range("ratio", 0.00634, *script.stated_range("0.003", "0.006"))["passed"]
     assert not script.claim_range("ratio", 0.0066, *script.stated_range("0.003", "0.006"))["passed"]
+    assert script.stated_range("-1.93", "-1.92") == pytest.approx((-1.935, -1.915))
+    with pytest.raises(ValueError, match="plain decimal"):
+        script.stated_range("0", "4e-16")

@@ -154,6 +154,8 @@ def stated_range(low_text, high_text):
     """(low, high) of a range as a docstring states it, rounded: each end widened by half a unit of its last
     digit, stated_range("0.003", "0.006") = (0.0025, 0.0065), since 0.0063 is stated as 0.006."""
     def half_unit(text):
+        if not text.lstrip("-").replace(".", "", 1).isdigit():
+            raise ValueError(f"stated_range: expected a plain decimal such as '0.25', got {text!r}.")
         return 0.5 * 10.0 ** -len(text.partition(".")[2])
 
     return float(low_text) - half_unit(low_text), float(high_text) + half_unit(high_text)
