@@ -20,7 +20,7 @@ Expected: with stddev 0.2, D saturates: over the last 100 of 300 steps its mean 
           its weights G learns ~12x slower (|dG|/|G| 0.21 vs 2.6): the write-up's "learning is just too slow".
           (Measured at seed 2017; single runs, so expect some spread in the decimals.)
 Runtime:  about 7.5 minutes on 2 CPU cores shared with other jobs (2 runs of 300 steps, ~3.5 min each);
-          --smoke ~40 s.
+          --smoke 98 s on 2 loaded cores (load average ~11, gan-tf reproduce --all --smoke; ~40 s on a quieter machine).
 
 Set-up as the write-up (its DCGAN with dense projection and 5x5 kernels, BN decay 0.9, z ~ U(-1, 1), Adam
 2e-4 beta1 0.5, batch 64, 1 D step then 2 G steps, feature matching 0.1) at 32x32 on the digits, at a
@@ -91,6 +91,23 @@ def plot(recorders, out_dir):
                          out_dir / "first_layer_gradient_norms.png")
 
 
+# The docstring's "Expected:" (seed 2017, one run each), to the decimals it gives: measure -> (0.2, 0.02).
+EXPECTED = {"final_p_real_on_real": (0.96, 0.54), "final_p_real_on_fake": (0.075, 0.21), "final_d_loss": (0.15, 0.93),
+            "d_first_layer_gradient_norm_start": (7.0, 8.7), "g_first_layer_gradient_norm_final": (2.7, 3.4),
+            "g_first_layer_gradient_over_weight_norm_final": (0.21, 2.6)}
+
+
+def claims(metrics):
+    """Each number of the docstring, to half a unit of its last decimal."""
+    checked = []
+    for measure, values in EXPECTED.items():
+        for stddev, value in zip(STDDEVS, values):
+            decimals = len(f"{value}".split(".")[1]) if "." in f"{value}" else 0
+            checked.append(script.claim(f"stddev {stddev}: {measure}", metrics[f"stddev_{stddev}"][measure], value,
+                                        0.5 * 10 ** -decimals))
+    return checked
+
+
 def main(argv=None):
     arguments, out_dir = script.start(__file__, __doc__, argv)
     config = training.TrainConfig(seed=SEED, **{**CONFIG, **(SMOKE if arguments.smoke else {})})
@@ -100,7 +117,8 @@ def main(argv=None):
     metrics = {f"stddev_{stddev}": summarize(recorder) for stddev, recorder in recorders.items()}
     script.write_json(out_dir / "config.json", {**vars(config), "stddevs": STDDEVS, "recorder_every": every,
                                                 "smoke": arguments.smoke})
-    script.write_json(out_dir / "metrics.json", metrics)
+    script.write_json(out_dir / "metrics.json", {**metrics, "claims": claims(metrics)})
+    script.print_claims(claims(metrics))
     script.print_table([{"init": name, **row} for name, row in metrics.items()], [
         "init", ("final_p_real_on_real", "P(real|real)"), ("final_p_real_on_fake", "P(real|fake)"),
         ("final_d_loss", "D loss"), ("d_first_layer_gradient_norm_start", "|dD| start"),

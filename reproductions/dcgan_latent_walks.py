@@ -21,7 +21,8 @@ Expected: walks change images gradually: the largest of the 8 steps of a row is 
           much as drawing a new z (dcgan_digits run: 0.25, 0.39, 0.27). On digits the two ends of a walk are
           classified as different digits in 2, 4 and 2 of the 8 rows (the write-up: "different image depending
           on whether we are on the negative or positive side"), interpolations in 7 of 8.
-Runtime:  about 20 s (8 CPU-seconds) given a run; --smoke (which trains a tiny run first) ~40 s.
+Runtime:  about 20 s (8 CPU-seconds) given a run; --smoke, which trains a tiny run first, 86 s
+          on 2 loaded cores (load average ~11, gan-tf reproduce --all --smoke; ~40 s on a quieter machine).
 """
 
 import pathlib
@@ -98,11 +99,35 @@ def main(argv=None):
     script.write_json(out_dir / "config.json", {"run": str(run), "seed": SEED, "dimensions": WALK_DIMENSIONS,
                                                 "rows": ROWS, "columns": COLUMNS, "ends": ENDS,
                                                 "smoke": arguments.smoke})
-    script.write_json(out_dir / "metrics.json", metrics)
+    script.write_json(out_dir / "metrics.json", {**metrics, "claims": claims(metrics)})
     print(f"mean |change| between two new samples: {metrics['new_sample_change']:.4f}")
     script.print_table([{"walk": name, **row} for name, row in metrics.items() if isinstance(row, dict)], [
         "walk", "end_to_end_change", "max_step_share", "one_dimension_change_vs_new_sample",
         "rows_whose_ends_differ_in_digit"])
+    script.print_claims(claims(metrics))
+
+
+# The docstring's "Expected:" on the dcgan_digits run: walk -> (largest step share, end-to-end change / new
+# sample range, share of the 8 rows whose ends are different digits).
+CHANGE = script.stated_range("0.25", "0.4")
+EXPECTED = {"walk_dim_25": (0.15, CHANGE, 2 / 8), "walk_dim_50": (0.15, CHANGE, 4 / 8),
+            "walk_dim_75": (0.15, CHANGE, 2 / 8), "interpolations": (0.19, None, 7 / 8)}
+
+
+def claims(metrics):
+    checked = []
+    for walk, (step_share, change_range, differ) in EXPECTED.items():
+        if walk not in metrics:
+            continue
+        row = metrics[walk]
+        checked.append(script.claim(f"{walk}: largest step / path", row["max_step_share"], step_share, 0.005))
+        if change_range is not None:
+            checked.append(script.claim_range(f"{walk}: change / new sample's",
+                                              row["one_dimension_change_vs_new_sample"], *change_range))
+        if "rows_whose_ends_differ_in_digit" in row:
+            checked.append(script.claim(f"{walk}: rows whose ends differ in digit",
+                                        row["rows_whose_ends_differ_in_digit"], differ, 0))
+    return checked
 
 
 def draw(gan, config, out_dir):

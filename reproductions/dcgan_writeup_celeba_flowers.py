@@ -21,7 +21,8 @@ Expected: (not run here: no data and no GPU) faces by epoch 2-3 and clear faces 
           sits well above log 2 because it includes the feature-matching term.
 Runtime:  CelebA, 15 epochs of 3,165 steps: roughly 1.5 h on one recent GPU (an estimate; mixed precision with
           --mixed-precision in `gan-tf train` helps), days on 2 CPU cores; flowers 100 epochs of 57 steps:
-          about 10 minutes on a GPU; --smoke ~40 s on CPU.
+          about 10 minutes on a GPU; --smoke 76 s on CPU
+          on 2 loaded cores (load average ~11, gan-tf reproduce --all --smoke; ~40 s on a quieter machine).
 
 Set-up as the write-up's code (shekkizh/TensorflowProjects): the write-up's DCGAN (dense projection to
 4x4x512, 5x5 kernels, depths 512-256-128-64 / 64-128-256-512, BN decay 0.9 eps 1e-5, N(0, 0.02) init),

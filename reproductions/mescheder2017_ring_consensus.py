@@ -14,7 +14,8 @@ Outputs:  samples_over_training.png  G's samples for each method (seed S) at sev
 Expected: (measured, seeds 0-2, step 20k) modes captured of 8: consensus 8, 8, 8; alternating 3, 3, 5;
           simultaneous 4, 2, 4. Fraction of samples within 0.04 of a centre: consensus 0.52-0.70, the others
           0.85-0.97 (concentrated on fewer modes). Before ~6k steps no method has any mode (RMSProp 1e-4 is slow).
-Runtime:  about 8.5 min on 2 shared CPU cores (3 methods x 3 seeds x 20k steps); --smoke about 20 s.
+Runtime:  about 8.5 min on 2 shared CPU cores (3 methods x 3 seeds x 20k steps); --smoke 64 s
+          on 2 loaded cores (load average ~11, gan-tf reproduce --all --smoke; about 20 s on a quieter machine).
 
 Setting (as the authors' notebook): 8 Gaussians on the unit circle, stddev 0.01; batch 512; z ~ N(0, I_16);
 G and D: 4 fully connected ReLU layers of 16 units (Glorot-uniform weights, zero biases, as slim's defaults);
@@ -138,12 +139,32 @@ def main(argv=None):
             for method in METHODS for seed, run in zip(seeds, all_runs[method])]
     modes_over_steps = {method: [run["modes"] for run in all_runs[method]] for method in METHODS}
     script.write_json(out_dir / "metrics.json", {"runs": rows, "steps": all_runs["alternating"][0]["step"],
-                                                 "modes_over_steps": modes_over_steps})
+                                                 "modes_over_steps": modes_over_steps, "claims": claims(rows)})
     ring = distributions.ring_of_gaussians(NUM_MODES, RADIUS, MODE_STDDEV)
     plot_samples({method: runs[0] for method, runs in all_runs.items()}, ring.sample(1000, seed=7).numpy(),
                  out_dir / "samples_over_training.png")
     plot_modes(all_runs, out_dir / "modes.png")
     script.print_table(rows, ["method", "seed", "final_modes", "final_high_quality", "mean_modes_last_quarter"])
+    script.print_claims(claims(rows))
+
+
+# The docstring's "Expected:" (seeds 0-2, step 20k): method -> modes per seed, and the high-quality fraction.
+EXPECTED_MODES = {"consensus": (8, 8, 8), "alternating": (3, 3, 5), "simultaneous": (4, 2, 4)}
+EXPECTED_HIGH_QUALITY = {"consensus": ("0.52", "0.70"), "alternating": ("0.85", "0.97"),
+                         "simultaneous": ("0.85", "0.97")}
+
+
+def claims(rows):
+    """Modes and high-quality fraction at the end, per method and seed (the seeds the docstring measured)."""
+    checked = []
+    for row in rows:
+        if row["seed"] < len(EXPECTED_MODES[row["method"]]):
+            name = f"{row['method']}, seed {row['seed']}"
+            checked += [script.claim(f"{name}: modes of 8", row["final_modes"],
+                                     EXPECTED_MODES[row["method"]][row["seed"]], 0),
+                        script.claim_range(f"{name}: high-quality fraction", row["final_high_quality"],
+                                           *script.stated_range(*EXPECTED_HIGH_QUALITY[row["method"]]))]
+    return checked
 
 
 if __name__ == "__main__":

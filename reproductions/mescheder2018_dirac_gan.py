@@ -20,7 +20,8 @@ Expected: closed-form moduli (h = 0.2): simultaneous 1.00499, alternating 1, gra
           Gradient-norm descent from (1, 1) does *not* converge: (1, 1) lies beyond the saddle of L at
           theta = psi = 0.8596 and descent slides along the diagonal into the region where D saturates
           (||v|| -> 0), as does v - 10 grad L; a start on the saddle's stable manifold converges to the saddle.
-Runtime:  about 10 s (pure NumPy); --smoke about 3 s.
+Runtime:  about 10 s (pure NumPy), 23 s (5 s of CPU) on 2 loaded cores; --smoke 19 s
+          on 2 loaded cores (load average ~11, gan-tf reproduce --all --smoke; of it ~15 s of imports).
 """
 
 import matplotlib.pyplot as plt
@@ -153,7 +154,8 @@ def main(argv=None):
                       "closest_distance_to_saddle": float(distance_to_saddle.min()),
                       "steps_within_0.05_of_saddle": int(np.sum(distance_to_saddle < 0.05)),
                       "end": extra["manifold_path"][-1]}
-    script.write_json(out_dir / "metrics.json", {"methods": rows, "gradient_norm_saddle": saddle_metrics})
+    script.write_json(out_dir / "metrics.json", {"methods": rows, "gradient_norm_saddle": saddle_metrics,
+                                                 "claims": claims(rows)})
     plot_trajectories(paths, rows, extra, out_dir / "trajectories.png")
     plot_distance(paths, out_dir / "distance.png")
     script.print_table(rows, ["method", "closed_form_modulus", "jacobian_modulus", "measured_growth_near_0",
@@ -161,6 +163,21 @@ def main(argv=None):
     print(f"gradient-norm descent: saddle of L at {extra['saddle'][0]:.4f} (both coordinates); from "
           f"({manifold_start[0]:.6f}, 1) it comes within {saddle_metrics['closest_distance_to_saddle']:.2e} and stays "
           f"within 0.05 for {saddle_metrics['steps_within_0.05_of_saddle']} of {num_steps} steps")
+    script.print_claims(claims(rows))
+
+
+# The docstring's "Expected:" distances to (0, 0) after 500 steps from (1, 1): method -> (distance, tolerance).
+EXPECTED_FINAL_DISTANCES = {"simultaneous": (3.10, 0.005), "alternating": (1.42, 0.005), "consensus": (0, 1e-9),
+                            "instance_noise": (0, 1e-9), "wgan_clip": (0.33, 0.005)}
+
+
+def claims(rows):
+    """Measured growth near 0 = the closed-form modulus to 1e-4, for every method; the final distances."""
+    checked = [script.claim(f"{row['method']}: growth per step near 0", row["measured_growth_near_0"],
+                            row["closed_form_modulus"], 1e-4) for row in rows]
+    return checked + [script.claim(f"{row['method']}: distance to (0, 0) at the end", row["final_distance"],
+                                   *EXPECTED_FINAL_DISTANCES[row["method"]])
+                      for row in rows if row["method"] in EXPECTED_FINAL_DISTANCES]
 
 
 if __name__ == "__main__":

@@ -12,8 +12,10 @@ Outputs:  samples_per_class.png   for each model, 200 samples of every class (on
           config.json, metrics.json
 Expected: (measured, seeds 0-2, 2,000 steps) fraction of the samples of class k nearest to mode k: conditional
           GAN 1.0, 1.0, 1.0; AC-GAN 1.0, 0.75, 1.0 (seed 1 puts two labels' samples on one mode). Fraction within
-          3 stddev of their own mode: conditional GAN 0.996, 0.836, 0.968; AC-GAN 0.918, 0.368, 0.969.
-Runtime:  2 min 21 s on 2 shared (heavily loaded) CPU cores; --smoke about 15-50 s.
+          3 stddev of their own mode, measured at an earlier version / at this one: conditional GAN 0.996 /
+          0.998, 0.836 / 0.997, 0.968 / 0.951; AC-GAN 0.918 / 0.919, 0.368 / 0.574, 0.969 / 0.959.
+Runtime:  2 min 21 s on 2 shared (heavily loaded) CPU cores, 81 s (39 s of CPU) at load average ~8; --smoke 52 s
+          on 2 loaded cores (load average ~11, gan-tf reproduce --all --smoke; 15 s on a quieter machine).
 
 Setting: 8 Gaussians on the unit circle, stddev 0.05, labels uniform; G and D: 3 x 64 ReLU MLPs, the one-hot label
 concatenated to the input (the conditional GAN) or predicted by a second head of D (AC-GAN, class_weight 1);
@@ -104,9 +106,30 @@ def main(argv=None):
             samples = train(kind, seed, num_steps)
             first.setdefault(kind, samples)
             rows.append({"model": kind, "seed": seed, **scores(samples, centres)})
-    script.write_json(out_dir / "metrics.json", {"runs": rows})
+    script.write_json(out_dir / "metrics.json", {"runs": rows, "claims": claims(rows)})
     plot(first, centres, out_dir / "samples_per_class.png")
     script.print_table(rows, ["model", "seed", "label_accuracy", "high_quality_own_mode"])
+    script.print_claims(claims(rows))
+
+
+# The docstring's "Expected:" (seeds 0-2): model -> per seed (label accuracy, the two measured fractions within
+# 3 stddev of its own mode).
+EXPECTED = {"conditional": ((1.0, "0.996", "0.998"), (1.0, "0.836", "0.997"), (1.0, "0.951", "0.968")),
+            "acgan": ((1.0, "0.918", "0.919"), (0.75, "0.368", "0.574"), (1.0, "0.959", "0.969"))}
+
+
+def claims(rows):
+    """Label accuracy (to 0.005) and the high-quality fraction (between the two measurements, as rounded) per
+    model and seed of the docstring."""
+    checked = []
+    for row in rows:
+        if row["model"] in EXPECTED and row["seed"] < len(EXPECTED[row["model"]]):
+            accuracy, *high_quality = EXPECTED[row["model"]][row["seed"]]
+            name = f"{row['model']}, seed {row['seed']}"
+            checked += [script.claim(f"{name}: label accuracy", row["label_accuracy"], accuracy, 0.005),
+                        script.claim_range(f"{name}: within 3 stddev of its own mode", row["high_quality_own_mode"],
+                                           *script.stated_range(*high_quality))]
+    return checked
 
 
 if __name__ == "__main__":

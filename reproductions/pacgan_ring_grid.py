@@ -34,12 +34,13 @@ Expected: (measured; modes / %HQ / rev KL, mean over seeds 0-4; per seed in metr
           consensus keeps 24-25 modes but < 11% HQ, the GAN sharpens (82-87% HQ) on 9-13 modes, unrolled (86-97%
           HQ) on 6-11, PacGAN2 11-22 / 7-43%, PacGAN4 17-22 modes of diffuse samples (< 3% HQ). WGAN-GP
           collapses in 3 of 5 ring seeds (2, 0 and 1 modes).
-Runtime:  one process pinned to one core of a loaded 2-core machine, one TF thread, XLA: gan, pacgan2, pacgan4,
-          minibatch and consensus 23-85 s per run (44 min for 5 seeds x 2 datasets), unrolled and WGAN-GP 90-147 s
-          (~50 min), instance_noise and gan_large_batch ~200 s (~70 min): ~2 h 45 min for the full default run.
+Runtime:  ~2 h 45 min for the full default run. One process pinned to one core of a loaded 2-core machine, one
+          TF thread, XLA: gan, pacgan2, pacgan4, minibatch and consensus 23-85 s per run (44 min for 5 seeds x 2
+          datasets), unrolled and WGAN-GP 90-147 s (~50 min), instance_noise and gan_large_batch ~200 s (~70 min).
           The table above merges (`--merge`) runs of this script, split by methods and seeds (`--methods
           ... --seed S --seeds N`) over the machine's two cores.
-          --smoke about 20-40 s (no XLA: compiling would cost more than its 4 steps).
+          --smoke 291 s on 2 loaded cores (load average ~11, gan-tf reproduce --all --smoke;
+          20-40 s on a quieter machine; no XLA: compiling would cost more than its 4 steps).
 
 Data and metrics exactly as PacGAN: ring = 8 Gaussians on the unit circle, stddev 0.01; grid = 25 Gaussians at
 {-4, -2, 0, 2, 4}^2, stddev 0.05; 2,500 samples; high quality = within 3 stddev of the nearest mode; a mode is
@@ -287,9 +288,24 @@ def write_summary(out_dir, runs):
     datasets = [dataset for dataset in DATASETS if any(run["dataset"] == dataset for run in runs)]
     rows = summarize(runs, methods, datasets)
     table = markdown_table(rows, datasets, len({run["seed"] for run in runs}))
-    script.write_json(out_dir / "metrics.json", {"runs": runs, "summary": rows})
+    script.write_json(out_dir / "metrics.json", {"runs": runs, "summary": rows, "claims": claims(runs)})
     (out_dir / "table.md").write_text(table)
     print(table)
+    script.print_claims(claims(runs))
+
+
+def claims(runs):
+    """The docstring's success criterion, met by the GAN with annealed instance noise in every seed: all modes
+    (ring 8, grid 25), >= 95% high-quality samples, reverse KL < 0.05."""
+    checked = []
+    for run in runs:
+        if run["method"] == "instance_noise":
+            name = f"instance_noise, {run['dataset']}, seed {run['seed']}"
+            all_modes = {"ring": 8, "grid": 25}[run["dataset"]]
+            checked += [script.claim(f"{name}: modes", run["modes"], all_modes, 0),
+                        script.claim_range(f"{name}: high-quality fraction", run["high_quality"], 0.95, 1.0),
+                        script.claim_range(f"{name}: reverse KL", run["reverse_kl"], 0, 0.05)]
+    return checked
 
 if __name__ == "__main__":
     main()

@@ -22,7 +22,7 @@ Expected: (full run, seed 2018) Figs 8-13: every run ends with G/mean within 0.2
           Rates (tests/test_mixtures.py): averaging and collapse each held for 8 of 8 seeds at 1000 steps
           and 10 of 10 at 2000 steps (the slow test).
 Runtime:  about 2-2.5 minutes of CPU (122-150 s user; 2 minutes wall on a quiet machine, 7 when shared);
-          --smoke runs in ~25 s.
+          --smoke 191 s on 2 loaded cores (load average ~11, gan-tf reproduce --all --smoke; ~25 s on a quiet machine).
 
 The blog's text says the modes of Figs 8-13 are symmetric about zero; its histograms (Fig 12) show them
 near -3 and +2.5, each about 1 wide. We use 0.5 N(-2.5, 1) + 0.5 N(2.5, 1) (with +-3 the runs end with
@@ -69,11 +69,34 @@ def main(argv=None):
     results.update(toy1d.mixture_animations(ANIMATIONS, networks.linear_generator, steps, SEED, SETTINGS, out_dir,
                                             toy1d.linear_generator_frames, FINAL_SAMPLES, arguments.smoke))
     script.write_json(out_dir / "config.json", config(steps, arguments.smoke))
-    script.write_json(out_dir / "metrics.json", results)
+    script.write_json(out_dir / "metrics.json", {**results, "claims": claims(results)})
+    script.print_claims(claims(results))
     script.print_table([{"run": name, **row} for name, row in results.items()], [
         "run", ("final_mean", "mean"), ("final_stddev", "stddev"), ("final_p_real_on_real", "p(real|real)"),
         ("final_p_real_on_fake", "p(real|fake)"), ("mass_near_mode_0", "mass left"),
         ("mass_near_mode_1", "mass right"), ("gap_mass", "gap mass"), ("wasserstein", "W1"), ("jsd", "JSD")])
+
+
+def claims(results):
+    """The docstring's "Expected:" as numbers: per discriminator (Figs 8-13), and the Fig 14 and 15 runs."""
+    checked = []
+    for run in RUNS:
+        row = results[run]
+        checked += [script.claim(f"{run}: final G/mean", row["final_mean"], 0.0, 0.2),
+                    script.claim_range(f"{run}: final G/stddev", row["final_stddev"],
+                                       *script.stated_range("2.48", "2.61")),
+                    script.claim_range(f"{run}: final p_real_on_real", row["final_p_real_on_real"],
+                                       *script.stated_range("0.56", "0.59")),
+                    script.claim_range(f"{run}: final p_real_on_fake", row["final_p_real_on_fake"],
+                                       *script.stated_range("0.42", "0.45")),
+                    script.claim_range(f"{run}: mass in the gap", row["gap_mass"],
+                                       *script.stated_range("0.15", "0.16"))]
+    fig14, fig15 = results["fig14_animation"], results["fig15_animation"]
+    return checked + [script.claim("Fig 14 (averaging): final G/mean", fig14["final_mean"], 2.1, 0.05),
+                      script.claim("Fig 14 (averaging): final G/stddev", fig14["final_stddev"], 2.9, 0.05),
+                      script.claim("Fig 15 (collapse): final G/mean", fig15["final_mean"], -2.0, 0.05),
+                      script.claim("Fig 15 (collapse): mass near the right mode", fig15["mass_near_mode_1"], 0.0,
+                                   0.005)]
 
 
 def plot_runs(recorders, out_dir):

@@ -25,7 +25,7 @@ Expected: (full run, seed 2018) Figs 16-17: both probabilities end within 0.01 o
           The runs stay unstable to the end: G's histogram jumps between steps (Fig 19), so any one
           snapshot, the final one included, can hold a collapsed state.
 Runtime:  about 4.5 minutes of CPU (277-280 s user; 4.5 minutes wall on a quiet machine, 11 when shared);
-          --smoke runs in ~25 s.
+          --smoke 193 s on 2 loaded cores (load average ~11, gan-tf reproduce --all --smoke; ~25 s on a quiet machine).
 
 Data of Figs 16-19 as in strakhov2018_mixture_linear.py: 0.5 N(-2.5, 1) + 0.5 N(2.5, 1). Generator: ReLU
 MLP 1 -> 256 -> 256 -> 1 as the blog post's text describes; the blog's code fed z into its second
@@ -81,11 +81,30 @@ def main(argv=None):
                                             toy1d.sampled_generator_frames, FINAL_SAMPLES, arguments.smoke,
                                             generator_label="generator density (KDE of 1024 samples)"))
     script.write_json(out_dir / "config.json", config(steps, arguments.smoke))
-    script.write_json(out_dir / "metrics.json", results)
+    script.write_json(out_dir / "metrics.json", {**results, "claims": claims(results)})
+    script.print_claims(claims(results))
     script.print_table([{"run": name, **row} for name, row in results.items()], [
         "run", ("final_p_real_on_real", "p(real|real)"), ("final_p_real_on_fake", "p(real|fake)"),
         ("mass_near_mode_0", "mass left"), ("mass_near_mode_1", "mass right"), ("gap_mass", "gap mass"),
         ("wasserstein", "W1"), ("jsd", "JSD")])
+
+
+def claims(results):
+    """The docstring's "Expected:" as numbers: Figs 16-19 per discriminator, Figs 20 and 21."""
+    checked = []
+    for run in RUNS:
+        row = results[run]
+        checked += [script.claim(f"{run}: final p_real_on_real", row["final_p_real_on_real"], 0.5, 0.01),
+                    script.claim(f"{run}: final p_real_on_fake", row["final_p_real_on_fake"], 0.5, 0.01)]
+        if run != "L2 5e-4 + dropout 0.5":  # the docstring: this seed's most regularized run ends collapsed
+            checked += [script.claim_range(f"{run}: mass near mode {mode}", row[f"mass_near_mode_{mode}"],
+                                               *script.stated_range("0.44", "0.54"))
+                        for mode in (0, 1)]
+    fig20, fig21 = results["fig20_animation"], results["fig21_animation"]
+    return checked + [script.claim("Fig 20: mass near the left mode", fig20["mass_near_mode_0"], 0.48, 0.005),
+                      script.claim("Fig 20: mass near the right mode", fig20["mass_near_mode_1"], 0.50, 0.005),
+                      script.claim("Fig 21: mass near the left mode", fig21["mass_near_mode_0"], 0.55, 0.005),
+                      script.claim("Fig 21: mass near the right mode", fig21["mass_near_mode_1"], 0.38, 0.005)]
 
 
 def plot_runs(recorders, out_dir):

@@ -11,9 +11,28 @@ from conftest import REPOSITORY
 from gan_tf import cli
 
 
-def test_list_names_the_reproductions(capsys):
+def test_list_shows_each_script_source_figures_and_runtime_on_one_line(capsys):
     cli.main(["list"])
-    assert "strakhov2018_normal" in capsys.readouterr().out
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(list((REPOSITORY / "reproductions").glob("*.py")))
+    normal = next(line for line in lines if line.startswith("strakhov2018_normal "))
+    assert "[Generative Adversarial Networks]" in normal and "8 figures" in normal and "--smoke" in normal
+    assert "[EE-559 lecture 10.1]" in next(line for line in lines if line.startswith("fleuret_ee559_jsd_identity "))
+    assert "[The papers]" in next(line for line in lines if line.startswith("pacgan_ring_grid "))
+
+
+def test_list_and_reproduce_all_import_no_tensorflow():
+    code = ("import sys; from gan_tf.cli import reproduce_commands; from gan_tf import cli; cli.main(['list']); "
+            "print('tensorflow' in sys.modules, 'keras' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPOSITORY)
+    assert result.stdout.splitlines()[-1] == "False False"
+
+
+def test_reproduce_needs_a_name_or_all_not_both(capsys):
+    status, line = error_line(capsys, ["reproduce"])
+    assert status == 2 and "a script NAME (see gan-tf list) or --all" in line
+    status, line = error_line(capsys, ["reproduce", "--all", "strakhov2018_normal"])
+    assert status == 2 and "give no NAME" in line
 
 
 def test_unknown_reproduction_names_the_choices(capsys):

@@ -1,11 +1,11 @@
-"""gan_tf.reproduction.toy1d helpers that need no training: run names, animation frames, D by region."""
+"""gan_tf.reproduction.toy1d: run names, animation frames, D by region (no training); one tiny labelled run."""
 
 import types
 
 import numpy as np
 import pytest
 
-from gan_tf import plotting
+from gan_tf import distributions, networks, plotting
 from gan_tf.reproduction import script, toy1d
 
 
@@ -54,3 +54,13 @@ def test_exponential_moving_average_is_debiased_like_tensorboard():
     # s_1 = 0.5 * 0 -> 0 / (1 - 0.5); s_2 = 0.5 * 0 + 0.5 * 1 = 0.5 -> 0.5 / (1 - 0.25) = 2/3.
     np.testing.assert_allclose(plotting.exponential_moving_average([0.0, 1.0], 0.5), [0.0, 2 / 3])
     np.testing.assert_allclose(plotting.exponential_moving_average([0.3] * 5, 0.9), [0.3] * 5)
+
+
+def test_a_labelled_run_prints_its_label_on_every_progress_line(capsys):
+    toy1d.train_run(distributions.normal(2.0, 3.0), networks.linear_generator, toy1d.DISCRIMINATOR_VARIANTS["plain"],
+                    steps=40, seed=0, settings=toy1d.Settings(discriminator_hidden=(8,), probe_size=16),
+                    label="discriminator: plain")
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("  ")[0] for line in lines] == [f"[discriminator: plain] step {step}/40"
+                                                        for step in (10, 20, 30, 40)]
+    assert "d_loss" in lines[-1] and "g_loss" in lines[-1]

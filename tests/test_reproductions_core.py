@@ -18,7 +18,11 @@ def test_smoke_run_writes_every_output(tmp_path, capsys):
         assert (tmp_path / name).stat().st_size > 0, name
     assert len(list(tmp_path.glob("fig6_fake_data_*.png"))) == len(script.RUNS)
     metrics = json.loads((tmp_path / "metrics.json").read_text())
-    assert set(metrics) == set(script.RUNS) | {"fig7_animation"}
+    assert set(metrics) == set(script.RUNS) | {"fig7_animation", "claims"}
+    claims = {claim["name"]: claim for claim in metrics["claims"]}
+    assert len(claims) == 5 * len(script.RUNS) + 2
+    assert claims["plain: final G/mean"]["measured"] == metrics["plain"]["final_mean"]
+    assert claims["plain: final G/mean"]["passed"] == (abs(metrics["plain"]["final_mean"] - 2.0) <= 0.1)
     assert {"final_mean", "final_stddev", "final_p_real_on_real", "final_p_real_on_fake"} <= set(metrics["plain"])
     config = json.loads((tmp_path / "config.json").read_text())
     assert config["smoke"] is True and config["steps"] == script.SMOKE_STEPS
@@ -41,5 +45,8 @@ def test_optimal_discriminator_smoke_run(tmp_path):
     for name in ("optimal_discriminator.png", "config.json", "metrics.json"):
         assert (tmp_path / name).stat().st_size > 0, name
     metrics = json.loads((tmp_path / "metrics.json").read_text())
+    claims = metrics.pop("claims")
     assert set(metrics) == set(script.PANELS)
     assert all(0.0 <= row["mean_abs_error"] <= row["max_abs_error"] <= 1.0 for row in metrics.values())
+    assert [claim["measured"] for claim in claims] == [row[key] for row in metrics.values()
+                                                       for key in ("mean_abs_error", "max_abs_error")]

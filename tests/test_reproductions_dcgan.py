@@ -49,7 +49,10 @@ def test_dcgan_latent_walks_without_a_run_says_what_to_do(tmp_path):
 
 def test_dcgan_bad_init_smoke(tmp_path):
     metrics, config = run_smoke("dcgan_bad_init", tmp_path)
+    claims = metrics.pop("claims")
     assert set(metrics) == {"stddev_0.2", "stddev_0.02"} and config["stddevs"] == [0.2, 0.02]
+    assert {claim["name"]: claim["measured"] for claim in claims}["stddev 0.2: final_p_real_on_real"] == metrics[
+        "stddev_0.2"]["final_p_real_on_real"]
     for row in metrics.values():
         assert 0.0 < row["final_p_real_on_real"] < 1.0 and math.isfinite(row["d_first_layer_gradient_norm_final"])
     assert (tmp_path / "stddev_0.2_d_predictions.png").is_file()

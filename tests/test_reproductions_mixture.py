@@ -38,7 +38,9 @@ def test_mixture_linear_smoke(tmp_path):
         "fig8_p_real_on_real.png", "fig9_p_real_on_fake.png", "fig10_g_mean.png", "fig11_g_stddev.png",
         "fig12_real_data.png", *fake_histograms(13), "fig14_training.gif", "fig14_montage.png",
         "fig15_training.gif", "fig15_montage.png", "config.json", "metrics.json"])
-    assert set(results) == set(RUN_NAMES) | {"fig14_animation", "fig15_animation"}
+    assert set(results) == set(RUN_NAMES) | {"fig14_animation", "fig15_animation", "claims"}
+    assert {claim["name"]: claim["measured"] for claim in results["claims"]}["Fig 15 (collapse): final G/mean"] == (
+        results["fig15_animation"]["final_mean"])
     for run in RUN_NAMES:
         assert MIXTURE_KEYS | {"final_mean", "final_stddev"} <= set(results[run]), run
     for animation in ("fig14_animation", "fig15_animation"):
@@ -52,7 +54,8 @@ def test_mixture_mlp_smoke(tmp_path):
         "fig16_p_real_on_real.png", "fig17_p_real_on_fake.png", "fig18_real_data.png", *fake_histograms(19),
         "fig20_training.gif", "fig20_montage.png", "fig21_training.gif", "fig21_montage.png",
         "config.json", "metrics.json"])
-    assert set(results) == set(RUN_NAMES) | {"fig20_animation", "fig21_animation"}
+    assert set(results) == set(RUN_NAMES) | {"fig20_animation", "fig21_animation", "claims"}
+    assert len(results["claims"]) == 2 * len(RUN_NAMES) + 2 * (len(RUN_NAMES) - 1) + 4
     for run in RUN_NAMES:
         assert MIXTURE_KEYS <= set(results[run]), run
     for animation in ("fig20_animation", "fig21_animation"):

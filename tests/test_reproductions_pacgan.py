@@ -84,7 +84,21 @@ def test_merge_makes_one_table_of_runs_split_over_processes(tmp_path, capsys):
     merged = json.loads((tmp_path / "merged" / "metrics.json").read_text())
     assert sorted((run["seed"], run["modes"]) for run in merged["runs"]) == [(0, 10), (1, 20)]  # the later folder wins
     assert merged["summary"][0]["grid_modes"] == 15.0
+    assert merged["claims"] == []  # the docstring's claims are about instance_noise, not run here
     assert "15.0 +- 5.0 / 50.0 +- 0.0 / nan" in (tmp_path / "merged" / "table.md").read_text()
     assert "(2 seeds)" in capsys.readouterr().out
     with pytest.raises(FileNotFoundError, match="missing/metrics.json"):
         module.main(["--merge", str(tmp_path / "missing"), "--out-dir", str(tmp_path / "merged")])
+
+
+def test_claims_check_the_success_criterion_of_instance_noise_only():
+    module = load_script("reproductions/pacgan_ring_grid.py")
+    run = {"method": "instance_noise", "dataset": "grid", "seed": 0, "modes": 25, "high_quality": 0.97,
+           "reverse_kl": 0.01}
+    claims = module.claims([run, {**run, "dataset": "ring", "modes": 7, "reverse_kl": 0.06},
+                            {**run, "method": "gan", "modes": 3}])
+    assert [(claim["name"], claim["passed"]) for claim in claims] == [
+        ("instance_noise, grid, seed 0: modes", True), ("instance_noise, grid, seed 0: high-quality fraction", True),
+        ("instance_noise, grid, seed 0: reverse KL", True), ("instance_noise, ring, seed 0: modes", False),
+        ("instance_noise, ring, seed 0: high-quality fraction", True),
+        ("instance_noise, ring, seed 0: reverse KL", False)]

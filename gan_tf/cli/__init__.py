@@ -2,6 +2,7 @@
 
   gan-tf list                      the reproduction scripts of this checkout
   gan-tf reproduce NAME [ARGS...]  run one of them (ARGS go to the script, e.g. --smoke --out-dir DIR)
+  gan-tf reproduce --all [--smoke] run all of them, then write the report outputs/report/index.html
   gan-tf train --data PATH_OR_TFDS_NAME --out RUN_DIR [--recipe dcgan|modern] [--epochs N]
                [--mixed-precision [float16|bfloat16]] [--strategy mirrored|multi_worker|tpu [--sync-batch-norm]]
                [--deterministic] [--skip-invalid] [--ema [HALF_LIFE]] [--augment none|diffaugment|ada] [--loss NAME]

@@ -71,13 +71,14 @@ class Run(typing.NamedTuple):
 
 
 def train_run(real_distribution, build_generator, discriminator_options, steps, seed,
-              settings=Settings(), latent_dim=1, grid=None, log_dir=None, verbose=2):
+              settings=Settings(), latent_dim=1, grid=None, log_dir=None, verbose=2, label=None):
     """Train one GAN on samples of `real_distribution` (event shape [1]) for `steps` steps; return Run.
 
     `build_generator` is called with no argument after the seeds are set (e.g. `networks.linear_generator`),
     D is `networks.mlp_discriminator(settings.discriminator_hidden, **discriminator_options)`. With `grid`,
     the recorder also keeps D(x) on it (sample "d_on_grid", for animations); with `log_dir`, the same
-    observations go to TensorBoard there.
+    observations go to TensorBoard there. With `label`, progress is printed as `progress_lines(label, steps)`
+    instead of Keras's (verbose is then ignored).
     """
     checks.positive_integer("steps", steps)
     keras.utils.set_random_seed(seed)
@@ -94,8 +95,24 @@ def train_run(real_distribution, build_generator, discriminator_options, steps, 
     sinks = [recorder] if log_dir is None else [recorder, callbacks.TensorBoardSink(log_dir, max(1, steps // 4))]
     monitor = callbacks.Probe(measurements.LossesAndSamples(probe, grid=grid), sinks, settings.every_n_steps)
     data = distributions.sample_dataset(real_distribution, settings.batch_size, seed=seed)
-    gan.fit(data, steps_per_epoch=steps, epochs=1, callbacks=[monitor], verbose=verbose, shuffle=False)
+    progress = [] if label is None else [progress_lines(label, steps)]
+    gan.fit(data, steps_per_epoch=steps, epochs=1, callbacks=[monitor, *progress],
+            verbose=verbose if label is None else 0, shuffle=False)
     return Run(gan, recorder)
+
+
+def progress_lines(label, steps, lines=4):
+    """A callback printing `[label] step N/steps  d_loss ... g_loss ...` `lines` times over a run of `steps`
+    steps (so that the output of several runs says which run each line belongs to)."""
+    next_step = [max(1, steps // lines)]
+
+    def print_progress(batch, logs):
+        if batch + 1 >= next_step[0] or batch + 1 == steps:  # batch: the last step of the execution, from 0
+            numbers = "  ".join(f"{name} {float(value):.3f}" for name, value in (logs or {}).items())
+            print(f"[{label}] step {batch + 1}/{steps}  {numbers}", flush=True)
+            next_step[0] = batch + 1 + max(1, steps // lines)
+
+    return keras.callbacks.LambdaCallback(on_train_batch_end=print_progress)
 
 
 def train_discriminator_runs(real_distribution, build_generator, steps, seed, settings, out_dir,
@@ -104,15 +121,17 @@ def train_discriminator_runs(real_distribution, build_generator, steps, seed, se
     TensorBoard logs in `out_dir/tensorboard/<callbacks.run_name(name)>` (TensorBoard's runs "<name>",
     "<name>/real", "<name>/fake"); returns name -> Run."""
     return {name: train_run(real_distribution, build_generator, options, steps, seed + index, settings,
-                            log_dir=out_dir / "tensorboard" / callbacks.run_name(name))
+                            log_dir=out_dir / "tensorboard" / callbacks.run_name(name),
+                            label=f"discriminator: {name}")
             for index, (name, options) in enumerate(discriminators.items())}
 
 
 def train_animation_run(real_distribution, build_generator, x_range, steps, seed, settings,
-                        discriminator_options=DISCRIMINATOR_VARIANTS["plain"]):
+                        discriminator_options=DISCRIMINATOR_VARIANTS["plain"], label="animation"):
     """A `train_run` that also records D(x) on `animation_grid(x_range)`."""
     grid = animation_grid(x_range)
-    return train_run(real_distribution, build_generator, discriminator_options, steps, seed, settings, grid=grid)
+    return train_run(real_distribution, build_generator, discriminator_options, steps, seed, settings, grid=grid,
+                     label=label)
 
 
 def animation_grid(x_range):
@@ -200,7 +219,7 @@ def mixture_animations(animations, build_generator, steps, seed, settings, out_d
         real = distributions.mixture(animation["means"], animation["stddevs"])
         every = 10 if smoke else animation["every_n_steps"]
         run = train_animation_run(real, build_generator, animation["x_range"], steps, seed + 100 + index,
-                                  dataclasses.replace(settings, every_n_steps=every))
+                                  dataclasses.replace(settings, every_n_steps=every), label=f"{stem} animation")
         grid = animation_grid(animation["x_range"])
         save_animation(grid, metrics.density(real, grid), frames(run.recorder, grid), out_dir, stem,
                        animation["title"], generator_label=generator_label)
