@@ -3,6 +3,7 @@
 the JPEG input pipeline against what training consumes. All in one run: ratios, not absolute rates, carry over.
 
 Command:  python benchmarks/dcgan_images_per_second.py [--rounds 5] [--block-seconds 6] [--images 512]
+                                                        [--rows "oneDNN: fit" "oneDNN: fit, shared" ...]
           (or: make benchmark-dcgan)
 Measures: images/s (= steps/s x 64), variants timed in alternating rounds (`timing.py`), medians compared. The
           TensorFlow rows run in two worker processes (`dcgan_worker.py`), one with TF_ENABLE_ONEDNN_OPTS=0
@@ -139,7 +140,8 @@ def sgemm_runner():
     return run
 
 
-def variants(workers):
+def variants(workers, rows=None):
+    """The timed rows; `rows` (None: all) keeps only the TensorFlow rows named (PyTorch and sgemm always run)."""
     chosen = []
     if torch_reference.available():
         chosen.append(timing.Variant(TORCH_2_THREADS, torch_runner(2), 1))
@@ -147,6 +149,8 @@ def variants(workers):
     else:
         print(torch_reference.MISSING_MESSAGE)
     for name, onednn, variant in TENSORFLOW_ROWS:
+        if rows is not None and name not in rows:
+            continue
         chosen.append(timing.Variant(name, worker_runner(workers[onednn], variant), 4 if variant == "pipeline" else 1))
     chosen.append(timing.Variant("sgemm", sgemm_runner(), 1))
     return chosen
@@ -158,7 +162,7 @@ def report(rates):
     images = {name: [rate * BATCH_SIZE for rate in values] for name, values in rates.items()}
     images["compute limit (sgemm rate, shared step)"] = [gflops * 1e9 / step_flops(True) for gflops in sgemm_gflops]
     print(f"\nDCGAN {IMAGE_SIZE}x{IMAGE_SIZE}, batch {BATCH_SIZE}: images/s (one D and one G update per batch)")
-    baselines = {"oneDNN: fit": "oneDNN: fit"}
+    baselines = {"oneDNN: fit": "oneDNN: fit"} if "oneDNN: fit" in images else {}
     if TORCH_1_THREAD in images:
         baselines["PyTorch (faster)"] = [TORCH_2_THREADS, TORCH_1_THREAD]
     middle = timing.print_table(images, baselines, "images/s")
@@ -170,7 +174,8 @@ def report(rates):
             flops = step_flops("shared" in name)
             print(f"  {name:40s} {value * flops / 1e9:6.0f} GFLOP/s = {100 * value * flops / 1e9 / sgemm:3.0f}%")
     consumed = max(rate for name, rate in middle.items() if name.startswith(("TF", "oneDNN", "PyTorch")))
-    print(f"\ninput pipeline alone / fastest training step: {middle['input pipeline alone'] / consumed:.1f}x")
+    if "input pipeline alone" in middle:
+        print(f"\ninput pipeline alone / fastest training step: {middle['input pipeline alone'] / consumed:.1f}x")
     return middle
 
 
@@ -179,6 +184,8 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=5, help="timed blocks per variant (medians are reported)")
     parser.add_argument("--block-seconds", type=float, default=6.0, help="approximate length of one timed block")
     parser.add_argument("--images", type=int, default=512, help="synthetic JPEGs written for the input pipeline")
+    parser.add_argument("--rows", nargs="+", choices=[name for name, _, _ in TENSORFLOW_ROWS], default=None,
+                        help="time only these TensorFlow rows (default: all), e.g. for a quick check")
     arguments = parser.parse_args(argv)
     if arguments.images < BATCH_SIZE:
         raise ValueError(f"--images must be at least one batch ({BATCH_SIZE}), got {arguments.images}.")
@@ -190,7 +197,7 @@ def main(argv=None):
             for worker in workers.values():
                 print(f"TensorFlow worker: {worker.ask('describe')}")
             started = time.strftime("%H:%M %Z")
-            rates = timing.interleaved(variants(workers), arguments.rounds, arguments.block_seconds)
+            rates = timing.interleaved(variants(workers, arguments.rows), arguments.rounds, arguments.block_seconds)
         finally:
             for worker in workers.values():
                 worker.close()

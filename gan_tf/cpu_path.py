@@ -123,3 +123,16 @@ def describe(environ=None, flags=None):
     flags = cpu_flags() if flags is None else flags
     choice = in_effect(environ, flags)
     return f"{cpu_model()} ({instruction_set(flags)}); oneDNN {'on' if choice.onednn else 'off'}: {choice.reason}"
+
+
+def xla_for_convolutional_gans(environ=None, flags=None):
+    """Whether XLA (`jit_compile=True`) is the faster choice for a convolutional GAN's train step on this CPU (no
+    GPU): not where oneDNN is in effect, as XLA programs do not use TensorFlow's oneDNN kernels.
+
+    Measured with `benchmarks/dcgan_images_per_second.py` (benchmarks/README.md): DCGAN 64x64 with XLA at
+    0.70-0.78x the speed of oneDNN without XLA on the AVX2 Zen 3, 0.63x on the AVX-512 Zen 4 (oneDNN on by
+    TensorFlow's default there), 32x32 at 0.65x on the Zen 3. Without oneDNN the two were within 6% on the Zen 3
+    under load (XLA 1.4x ahead in a quieter run): XLA is kept there. Small dense GANs (the toys) are another
+    matter: XLA pays off for them (`GAN.compile(stacked_batches=True)`).
+    """
+    return not in_effect(environ, flags).onednn

@@ -59,3 +59,10 @@ def test_describe_names_model_instruction_set_and_setting():
     text = cpu_path.describe({"TF_ENABLE_ONEDNN_OPTS": "1"}, AVX2)
     assert text.endswith("(AVX2); oneDNN on: TF_ENABLE_ONEDNN_OPTS=1 in the environment")
     assert "oneDNN off: TensorFlow's default" in cpu_path.describe({}, AVX2)
+
+
+def test_xla_is_advised_for_convolutional_gans_only_without_onednn():
+    assert cpu_path.xla_for_convolutional_gans({"TF_ENABLE_ONEDNN_OPTS": "1"}, AVX2) is False
+    assert cpu_path.xla_for_convolutional_gans({}, AVX512_VNNI) is False  # oneDNN on by TensorFlow's default
+    assert cpu_path.xla_for_convolutional_gans({}, AVX2) is True  # TensorFlow's default here: oneDNN off
+    assert cpu_path.xla_for_convolutional_gans({"TF_ENABLE_ONEDNN_OPTS": "0"}, AVX512_VNNI) is True
