@@ -23,7 +23,9 @@ Measures: images/s (= steps/s x 64), variants timed in alternating rounds (`timi
             sgemm                  NumPy float32 2048x2048 matrix products (its BLAS, both cores): GFLOP/s, and the
                                    images/s a step would reach at that rate (FLOPs counted by `step_flops`)
 Expected: see benchmarks/README.md (CPU model and instruction set with every figure). On the AVX2 AMD EPYC
-          (Zen 3) there: oneDNN on, no XLA, shared fake batch is the fastest row, about 1.3x the faster PyTorch.
+          (Zen 3) there, heavily loaded: oneDNN rows 1.3-1.8x TensorFlow's default (Eigen) rows, XLA rows slower
+          than no XLA with oneDNN (0.65-0.78x), oneDNN + shared fake batch the fastest, 1.1-1.5x the faster
+          PyTorch; one step takes several seconds under load, so a full run takes 10-20 minutes.
 Without torch installed the PyTorch rows are skipped with a message.
 """
 

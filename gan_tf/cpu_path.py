@@ -12,7 +12,7 @@ The choice per instruction set (x86-64; measurements in `benchmarks/README.md`, 
     AVX-512 VNNI / BF16, AVX-VNNI or AMX        oneDNN on              on (default)  AMD EPYC Zen 4: DCGAN 64x64
                                                                                      step 1.33x PyTorch eager
     AVX2 + FMA without those (Zen 1-3,          oneDNN off             on            AMD EPYC Zen 3: DCGAN 64x64
-      Intel Haswell to Skylake client)                                               step 1.9x TF's default
+      Intel Haswell to Skylake client)                                               step 1.3-1.8x TF's default
     older x86, other architectures              TF's default           TF's default  not measured
 
 Use (the `gan-tf` command, the reproduction scripts and the tests do this):
