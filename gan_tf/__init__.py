@@ -2,6 +2,8 @@
 
 Package map (imports run one way: cli and the wings use the library, the library uses no wing):
   checks          checks of settings shared by the package (counts: `checks.positive_integer`)
+  cpu_path        the faster TensorFlow CPU path (oneDNN kernels on where TensorFlow leaves them off), set before
+                  TensorFlow is imported; imports no TensorFlow
   losses          the math: pure functions of discriminator logits, one family per paper
   penalties       gradient penalty (WGAN-GP), R1, weight clipping
   layers          minibatch discrimination, maxout

@@ -1,4 +1,5 @@
-"""Shared test set-up: quiet TensorFlow, CPU only, small helpers."""
+"""Shared test set-up: quiet TensorFlow, CPU only, the CPU path `gan-tf` chooses (`gan_tf.cpu_path`: oneDNN on
+where it is faster, set before any test imports TensorFlow), small helpers."""
 
 import importlib.util
 import os
@@ -8,6 +9,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 
 import pytest
+
+from gan_tf import cpu_path
+
+cpu_path.configure()
 
 REPOSITORY = pathlib.Path(__file__).resolve().parents[1]
 

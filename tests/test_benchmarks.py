@@ -14,6 +14,7 @@ from gan_tf import networks
 
 # The benchmark scripts import their sibling modules by name, as `python benchmarks/<script>.py` allows.
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "benchmarks"))
+import dcgan_images_per_second
 import timing
 import torch_reference
 import toy_vs_pytorch
@@ -106,3 +107,25 @@ def test_table_ratios_use_the_faster_of_several_baselines():
                                 {"best": ["slow", "fast"]}, "steps/s", log=lines.append)
     assert middle == {"slow": 2.0, "fast": 4.0, "ours": 12.0}
     assert lines[-1].split()[-1] == "3.00"
+
+
+def forward_multiply_adds(model):
+    """[multiply-adds per image] of each convolution of `model`, read from its kernels and feature-map sizes."""
+    counts = []
+    for layer in model.layers:
+        if isinstance(layer, (keras.layers.Conv2D, keras.layers.Conv2DTranspose)):
+            size = layer.input.shape if isinstance(layer, keras.layers.Conv2DTranspose) else layer.output.shape
+            counts.append(size[1] * size[2] * int(np.prod(layer.kernel.shape)))
+    return counts
+
+
+def test_dcgan_step_flops_follow_from_the_networks_layers():
+    """2 FLOPs per multiply-add; G forward once (shared) or twice; 4 G and 8 D forwards' worth per step, minus the
+    input gradients of D's first layer in the D update (real and fake) and of G's first layer."""
+    generator = forward_multiply_adds(networks.dcgan_generator())
+    discriminator = forward_multiply_adds(networks.dcgan_discriminator())
+    assert len(generator) == len(discriminator) == 5
+    unshared = 4 * sum(generator) - generator[0] + 8 * sum(discriminator) - 2 * discriminator[0]
+    assert dcgan_images_per_second.step_flops(False) == 2 * unshared
+    assert dcgan_images_per_second.step_flops(True) == 2 * (unshared - sum(generator))
+    assert 1.24e9 < unshared < 1.25e9  # "about 1.25 G multiply-adds per image" (benchmarks/README.md)

@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 import gan_tf
-from gan_tf import distributions, losses, networks
+from gan_tf import distributions, losses, models, networks
 
 
 def make_gan(l2=0.0, dropout=0.0, seed=0, **kwargs):
@@ -114,6 +114,8 @@ def test_save_load_round_trip(tmp_path):
         (dict(latent_dim=3), "latent_dim=3 does not match"),
         (dict(d_steps=0), "d_steps must be a positive integer, got 0"),
         (dict(latent_distribution="cauchy"), "latent_distribution must be one of"),
+        (dict(share_fake_batch=1), "share_fake_batch must be True or False, got 1"),
+        (dict(share_fake_batch=True, d_steps=2), "share_fake_batch=True needs d_steps=1 and g_steps=1, got 2 and 1"),
     ],
 )
 def test_bad_constructor_arguments(arguments, message):
@@ -126,3 +128,62 @@ def test_bad_constructor_arguments(arguments, message):
 def test_unknown_loss_name():
     with pytest.raises(ValueError, match="Unknown loss 'hinj'"):
         make_gan().compile(d_optimizer=keras.optimizers.Adam(), g_optimizer=keras.optimizers.Adam(), loss="hinj")
+
+
+class SameLatentInBothUpdates(gan_tf.GAN):
+    """A plain GAN (G forward twice per batch) whose G update gets the D update's z instead of a fresh one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pending_latent = []
+
+    def sample_latent(self, batch_size, seed=None):
+        if self.pending_latent:
+            return self.pending_latent.pop()
+        latent = super().sample_latent(batch_size, seed)
+        self.pending_latent.append(latent)
+        return latent
+
+
+def small_dcgan(gan_class=gan_tf.GAN, **kwargs):
+    keras.utils.set_random_seed(3)
+    gan = gan_class(networks.dcgan_generator(8, 16, channels=1, filters=4), networks.dcgan_discriminator(16, 1, 4),
+                    latent_dim=8, seed=3, **kwargs)
+    gan.compile(d_optimizer=keras.optimizers.Adam(1e-2, beta_1=0.5), g_optimizer=keras.optimizers.Adam(1e-2, 0.5))
+    return gan
+
+
+def test_sharing_the_fake_batch_trains_as_giving_the_g_update_the_d_updates_latent():
+    """One G forward per batch (recorded on G's tape during the D update, scored by the updated D) gives the same
+    trainable weights and losses as recomputing G(z) with the same z; a fresh z (the default) does not."""
+    images = tf.random.stateless_uniform([4, 16, 16, 16, 1], [7, 0], -1.0, 1.0)
+    trained = {}
+    for name, gan in (("shared", small_dcgan(share_fake_batch=True)), ("same z", small_dcgan(SameLatentInBothUpdates)),
+                      ("fresh z", small_dcgan())):
+        history = gan.fit(tf.data.Dataset.from_tensor_slices(images), epochs=1, verbose=0)
+        trained[name] = ([np.array(v) for v in gan.trainable_variables], history.history)
+    for shared, same in zip(trained["shared"][0], trained["same z"][0]):
+        np.testing.assert_allclose(shared, same, rtol=1e-5, atol=1e-6)
+    for key in ("d_loss", "g_loss"):
+        assert trained["shared"][1][key] == pytest.approx(trained["same z"][1][key], rel=1e-5)
+    assert not np.allclose(trained["shared"][0][0], trained["fresh z"][0][0], atol=1e-4)
+
+
+def test_sharing_the_fake_batch_runs_the_generator_once_per_batch():
+    calls = []
+
+    class CountingGAN(gan_tf.GAN):
+        def make_fake(self, real, latent, training=True):
+            calls.append(latent)
+            return super().make_fake(real, latent, training)
+
+    for share, expected in ((True, 1), (False, 2)):
+        calls.clear()
+        small_dcgan(CountingGAN, share_fake_batch=share).batch_update(tf.zeros([4, 16, 16, 1]))
+        assert len(calls) == expected
+
+
+def test_sharing_the_fake_batch_is_refused_by_variants_with_their_own_schedule():
+    generator, discriminator = networks.linear_generator(), networks.mlp_discriminator([4])
+    with pytest.raises(ValueError, match="not supported by SimultaneousGAN, which overrides batch_update"):
+        models.SimultaneousGAN(generator, discriminator, latent_dim=1, share_fake_batch=True)

@@ -123,6 +123,23 @@ def class_label_spec(data, num_classes):
         class_labels(data[1], num_classes)
 
 
+def fake_batch_sharing(gan_class, base_class, share_fake_batch, d_steps, g_steps):
+    """`share_fake_batch` (a bool), or ValueError when `gan_class` cannot share the D update's fake batch with the
+    G update: that needs one D and one G update per batch and `base_class`'s own step hooks."""
+    if not isinstance(share_fake_batch, bool):
+        raise ValueError(f"share_fake_batch must be True or False, got {share_fake_batch!r}.")
+    if not share_fake_batch:
+        return False
+    if (d_steps, g_steps) != (1, 1):
+        raise ValueError(f"share_fake_batch=True needs d_steps=1 and g_steps=1, got {d_steps} and {g_steps}.")
+    overridden = [name for name in ("batch_update", "discriminator_step", "generator_step")
+                  if getattr(gan_class, name) is not getattr(base_class, name)]
+    if overridden:
+        raise ValueError(f"share_fake_batch=True is not supported by {gan_class.__name__}, which overrides "
+                         f"{', '.join(overridden)}.")
+    return True
+
+
 def _batch_shape(data):
     if isinstance(data, tf.data.Dataset):
         spec = data.element_spec
