@@ -30,9 +30,18 @@ Package map (imports run one way: cli and the wings use the library, the library
 """
 
 import importlib
+import sys
+
+from gan_tf import cpu_path  # imports no TensorFlow
 
 # Submodules are imported on first use (`gan_tf.losses`, `gan_tf.GAN`, ...), not here: `gan-tf --help` and its
 # argument errors then answer without importing TensorFlow.
+
+if "tensorflow" not in sys.modules:
+    # The faster CPU path (oneDNN on AVX2 CPUs, where TensorFlow leaves it off) for a process that imports gan_tf
+    # before TensorFlow: the reproduction scripts, `gan-tf`, the tests. A TF_ENABLE_ONEDNN_OPTS already set is kept;
+    # a process that imported TensorFlow first keeps TensorFlow's default (see gan_tf.cpu_path).
+    cpu_path.configure()
 
 
 def __getattr__(name):
