@@ -1,6 +1,7 @@
 """`gan-tf train --recipe` and the flags of its pieces: recorded in config.json, resumable, refused when a rerun
 would change them, the generator average in sampling, export and TensorBoard, ADA's p logged."""
 
+import dataclasses
 import json
 
 import keras
@@ -9,7 +10,7 @@ import pytest
 import tensorflow as tf
 from conftest import event_tags
 
-from gan_tf import cli, models
+from gan_tf import cli, cpu_path, models
 from gan_tf.images import checkpointing, datasets, quality, recipes, run_config, run_generator, training
 
 TINY = ["--data", "digits", "--image-size", "16", "--filters", "4", "--batch-size", "8", "--steps-per-epoch", "2",
@@ -234,3 +235,14 @@ def test_conditional_samples_follow_the_class():
     classifier = quality.train_digits_classifier(image_size=16)
     agreement = np.mean(classifier.predict(quality.to_digit_inputs(images)) == labels)
     assert agreement >= CONDITIONAL_AGREEMENT, agreement
+
+
+def test_xla_is_chosen_for_the_machine_unless_asked_and_a_rerun_may_change_it():
+    config = training.TrainConfig(data="digits")
+    assert config.jit_compile is None and not tf.config.list_physical_devices("GPU")  # the tests run on CPU
+    onednn = cpu_path.in_effect().onednn
+    assert recipes.jit_compile_of(config) is (not onednn)  # XLA does not use oneDNN's kernels
+    assert recipes.jit_compile_of(dataclasses.replace(config, jit_compile=True)) is True
+    assert recipes.jit_compile_of(dataclasses.replace(config, jit_compile=False)) is False
+    saved = dataclasses.asdict(dataclasses.replace(config, jit_compile=True))
+    assert run_config.differences(saved, {**saved, "jit_compile": False}) == {}

@@ -28,8 +28,8 @@ def train_command(arguments):
     options = {**recipe_settings(arguments), **options}
     if arguments.mixed_precision:
         options["precision"] = f"mixed_{arguments.mixed_precision}"
-    if arguments.no_xla:
-        options["jit_compile"] = False
+    if arguments.xla is not None:
+        options["jit_compile"] = arguments.xla
     for flag in ("sync_batch_norm", "deterministic", "skip_invalid"):
         if getattr(arguments, flag):
             options[flag] = True
@@ -167,9 +167,10 @@ def add_train_command(commands):
     train.add_argument("--out", required=True, help="the run directory")
     train.add_argument("--mixed-precision", nargs="?", const="float16", choices=("float16", "bfloat16"),
                        help="mixed_float16 (loss-scaled, the default) or mixed_bfloat16")
-    train.add_argument("--no-xla", action="store_true", help="do not XLA-compile the train step (saves ~8 s of "
-                       "compilation; on CPU, XLA was ~2x faster for 32x32 digits but 0.7x for the 64x64 DCGAN: "
-                       "see benchmarks/README.md)")
+    train.add_argument("--xla", action=argparse.BooleanOptionalAction, default=None,
+                       help="XLA-compile the train step, or not (--no-xla). Default: chosen for the machine, off on "
+                       "a CPU where oneDNN is in effect (XLA does not use it: 0.65-0.78x at 32x32 and 64x64 on the "
+                       "AVX2 Zen 3), on otherwise (gan_tf.cpu_path; benchmarks/README.md). A rerun may change it")
     train.add_argument("--sync-batch-norm", action="store_true", help="batch-norm statistics over all replicas")
     train.add_argument("--deterministic", action="store_true", help="TF op determinism: a resumed run matches "
                        "an uninterrupted one bit for bit (slower on GPU)")

@@ -19,14 +19,14 @@ from gan_tf.images import run_folder
 CONFIG_FILE = "config.json"
 RUN_FIELDS = ("channels", "data_fingerprint", "class_names")   # facts of the run, not settings
 # settings a rerun may change (they leave training alone)
-MAY_CHANGE = ("epochs", "skip_invalid", "eval_every", "eval_measure")
+MAY_CHANGE = ("epochs", "skip_invalid", "eval_every", "eval_measure", "jit_compile")  # jit_compile: speed only
 TFDS_ONLY = ("data_dir",)                        # compared only when the data is a TFDS name
 # Settings added after runs were first written, with the value that means what those runs did (see `migrate`).
 ADDED_SETTINGS = {"loss": "non_saturating", "ema_half_life": 0.0, "augment": "none", "r1_gamma": 0.0, "r1_every": 16,
                   "spectral_norm": False, "gradient_penalty": 0.0, "instance_noise": 0.0, "instance_noise_steps": 0,
                   "packing": 1, "conditional": False}
 FLAGS = {"ema_half_life": "--ema", "r1_gamma": "--r1", "precision": "--mixed-precision",
-         "jit_compile": "--no-xla"}  # settings whose flag is not --<name with dashes>
+         "jit_compile": "--xla"}  # settings whose flag is not --<name with dashes>
 API_ONLY = ("latent_dim", "init_stddev")  # settings without a flag
 
 

@@ -115,7 +115,7 @@ class TrainConfig:
     every_n_steps: int = 100           # TensorBoard probe period
     eval_every: int = 0                # > 0: sliced Wasserstein distance of samples to real images in TensorBoard
     eval_measure: str = "swd"          # ... or "fid", "kid" (gan_tf.images.evaluation); the best kept in best/
-    jit_compile: bool = True           # XLA (CPU: faster for small images, slower at 64x64; see benchmarks)
+    jit_compile: bool | None = None    # XLA; None: chosen for the machine (`recipes.jit_compile_of`)
     strategy: str = "default"          # see gan_tf.images.strategies
     sync_batch_norm: bool = False      # batch-norm statistics over all replicas
     deterministic: bool = False        # TF op determinism: a resumed run matches an uninterrupted one
@@ -157,7 +157,8 @@ def train(config, run_dir, verbose=1, extra_callbacks=()):
     is written; the run folder is locked (`run_folder.lock`) while training."""
     run_dir = pathlib.Path(run_dir)
     config = dataclasses.replace(config, data=run_config.resolve_data(config.data),
-                                 data_dir=str(pathlib.Path(config.data_dir).resolve()))
+                                 data_dir=str(pathlib.Path(config.data_dir).resolve()),
+                                 jit_compile=recipes.jit_compile_of(config))
     if config.eval_every:
         evaluation.check_available(config.eval_measure, config.data)  # e.g. the InceptionV3 weights file
     if config.deterministic:
@@ -183,7 +184,8 @@ def train(config, run_dir, verbose=1, extra_callbacks=()):
                 flags = ", ".join(filter(None, map(run_config.flag_of, changed)))
                 raise ValueError(f"{str(run_dir)!r} holds a run with other settings (saved, asked): {changed}"
                                  f"{f' (flags: {flags})' if flags else ''}. Use another --out, or the same settings "
-                                 "to resume (only --epochs may change).")
+                                 "to resume (--epochs, --eval-every, --eval-measure, --xla and --skip-invalid may "
+                                 "change).")
             if verbose:
                 print("\n".join(datasets.describe(source, config, steps)))
             return _train_locked(config, run_dir, wanted, source, strategy, verbose, extra_callbacks)
