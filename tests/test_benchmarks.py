@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from gan_tf import networks
+from gan_tf.models import packing
 
 # The benchmark scripts import their sibling modules by name, as `python benchmarks/<script>.py` allows.
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -106,3 +107,12 @@ def test_table_ratios_use_the_faster_of_several_baselines():
                                 {"best": ["slow", "fast"]}, "steps/s", log=lines.append)
     assert middle == {"slow": 2.0, "fast": 4.0, "ours": 12.0}
     assert lines[-1].split()[-1] == "3.00"
+
+
+def test_a_pack_reaches_the_packed_discriminator_as_its_samples_side_by_side_on_the_channels():
+    import image_quality  # noqa: PLC0415  (imports the image application; only this test needs it)
+
+    samples = np.random.default_rng(0).normal(size=(4, 32, 32, 3)).astype("float32")
+    unpacked = keras.ops.convert_to_numpy(image_quality.on_channels(packing.pack(samples, 2), 2, 3))
+    assert unpacked.shape == (2, 32, 32, 6)
+    np.testing.assert_array_equal(unpacked[1], np.concatenate([samples[2], samples[3]], axis=-1))
