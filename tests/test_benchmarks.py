@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from gan_tf import networks
+from gan_tf.models import packing
 
 # The benchmark scripts import their sibling modules by name, as `python benchmarks/<script>.py` allows.
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -129,3 +130,12 @@ def test_dcgan_step_flops_follow_from_the_networks_layers():
     assert dcgan_images_per_second.step_flops(False) == 2 * unshared
     assert dcgan_images_per_second.step_flops(True) == 2 * (unshared - sum(generator))
     assert 1.24e9 < unshared < 1.25e9  # "about 1.25 G multiply-adds per image" (benchmarks/README.md)
+
+
+def test_a_pack_reaches_the_packed_discriminator_as_its_samples_side_by_side_on_the_channels():
+    import image_quality  # noqa: PLC0415  (imports the image application; only this test needs it)
+
+    samples = np.random.default_rng(0).normal(size=(4, 32, 32, 3)).astype("float32")
+    unpacked = keras.ops.convert_to_numpy(image_quality.on_channels(packing.pack(samples, 2), 2, 3))
+    assert unpacked.shape == (2, 32, 32, 6)
+    np.testing.assert_array_equal(unpacked[1], np.concatenate([samples[2], samples[3]], axis=-1))

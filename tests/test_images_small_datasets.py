@@ -1,5 +1,6 @@
-"""`gan_tf.images.small_datasets`: sizes and ranges, and Stacked-digits mode counting checked on real stacks
-(nearly all 1,000 modes, KL near 0) and on a one-mode set (KL = log 1000)."""
+"""`gan_tf.images.small_datasets`: sizes and ranges, a subset and its held-out digits as a partition of the digits,
+and Stacked-digits mode counting checked on real stacks (nearly all 1,000 modes, KL near 0) and on a one-mode set
+(KL = log 1000)."""
 
 import numpy as np
 import pytest
@@ -18,6 +19,18 @@ def test_a_tenth_of_the_digits_is_180_images_in_range():
     assert images.min() >= -1.0 and images.max() <= 1.0
     again, _ = small_datasets.digits_subset(0.1)
     np.testing.assert_array_equal(images, again)
+
+
+def test_the_held_out_digits_and_the_subset_split_the_digits_in_two():
+    subset, subset_labels = small_datasets.digits_subset(0.1, image_size=8, seed=5)
+    held_out, held_out_labels = small_datasets.digits_held_out(0.1, image_size=8, seed=5)
+    everything, labels = small_datasets.digits_subset(1.0, image_size=8)
+    assert len(held_out) == 1797 - 180
+    assert sorted(_rows(subset, subset_labels) + _rows(held_out, held_out_labels)) == _rows(everything, labels)
+
+
+def _rows(images, labels):
+    return sorted(image.tobytes() + bytes([label]) for image, label in zip(images, labels))
 
 
 def test_stacked_digits_hold_one_digit_per_channel():
@@ -51,5 +64,7 @@ def test_photo_crops_are_colour_images_in_range_and_repeatable():
 def test_bad_arguments_are_refused_by_name():
     with pytest.raises(ValueError, match="fraction must be in"):
         small_datasets.digits_subset(0)
+    with pytest.raises(ValueError, match="fraction must be in"):
+        small_datasets.digits_held_out(1.5)
     with pytest.raises(ValueError, match="stacked digits"):
         small_datasets.stacked_digit_modes(None, np.zeros((2, 32, 32, 1)))

@@ -1,6 +1,7 @@
 """Image sets made offline from what scikit-learn bundles, for measuring image GANs without a download.
 
   digits_subset           a seeded fraction of the 8x8 digits, upscaled (small-data experiments: 10% = 180 images)
+  digits_held_out         the digits of the same split that `digits_subset` leaves out (to score generalisation)
   stacked_digits          three random digits in the R, G, B channels: 1,000 modes (Stacked MNIST, as in
                           VEEGAN, Srivastava et al. 2017, https://arxiv.org/abs/1705.07761, and PacGAN, Lin et al.
                           2018, https://arxiv.org/abs/1712.04086, with scikit-learn's digits for MNIST)
@@ -20,11 +21,16 @@ STACKED_MODES = 1000
 
 def digits_subset(fraction, image_size=32, seed=0, split="all"):
     """(images `[n, size, size, 1]`, labels) of a seeded random `fraction` of the digits of `split`."""
-    if not 0 < fraction <= 1:
-        raise ValueError(f"fraction must be in (0, 1], got {fraction!r}.")
     images, labels = datasets.digits_arrays(split)
-    chosen = np.sort(np.random.default_rng(seed).permutation(len(images))[: max(1, round(fraction * len(images)))])
+    chosen = _subset_indices(fraction, len(images), seed)
     return _upscaled(images[chosen], image_size), labels[chosen]
+
+
+def digits_held_out(fraction, image_size=32, seed=0, split="all"):
+    """(images, labels) of the digits of `split` that `digits_subset(fraction, image_size, seed, split)` omits."""
+    images, labels = datasets.digits_arrays(split)
+    left_out = np.setdiff1d(np.arange(len(images)), _subset_indices(fraction, len(images), seed))
+    return _upscaled(images[left_out], image_size), labels[left_out]
 
 
 def stacked_digits(count, image_size=32, seed=0, split="all"):
@@ -69,6 +75,12 @@ def photo_crops(count, size=32, seed=0):
         top, left = rng.integers(0, height - size + 1), rng.integers(0, width - size + 1)
         crops[index] = photos[photo][top:top + size, left:left + size]
     return crops / 127.5 - 1.0
+
+
+def _subset_indices(fraction, count, seed):
+    if not 0 < fraction <= 1:
+        raise ValueError(f"fraction must be in (0, 1], got {fraction!r}.")
+    return np.sort(np.random.default_rng(seed).permutation(count)[: max(1, round(fraction * count))])
 
 
 def _upscaled(images, image_size):
