@@ -25,6 +25,7 @@ Without torch installed the PyTorch column is skipped with a message.
 
 import argparse
 
+import jax_reference
 import keras
 import tensorflow as tf
 import tensorflow_probability as tfp
@@ -36,6 +37,8 @@ from gan_tf import distributions, losses, networks
 
 STEPS_PER_EXECUTION = 100
 TORCH_2_THREADS, TORCH_1_THREAD = "PyTorch eager, 2 threads", "PyTorch eager, 1 thread"
+TORCH_COMPILED = "torch.compile, 1 thread"
+JAX_SCAN = "JAX lax.scan, 100 steps/jit"
 TOYS = {
     # name: batch, latent_dim, loss, learning rates (D, G)
     "blog_1d": dict(batch_size=32, latent_dim=1, loss="non_saturating", learning_rates=(0.01, 0.02)),
@@ -135,6 +138,23 @@ def torch_runner(toy, threads, seed=0):
         for _ in range(count):
             torch_reference.toy_step(*models, sample_real, settings["latent_dim"], settings["batch_size"], saturating)
 
+    run.models, run.sample_real = models, sample_real
+    return run
+
+
+def torch_compiled_runner(toy, seed=0):
+    """run(count): the PyTorch twin's whole step under `torch.compile` (backward and Adam included), 1 thread."""
+    run_eager = torch_runner(toy, 1, seed)
+    settings = TOYS[toy]
+    models, sample_real = run_eager.models, run_eager.sample_real
+    step = torch_reference.compiled_toy_step(*models, sample_real, settings["latent_dim"], settings["batch_size"],
+                                             settings["loss"] == "minimax")
+
+    def run(count):
+        torch_reference.torch.set_num_threads(1)
+        for _ in range(count):
+            step()
+
     return run
 
 
@@ -143,8 +163,14 @@ def variants(toy):
     if torch_reference.available():
         chosen.append(timing.Variant(TORCH_2_THREADS, torch_runner(toy, 2), 1))
         chosen.append(timing.Variant(TORCH_1_THREAD, torch_runner(toy, 1), 1))
+        chosen.append(timing.Variant(TORCH_COMPILED, torch_compiled_runner(toy), 1))
     else:
         print(torch_reference.MISSING_MESSAGE)
+    if jax_reference.available():
+        chosen.append(timing.Variant(JAX_SCAN, jax_reference.toy_runner(toy, STEPS_PER_EXECUTION),
+                                     STEPS_PER_EXECUTION))
+    else:
+        print(jax_reference.MISSING_MESSAGE)
     chosen.append(timing.Variant("TF eager loop", eager_runner(toy), 1))
     chosen.append(timing.Variant("gan_tf fit", fit_runner(toy, False), STEPS_PER_EXECUTION))
     chosen.append(timing.Variant("gan_tf fit + XLA", fit_runner(toy, True), STEPS_PER_EXECUTION))
@@ -170,6 +196,8 @@ def baselines(rates):
     chosen = {"TF eager loop": "TF eager loop"}
     if TORCH_1_THREAD in rates:
         chosen["PyTorch (faster)"] = [TORCH_2_THREADS, TORCH_1_THREAD]
+    if JAX_SCAN in rates:
+        chosen["JAX lax.scan"] = JAX_SCAN
     return chosen
 
 
