@@ -1,18 +1,23 @@
 """Toy GANs: steps/s of gan_tf against a plain eager TF loop and against the same model in PyTorch eager.
 
 Command:  python benchmarks/toy_vs_pytorch.py [--toy blog_1d lecture_2d] [--rounds 5] [--block-seconds 2]
-          (or: make benchmark, which also installs the CPU build of torch==2.13.0 into .venv)
+          (or: make benchmark, which also installs the CPU builds of torch==2.13.0 and jax==0.10.2 into .venv)
 Measures: for each toy, training steps per second (one step = one D update then one G update), of
             PyTorch eager      the same networks, init, Adam and batch in PyTorch 2.13, plain loop, with
                                2 intra-op threads and with 1 (faster for such small layers, and far less
                                hurt when other processes share the cores); ratios use the faster of the two
+            torch.compile      the same step compiled whole, backward passes and Adam included
+                               (`torch._dynamo.config.trace_autograd_ops = True`), 1 thread
+            JAX lax.scan       the JAX twin (benchmarks/jax_reference.py): 100 steps in one `jax.jit` of a
+                               `jax.lax.scan`, the fastest way a JAX user writes a toy
             TF eager loop      the same step written with GradientTape, run eagerly from Python
             gan_tf fit         gan_tf.GAN.fit, steps_per_execution=100
             gan_tf fit + XLA   the same with jit_compile=True
             ..., stacked       compile(stacked_batches=True): each dataset element stacks 100 batches and one
                                Keras step (one XLA launch) runs 100 training steps
           Variants are timed in alternating rounds of about --block-seconds each (compilation excluded) and the
-          medians compared: the "x PyTorch (faster)" column is the target (>= 3 on 2 cores).
+          medians compared. Targets (2 cores): stacked >= 4x "PyTorch (faster)" and >= 1.0x "JAX lax.scan" on
+          blog_1d, >= 10x PyTorch on lecture_2d.
 Toys:     blog_1d     the blog's Normal experiment: linear G, MLP D [256, 256], batch 32, Adam 0.01 / 0.02
           lecture_2d  EE-559 lecture 10.1's minimal GAN: 8 -> 100 -> 2 and 2 -> 100 -> 1, batch 10, Adam 1e-3,
                       saturating G loss, a two-Gaussian 2-D target
@@ -20,7 +25,7 @@ Expected: (2 AMD EPYC cores; see benchmarks/README.md) on a quiet machine (load 
           PyTorch eager on blog_1d (2,056 vs 558 steps/s) and 14.7x on lecture_2d; `fit` + XLA without them about
           1.7-2x. With another job on one core blog_1d's stacked ratio falls to ~2.5x. PyTorch with 2 threads
           collapses under such load (single rounds at 6-30 steps/s). Why: benchmarks/toy_profile.py.
-Without torch installed the PyTorch column is skipped with a message.
+Without torch (jax) installed the PyTorch (JAX) rows and column are skipped with a message.
 """
 
 import argparse
