@@ -39,11 +39,6 @@ Runtime:  one process pinned to one core of a loaded 2-core machine, one TF thre
           (~50 min), instance_noise and gan_large_batch ~200 s (~70 min): ~2 h 45 min for the full default run.
           The table above merges (`--merge`) runs of this script, split by methods and seeds (`--methods
           ... --seed S --seeds N`) over the machine's two cores.
-          Those times were taken with one real batch per Keras step (`steps_per_execution=250`); each Keras step
-          now trains on a stack of 250 batches in one XLA program (`compile(stacked_batches=True)`: the same
-          batches, z and updates; every method's samples after 20 steps agree with the unstacked run to 5e-7).
-          Measured for the GAN on the grid (load ~16, default threads): 2.65 -> 2.04 ms of CPU and 6.9 -> 3.0 ms
-          of wall time per step; the full table has not been re-timed.
           --smoke about 20-40 s (no XLA: compiling would cost more than its 4 steps).
 
 Data and metrics exactly as PacGAN: ring = 8 Gaussians on the unit circle, stddev 0.01; grid = 25 Gaussians at
@@ -66,7 +61,6 @@ The pilots behind these choices: reproductions/pacgan_ring_grid_pilots.md.
 """
 
 import json
-import math
 import pathlib
 import time
 
@@ -81,7 +75,7 @@ BATCH_SIZE = 100
 LATENT_DIM = 2
 HIDDEN = (128, 128, 128)
 NUM_STEPS = 10_000
-STEPS_PER_EXECUTION = 250  # real batches stacked in one Keras step, one XLA program (the same training as 1 per step)
+STEPS_PER_EXECUTION = 250
 JIT_COMPILE = True  # XLA: 2x faster on one CPU core (GAN, grid: 1.0 against 2.0 ms per step)
 NUM_SEEDS = 5
 LEARNING_RATE = 1e-3
@@ -171,11 +165,11 @@ def train(method, dataset, seed, num_steps, jit_compile=JIT_COMPILE):
     distribution = make_distribution()
     model, d_optimizer, g_optimizer = build(method, seed, num_steps)
     loss = "wasserstein" if method == "wgan_gp" else "non_saturating"
-    stack = math.gcd(num_steps, STEPS_PER_EXECUTION)  # 250 real batches per Keras step (by default)
-    model.compile(d_optimizer, g_optimizer, loss=loss, stacked_batches=True, jit_compile=jit_compile)
+    model.compile(d_optimizer, g_optimizer, loss=loss, steps_per_execution=min(STEPS_PER_EXECUTION, num_steps),
+                  jit_compile=jit_compile)
     start = time.time()
-    model.fit(distributions.sample_dataset(distribution, batch_size, seed=seed, stack=stack), epochs=1,
-              steps_per_epoch=num_steps // stack, verbose=0)
+    model.fit(distributions.sample_dataset(distribution, batch_size, seed=seed), epochs=1, steps_per_epoch=num_steps,
+              verbose=0)
     samples = model.generate(metrics.PACGAN_NUM_SAMPLES, seed=seed + 10_000)
     scores = metrics.mode_coverage(samples, distribution.components_distribution.mean().numpy(), stddev)
     return samples, {**scores, "batch_size": batch_size, "steps": num_steps, "seconds": time.time() - start}

@@ -13,8 +13,8 @@ Outputs:  outputs/strakhov2018_normal/
 Expected: every run ends with G/mean ~ 2.0 and G/stddev ~ 3.0 (within ~0.1 and ~0.15) and both
           probabilities ~ 0.5; the mean first comes within 0.1 of 2.0 after 150-350 steps (blog: "by about
           step 300"). The Fig 7 run ends near N(7, 1.5) with D(x) ~ 0.5 everywhere.
-Runtime:  about 65-70 s of CPU (measured under load by benchmarks/reproduce_vs_pytorch.py; 90-105 s before
-          stacked batches and graph-mode probes), under 2 minutes on 2 idle cores; --smoke ~20 s of CPU.
+Runtime:  about 65 s of CPU, 72 s wall on a lightly loaded 2-core machine (90-105 s of CPU while the probes
+          ran eagerly); --smoke runs in ~20 s of CPU. Timed against PyTorch: benchmarks/reproduce_vs_pytorch.py.
 
 Set-up as in the blog's code (Monnoroch/generative, TF1): batch 32, Adam with d_lr 0.01 and g_lr 0.02,
 2000 steps, non-saturating generator loss, init truncated normal 0.1 with biases 0.1, z ~ N(0, 1).
@@ -40,7 +40,7 @@ SETTINGS = toy1d.Settings(                 # the blog code's set-up
     batch_size=32,                         # the blog code's default
     d_learning_rate=0.01, g_learning_rate=0.02,
     discriminator_hidden=(256, 256),       # two hidden layers, as the text describes
-    every_n_steps=10,                      # probe period (also the real batches stacked per Keras step)
+    every_n_steps=10,                      # probe period (also steps_per_execution)
     probe_size=1024,                       # real and generated samples per probe
 )
 RUNS = toy1d.DISCRIMINATOR_VARIANTS        # the blog's four discriminators

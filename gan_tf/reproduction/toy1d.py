@@ -59,7 +59,7 @@ class Settings:
     g_learning_rate: float = 0.02               # Adam, generator
     discriminator_hidden: tuple = (256, 256)    # D's hidden ReLU layers, as the text describes
     loss: str = "non_saturating"                # a name in gan_tf.losses.FAMILIES
-    every_n_steps: int = 10                     # probe period (also the batches per Keras step)
+    every_n_steps: int = 10                     # probe period (also steps_per_execution)
     probe_size: int = 1024                      # real and generated samples per probe
 
 
@@ -78,9 +78,6 @@ def train_run(real_distribution, build_generator, discriminator_options, steps, 
     D is `networks.mlp_discriminator(settings.discriminator_hidden, **discriminator_options)`. With `grid`,
     the recorder also keeps D(x) on it (sample "d_on_grid", for animations); with `log_dir`, the same
     observations go to TensorBoard there.
-    When the probe period divides `steps`, each Keras step trains on a stack of `every_n_steps` batches in one
-    XLA program (`compile(stacked_batches=True)`, `sample_dataset(stack=...)`): the same batches, z and updates
-    as one batch per step, in far less time; otherwise `steps_per_execution=every_n_steps`.
     """
     checks.positive_integer("steps", steps)
     keras.utils.set_random_seed(seed)
@@ -88,18 +85,15 @@ def train_run(real_distribution, build_generator, discriminator_options, steps, 
                      discriminator=networks.mlp_discriminator(list(settings.discriminator_hidden),
                                                               **discriminator_options),
                      latent_dim=latent_dim, seed=seed)
-    stack = settings.every_n_steps if steps % settings.every_n_steps == 0 else 1
-    execution = {"stacked_batches": True} if stack > 1 else {"steps_per_execution": settings.every_n_steps}
     gan.compile(d_optimizer=keras.optimizers.Adam(settings.d_learning_rate),
                 g_optimizer=keras.optimizers.Adam(settings.g_learning_rate),
-                loss=settings.loss, jit_compile=True, **execution)
+                loss=settings.loss, steps_per_execution=settings.every_n_steps, jit_compile=True)
     probe = distributions.sample_dataset(real_distribution, settings.probe_size, seed=seed + 1)
     recorder = callbacks.MemorySink()
     sinks = [recorder] if log_dir is None else [recorder, callbacks.TensorBoardSink(log_dir)]
     monitor = callbacks.Probe(measurements.LossesAndSamples(probe, grid=grid), sinks, settings.every_n_steps)
-    data = distributions.sample_dataset(real_distribution, settings.batch_size, seed=seed,
-                                        stack=stack if stack > 1 else None)
-    gan.fit(data, steps_per_epoch=steps // stack, epochs=1, callbacks=[monitor], verbose=verbose, shuffle=False)
+    data = distributions.sample_dataset(real_distribution, settings.batch_size, seed=seed)
+    gan.fit(data, steps_per_epoch=steps, epochs=1, callbacks=[monitor], verbose=verbose, shuffle=False)
     return Run(gan, recorder)
 
 
