@@ -13,7 +13,7 @@ Outputs:  outputs/strakhov2018_normal/
 Expected: every run ends with G/mean ~ 2.0 and G/stddev ~ 3.0 (within ~0.1 and ~0.15) and both
           probabilities ~ 0.5; the mean first comes within 0.1 of 2.0 after 150-350 steps (blog: "by about
           step 300"). The Fig 7 run ends near N(7, 1.5) with D(x) ~ 0.5 everywhere.
-Runtime:  about 65 s of CPU, 72 s wall on a lightly loaded 2-core machine (90-105 s of CPU while the probes
+Runtime:  about 65-68 s of CPU, 72-108 s wall on a lightly used 2-core machine (90-105 s of CPU while the probes
           ran eagerly); --smoke runs in ~20 s of CPU. Timed against PyTorch: benchmarks/reproduce_vs_pytorch.py.
 
 Set-up as in the blog's code (Monnoroch/generative, TF1): batch 32, Adam with d_lr 0.01 and g_lr 0.02,
