@@ -130,6 +130,19 @@ def toy_step(generator, discriminator, d_optimizer, g_optimizer, sample_real, la
     g_optimizer.step()
 
 
+def compiled_toy_step(generator, discriminator, d_optimizer, g_optimizer, sample_real, latent_dim, batch_size,
+                      saturating=False):
+    """step(): `toy_step` compiled whole by `torch.compile` (forward, both backward passes and both Adam updates
+    in one compiled graph: `torch._dynamo.config.trace_autograd_ops = True` lets Dynamo trace `.backward()`)."""
+    torch._dynamo.config.trace_autograd_ops = True
+
+    @torch.compile
+    def step():
+        toy_step(generator, discriminator, d_optimizer, g_optimizer, sample_real, latent_dim, batch_size, saturating)
+
+    return step
+
+
 # ---- the lecture's DCGAN (pytorch/examples), as the lecture writes it -------------------------------------------
 
 

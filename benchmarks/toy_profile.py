@@ -14,8 +14,9 @@ Measures: steps/s, variants timed in alternating rounds, medians (toys and model
                                              per-step loop (one iterator get_next and one XLA launch per step)
             fit + XLA, 100 stacked batches   the fix this suggested, now gan_tf's
                                              `GAN.compile(stacked_batches=True)`: through `fit`, each dataset
-                                             element holds 100 real batches (one tfp draw) and one Keras step
-                                             runs the 100 training steps in one XLA program
+                                             element holds 100 real batches (the unstacked stream, 100 at
+                                             a time) and one Keras step runs the 100 training steps in one
+                                             XLA program
 Expected: (2 cores, load 2-4; see benchmarks/README.md) 100 steps in one XLA program run 1,200-1,700 (blog_1d)
           and 16,000-18,000 (lecture_2d) steps/s, 3-14x `fit + XLA`; the stacked fit reaches 2-4.5x (blog_1d)
           and 13-17x (lecture_2d) PyTorch. Most of gan_tf's toy step is Keras' per-step machinery around the

@@ -1,18 +1,23 @@
 """Toy GANs: steps/s of gan_tf against a plain eager TF loop and against the same model in PyTorch eager.
 
 Command:  python benchmarks/toy_vs_pytorch.py [--toy blog_1d lecture_2d] [--rounds 5] [--block-seconds 2]
-          (or: make benchmark, which also installs the CPU build of torch==2.13.0 into .venv)
+          (or: make benchmark, which also installs the CPU builds of torch==2.13.0 and jax==0.10.2 into .venv)
 Measures: for each toy, training steps per second (one step = one D update then one G update), of
             PyTorch eager      the same networks, init, Adam and batch in PyTorch 2.13, plain loop, with
                                2 intra-op threads and with 1 (faster for such small layers, and far less
                                hurt when other processes share the cores); ratios use the faster of the two
+            torch.compile      the same step compiled whole, backward passes and Adam included
+                               (`torch._dynamo.config.trace_autograd_ops = True`), 1 thread
+            JAX lax.scan       the JAX twin (benchmarks/jax_reference.py): 100 steps in one `jax.jit` of a
+                               `jax.lax.scan`, the fastest way a JAX user writes a toy
             TF eager loop      the same step written with GradientTape, run eagerly from Python
             gan_tf fit         gan_tf.GAN.fit, steps_per_execution=100
             gan_tf fit + XLA   the same with jit_compile=True
             ..., stacked       compile(stacked_batches=True): each dataset element stacks 100 batches and one
                                Keras step (one XLA launch) runs 100 training steps
           Variants are timed in alternating rounds of about --block-seconds each (compilation excluded) and the
-          medians compared: the "x PyTorch (faster)" column is the target (>= 3 on 2 cores).
+          medians compared. Targets (2 cores): stacked >= 4x "PyTorch (faster)" and >= 1.0x "JAX lax.scan" on
+          blog_1d, >= 10x PyTorch on lecture_2d.
 Toys:     blog_1d     the blog's Normal experiment: linear G, MLP D [256, 256], batch 32, Adam 0.01 / 0.02
           lecture_2d  EE-559 lecture 10.1's minimal GAN: 8 -> 100 -> 2 and 2 -> 100 -> 1, batch 10, Adam 1e-3,
                       saturating G loss, a two-Gaussian 2-D target
@@ -20,11 +25,12 @@ Expected: (2 AMD EPYC cores; see benchmarks/README.md) on a quiet machine (load 
           PyTorch eager on blog_1d (2,056 vs 558 steps/s) and 14.7x on lecture_2d; `fit` + XLA without them about
           1.7-2x. With another job on one core blog_1d's stacked ratio falls to ~2.5x. PyTorch with 2 threads
           collapses under such load (single rounds at 6-30 steps/s). Why: benchmarks/toy_profile.py.
-Without torch installed the PyTorch column is skipped with a message.
+Without torch (jax) installed the PyTorch (JAX) rows and column are skipped with a message.
 """
 
 import argparse
 
+import jax_reference
 import keras
 import tensorflow as tf
 import tensorflow_probability as tfp
@@ -36,6 +42,8 @@ from gan_tf import distributions, losses, networks
 
 STEPS_PER_EXECUTION = 100
 TORCH_2_THREADS, TORCH_1_THREAD = "PyTorch eager, 2 threads", "PyTorch eager, 1 thread"
+TORCH_COMPILED = "torch.compile, 1 thread"
+JAX_SCAN = "JAX lax.scan, 100 steps/jit"
 TOYS = {
     # name: batch, latent_dim, loss, learning rates (D, G)
     "blog_1d": dict(batch_size=32, latent_dim=1, loss="non_saturating", learning_rates=(0.01, 0.02)),
@@ -135,6 +143,23 @@ def torch_runner(toy, threads, seed=0):
         for _ in range(count):
             torch_reference.toy_step(*models, sample_real, settings["latent_dim"], settings["batch_size"], saturating)
 
+    run.models, run.sample_real = models, sample_real
+    return run
+
+
+def torch_compiled_runner(toy, seed=0):
+    """run(count): the PyTorch twin's whole step under `torch.compile` (backward and Adam included), 1 thread."""
+    run_eager = torch_runner(toy, 1, seed)
+    settings = TOYS[toy]
+    models, sample_real = run_eager.models, run_eager.sample_real
+    step = torch_reference.compiled_toy_step(*models, sample_real, settings["latent_dim"], settings["batch_size"],
+                                             settings["loss"] == "minimax")
+
+    def run(count):
+        torch_reference.torch.set_num_threads(1)
+        for _ in range(count):
+            step()
+
     return run
 
 
@@ -143,8 +168,14 @@ def variants(toy):
     if torch_reference.available():
         chosen.append(timing.Variant(TORCH_2_THREADS, torch_runner(toy, 2), 1))
         chosen.append(timing.Variant(TORCH_1_THREAD, torch_runner(toy, 1), 1))
+        chosen.append(timing.Variant(TORCH_COMPILED, torch_compiled_runner(toy), 1))
     else:
         print(torch_reference.MISSING_MESSAGE)
+    if jax_reference.available():
+        chosen.append(timing.Variant(JAX_SCAN, jax_reference.toy_runner(toy, STEPS_PER_EXECUTION),
+                                     STEPS_PER_EXECUTION))
+    else:
+        print(jax_reference.MISSING_MESSAGE)
     chosen.append(timing.Variant("TF eager loop", eager_runner(toy), 1))
     chosen.append(timing.Variant("gan_tf fit", fit_runner(toy, False), STEPS_PER_EXECUTION))
     chosen.append(timing.Variant("gan_tf fit + XLA", fit_runner(toy, True), STEPS_PER_EXECUTION))
@@ -170,6 +201,8 @@ def baselines(rates):
     chosen = {"TF eager loop": "TF eager loop"}
     if TORCH_1_THREAD in rates:
         chosen["PyTorch (faster)"] = [TORCH_2_THREADS, TORCH_1_THREAD]
+    if JAX_SCAN in rates:
+        chosen["JAX lax.scan"] = JAX_SCAN
     return chosen
 
 

@@ -49,8 +49,9 @@ def sample_dataset(distribution, batch_size, seed=None, stack=None):
     """An endless `tf.data.Dataset` of float32 batches `[batch_size, event_dim]` drawn from `distribution`.
 
     Sampling happens inside the tf.data graph (no Python per step). With an integer `seed` the stream is
-    identical on every run: element k is drawn with the stateless seed (seed, k). With `stack=K` each
-    element stacks K batches `[K, batch_size, event_dim]` (one draw), for `GAN.compile(stacked_batches=True)`.
+    identical on every run: batch k is drawn with the stateless seed (seed, k). With `stack=K` each element
+    stacks K consecutive batches `[K, batch_size, event_dim]`, for `GAN.compile(stacked_batches=True)`: the same
+    batches as without `stack`, K at a time (so a stacked run trains on exactly the unstacked run's data).
     """
     batch_size = checks.positive_integer("batch_size", batch_size)
     stack = checks.optional_positive_integer("stack", stack)
@@ -61,14 +62,14 @@ def sample_dataset(distribution, batch_size, seed=None, stack=None):
     elif not isinstance(seed, int) or not 0 <= seed < 2**31:
         raise ValueError(f"seed must be None or an integer in [0, 2**31), got {seed!r}.")
 
-    shape = (batch_size,) if stack is None else (stack, batch_size)
-
     def draw(index):
         stateless_seed = tf.stack([tf.constant(seed, tf.int32), tf.cast(index % (2**31), tf.int32)])
-        return tf.cast(distribution.sample(shape, seed=stateless_seed), tf.float32)
+        return tf.cast(distribution.sample((batch_size,), seed=stateless_seed), tf.float32)
 
     counter = tf.data.Dataset.counter()
     batches = counter.map(draw, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    if stack is not None:
+        batches = batches.batch(stack, drop_remainder=True)
     return batches.prefetch(tf.data.AUTOTUNE)
 
 

@@ -89,9 +89,14 @@ class LossesAndSamples:
         self.real_batches = RealBatches(real_data)
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.grid = None if grid is None else np.asarray(grid, dtype=np.float32).reshape(-1, 1)
+        self._measured = tf.function(self._tensors)  # one graph call per probe, not ~50 eager Keras ops
 
     def measure(self, model):
-        real = self.real_batches.next()
+        scalars, samples = self._measured(model, self.real_batches.next())
+        return Observation({**to_numpy(scalars), **generator_parameters(model.generator)}, to_numpy(samples), {},
+                           self.PLACEMENTS)
+
+    def _tensors(self, model, real):
         fake = model.generator(model.sample_latent(tf.shape(real)[0], seed=self.seed_generator), training=False)
         real_logits = model.discriminator(real, training=False)
         fake_logits = model.discriminator(fake, training=False)
@@ -100,12 +105,11 @@ class LossesAndSamples:
         scalars = {"d_loss": model.discriminator_loss_from_logits(real_logits, fake_logits),
                    "g_loss": model.loss_family.generator_loss(fake_logits),
                    "p_real_on_real": tf.reduce_mean(d_real),
-                   "p_real_on_fake": tf.reduce_mean(d_fake),
-                   **generator_parameters(model.generator)}
+                   "p_real_on_fake": tf.reduce_mean(d_fake)}
         samples = {"real_data": real, "fake_data": fake, "d_real": d_real, "d_fake": d_fake}
         if self.grid is not None:
             samples["d_on_grid"] = tf.reshape(tf.sigmoid(model.discriminator(self.grid, training=False)), [-1])
-        return Observation(to_numpy(scalars), to_numpy(samples), {}, self.PLACEMENTS)
+        return scalars, samples
 
 
 class GeneratorGradient:

@@ -1,6 +1,6 @@
-"""The benchmarks' helper code: the PyTorch twins are the same models as gan_tf's; the timing helper's logic.
+"""The benchmarks' helper code: the PyTorch and JAX twins are the same models as gan_tf's; the timing helper's logic.
 
-No timing assertions here. The PyTorch tests are skipped when torch (benchmark-only) is not installed.
+No timing assertions here. The PyTorch (JAX) tests are skipped when torch (jax), benchmark-only, is not installed.
 """
 
 import pathlib
@@ -16,11 +16,13 @@ from gan_tf.models import packing
 # The benchmark scripts import their sibling modules by name, as `python benchmarks/<script>.py` allows.
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "benchmarks"))
 import dcgan_images_per_second
+import jax_reference
 import timing
 import torch_reference
 import toy_vs_pytorch
 
 needs_torch = pytest.mark.skipif(not torch_reference.available(), reason=torch_reference.MISSING_MESSAGE)
+needs_jax = pytest.mark.skipif(not jax_reference.available(), reason=jax_reference.MISSING_MESSAGE)
 
 
 def keras_count(model):
@@ -34,6 +36,24 @@ def test_toy_twins_have_the_keras_models_parameter_counts():
         twin = torch_reference.blog_1d() if toy == "blog_1d" else torch_reference.lecture_2d()
         counts = (torch_reference.parameter_count(twin[0]), torch_reference.parameter_count(twin[1]))
         assert counts == (keras_count(generator), keras_count(discriminator)), toy
+
+
+@needs_jax
+def test_jax_twins_have_the_keras_parameter_counts_and_keras_adam():
+    jax, jnp = jax_reference.jax, jax_reference.jnp
+    for toy in ("blog_1d", "lecture_2d"):
+        generator, discriminator = toy_vs_pytorch.keras_toy(toy)[:2]
+        g_parameters, d_parameters = getattr(jax_reference, toy)(jax.random.PRNGKey(0))[3:5]
+        counts = [sum(leaf.size for leaf in jax.tree_util.tree_leaves(tree)) for tree in (g_parameters, d_parameters)]
+        assert counts == [keras_count(generator), keras_count(discriminator)], toy
+    variable, adam = keras.Variable(np.array([1.0, -2.0], np.float32)), keras.optimizers.Adam(0.1)
+    parameters = jnp.array([1.0, -2.0])
+    state = jax_reference.adam_state(parameters)
+    for gradient in ([0.5, -1.0], [0.2, 3.0], [-1.0, 0.1]):  # three steps: bias corrections and both moments
+        adam.apply([np.array(gradient, np.float32)], [variable])
+        parameters, state = jax_reference.adam_update(parameters, jnp.array(gradient), state, 0.1)
+    np.testing.assert_allclose(np.asarray(parameters), variable.numpy(), rtol=1e-5)
+    assert not np.allclose(variable.numpy(), [1.0, -2.0])
 
 
 def copy_keras_weights(keras_model, torch_model):

@@ -55,3 +55,13 @@ def test_stacked_compile_config_round_trips_and_shapes_are_checked(tmp_path):
         gan.fit(tf.data.Dataset.from_tensor_slices(BATCHES.reshape(2, 3, 16, 1)), epochs=1, verbose=0)
     with pytest.raises(ValueError, match="stack must be None or a positive integer"):
         distributions.sample_dataset(distributions.normal(0.0, 1.0), 8, stack=0)
+
+
+def test_a_stacked_sample_dataset_holds_the_unstacked_batches_in_order():
+    """`stack=K` groups the unstacked stream K batches at a time: a stacked run trains on the same data."""
+    mixture = distributions.mixture([-1.0, 2.0], [0.5, 1.0])
+    plain = list(distributions.sample_dataset(mixture, 8, seed=3).take(6).as_numpy_iterator())
+    stacked = list(distributions.sample_dataset(mixture, 8, seed=3, stack=3).take(2).as_numpy_iterator())
+    assert stacked[0].shape == (3, 8, 1)
+    np.testing.assert_array_equal(np.concatenate(stacked), np.stack(plain))
+    assert not np.array_equal(plain[0], plain[1])
