@@ -2,8 +2,11 @@
 where it is faster, set before any test imports TensorFlow), small helpers."""
 
 import importlib.util
+import json
 import os
 import pathlib
+import subprocess
+import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
@@ -36,6 +39,17 @@ def event_tags(log_dir):
             for value in event.summary.value:
                 tags.setdefault(value.tag, []).append(event.step)
     return tags
+
+
+def worker_results(script_name):
+    """Runs tests/<script_name> in a fresh Python (its own TensorFlow, e.g. with two logical CPUs for
+    tf.distribute) and returns the JSON it prints after "RESULTS "."""
+    environment = dict(os.environ, PYTHONPATH=str(REPOSITORY), TF_CPP_MIN_LOG_LEVEL="2")
+    completed = subprocess.run([sys.executable, str(REPOSITORY / "tests" / script_name)],
+                               capture_output=True, text=True, env=environment, timeout=600)
+    lines = [line for line in completed.stdout.splitlines() if line.startswith("RESULTS ")]
+    assert completed.returncode == 0 and lines, completed.stderr[-3000:]
+    return json.loads(lines[0][len("RESULTS "):])
 
 
 @pytest.fixture

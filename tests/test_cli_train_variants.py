@@ -83,7 +83,8 @@ def test_packing_trains_a_pacgan_whose_d_sees_packs(tmp_path):
     assert gan.discriminator(np.zeros((8, 16, 16, 1), np.float32)).shape == (4, 1)
     shapes = tf.train.load_checkpoint(str(run / "checkpoints")).get_variable_to_shape_map().values()
     assert [4, 4, 2, 4] in shapes  # the trained first conv of D takes the packs' two channels
-    assert "D/first_layer_weights" in event_tags(run / "tensorboard" / run.name)  # the probe finds D's conv inside the wrapper
+    # the probe finds D's conv inside the wrapper
+    assert "D/first_layer_weights" in event_tags(run / "tensorboard" / run.name)
 
 
 def test_a_run_written_before_the_variants_resumes_without_them():

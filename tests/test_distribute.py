@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 
+import conftest
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -15,12 +16,7 @@ from conftest import REPOSITORY
 
 @pytest.fixture(scope="module")
 def results():
-    environment = dict(os.environ, PYTHONPATH=str(REPOSITORY), TF_CPP_MIN_LOG_LEVEL="2")
-    completed = subprocess.run([sys.executable, str(REPOSITORY / "tests" / "distributed_step.py")],
-                               capture_output=True, text=True, env=environment, timeout=600)
-    lines = [line for line in completed.stdout.splitlines() if line.startswith("RESULTS ")]
-    assert completed.returncode == 0 and lines, completed.stderr[-3000:]
-    return json.loads(lines[0][len("RESULTS "):])
+    return conftest.worker_results("distributed_step.py")
 
 
 def flat(run):

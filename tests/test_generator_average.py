@@ -1,11 +1,8 @@
 """`GAN(ema_half_life=...)`: the generator average follows StyleGAN2-ADA's recurrence step by step, in every
 variant and in stacked steps; `generate` samples it; it is saved and restored."""
 
-import json
-import os
-import subprocess
-import sys
 
+import conftest
 import keras
 import numpy as np
 import pytest
@@ -131,12 +128,7 @@ def test_jit_compiled_training_updates_the_average():
 
 def test_under_a_mirrored_strategy_the_average_counts_the_global_batch(repository):
     # Two replicas of 4 images: beta must use the global batch of 8 (the same by-hand betas as one replica).
-    environment = dict(os.environ, PYTHONPATH=str(repository), TF_CPP_MIN_LOG_LEVEL="2")
-    completed = subprocess.run([sys.executable, str(repository / "tests" / "distributed_average.py")],
-                               capture_output=True, text=True, env=environment, timeout=600)
-    lines = [line for line in completed.stdout.splitlines() if line.startswith("RESULTS ")]
-    assert completed.returncode == 0 and lines, completed.stderr[-3000:]
-    results = json.loads(lines[0][len("RESULTS "):])
+    results = conftest.worker_results("distributed_average.py")
     assert results["replicas"] == 2
     expected = [np.array(weight) for weight in results["weights"][0]]
     for beta, after in zip(by_hand_betas(5, 16, 0.5), results["weights"][1:]):

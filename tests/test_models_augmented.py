@@ -2,11 +2,8 @@
 transforms for real and fake when asked, and ADA's probability controller (by hand, on a D that memorises, and on
 two replicas of a MirroredStrategy)."""
 
-import json
-import os
-import subprocess
-import sys
 
+import conftest
 import keras
 import numpy as np
 import pytest
@@ -148,12 +145,7 @@ def ada_by_hand(signs, steps, probability, ada_target, ada_interval, ada_speed_i
 def test_ada_on_two_replicas_takes_the_p_of_one_replica_on_the_same_global_batches(repository):
     # r_t summed over both replicas (their signs and their images): the same p as one replica on the whole batches,
     # with or without XLA, and the by-hand trajectory (0.5 -> 0.4 -> 0.5 -> 0.4 -> 0.3 -> 0.4 -> 0.3).
-    environment = dict(os.environ, PYTHONPATH=str(repository), TF_CPP_MIN_LOG_LEVEL="2")
-    completed = subprocess.run([sys.executable, str(repository / "tests" / "distributed_ada.py")],
-                               capture_output=True, text=True, env=environment, timeout=600)
-    lines = [line for line in completed.stdout.splitlines() if line.startswith("RESULTS ")]
-    assert completed.returncode == 0 and lines, completed.stderr[-3000:]
-    results = json.loads(lines[0][len("RESULTS "):])
+    results = conftest.worker_results("distributed_ada.py")
     assert results["two_replicas"]["replicas"] == 2
     expected = ada_by_hand(results["signs"], results["steps"], **results["ada"])
     for run in ("one_replica", "one_replica_xla", "two_replicas"):
