@@ -11,6 +11,8 @@ Command:  python reproductions/fleuret_ee559_minimal_gan.py [--out-dir DIR] [--s
 Outputs:  samples_over_training.png  G's samples over training, one row per loss (seed S)
           saturation.png             |dL_G/dlogit| against D(G(z)) (closed form), and ||grad_theta L_G||
                                      measured with G frozen while D learns, for both losses
+          tensorboard/<loss> seed <S>/  G's and the real samples per coordinate and as one scatter plot
+                                     (open with: tensorboard --logdir outputs/fleuret_ee559_minimal_gan/tensorboard)
           config.json, metrics.json
 Expected: (measured, seeds 0-2) G frozen at its initialisation while D trains alone (1500 steps): mean
           D(G(z)) falls to 0.003-0.006; ||grad_theta L_G|| of the saturating loss falls (0.14-0.51 -> 0.07-0.30)
@@ -91,15 +93,18 @@ def probe_inputs(seed):
     return real, latent
 
 
-def train(loss, seed, num_batches, probe_every):
-    """The lecture's GAN with `loss`; returns the probe records (samples, gradient norms) every `probe_every`."""
+def train(loss, seed, num_batches, probe_every, log_dir):
+    """The lecture's GAN with `loss`; returns the probe records (samples, gradient norms) every `probe_every`,
+    also written to TensorBoard in `log_dir` (a scatter picture of real and fake about every quarter of the run)."""
     keras.utils.set_random_seed(seed)
     generator, discriminator = build_networks()
     model = models.ParityAlternatingGAN(generator, discriminator, LATENT_DIM, seed=seed)
     model.compile(keras.optimizers.Adam(LEARNING_RATE), keras.optimizers.Adam(LEARNING_RATE), loss=loss,
                   steps_per_execution=probe_every)
     recorder = callbacks.MemorySink()
-    probe = callbacks.Probe(measurements.GeneratorGradient(*probe_inputs(seed)), recorder, probe_every)
+    sinks = [recorder, callbacks.TensorBoardSink(log_dir / callbacks.run_name(f"{loss} seed {seed}"),
+                                                 max(probe_every, num_batches // 4))]
+    probe = callbacks.Probe(measurements.GeneratorGradient(*probe_inputs(seed)), sinks, probe_every)
     dataset = distributions.sample_dataset(target(), BATCH_SIZE, seed=seed)
     model.fit(dataset, epochs=num_batches // probe_every, steps_per_epoch=probe_every, callbacks=[probe], verbose=0)
     return recorder.arrays()
@@ -209,7 +214,8 @@ def main(argv=None):
               "schedule": "ParityAlternatingGAN: batch t updates G if t even, D if t odd", "smoke": smoke}
     script.write_json(out_dir / "config.json", config)
 
-    runs = {loss: [train(loss, seed, num_batches, probe_every) for seed in seeds] for loss in LOSSES}
+    runs = {loss: [train(loss, seed, num_batches, probe_every, out_dir / "tensorboard") for seed in seeds]
+            for loss in LOSSES}
     sweeps = [frozen_generator_sweep(seed, frozen_steps, frozen_every) for seed in seeds]
     reference = target().sample(PROBE_SIZE, seed=12345).numpy()
     rows, saturation = summarise_runs(runs, seeds, reference), summarise_sweeps(sweeps, seeds)
