@@ -9,6 +9,8 @@ Source:   N. Popov, M. Ryabinin, "Introduction to GANs pt. 2, a.k.a. «what coul
 Command:  python reproductions/popov2018_jsd_instance_noise.py [--out-dir DIR] [--smoke] [--seed S] [--seeds N]
 Outputs:  instance_noise.png  (a) 2 JSD - log 4 against G's mean, without / with noise (closed densities);
                               (b) ||grad_theta L_G|| and (c) G's mean over steps, without / with noise, 3 seeds
+          tensorboard/<noise> seed <S>/  G's and the real samples as histograms, overlaid in one picture
+                              (open with: tensorboard --logdir outputs/popov2018_jsd_instance_noise/tensorboard)
           config.json, metrics.json
 Expected: (measured, seeds 0-2) without noise D(G(z)) drops to ~5e-10, G's gradient norm to 4e-5 (median over
           the first 1000 steps) and then 1e-8, and G's mean stays at -1.92 to -1.93 after 4000 steps; with
@@ -59,15 +61,19 @@ def build(noise, seed, num_steps):
     return models.GAN(generator, networks.mlp_discriminator(HIDDEN), **arguments)
 
 
-def train(noise, seed, num_steps, probe_every):
+def train(noise, seed, num_steps, probe_every, log_dir):
+    """The GAN with or without instance noise; the probe records every `probe_every` steps, also written to
+    TensorBoard in `log_dir` (real and fake histograms on one picture about every quarter of the run)."""
     model = build(noise, seed, num_steps)
     model.compile(keras.optimizers.Adam(LEARNING_RATE), keras.optimizers.Adam(LEARNING_RATE), loss="minimax",
                   steps_per_execution=probe_every)
     data = distributions.normal(DATA_MEAN, DATA_STDDEV)
     latent = np.random.default_rng(seed).standard_normal((1000, 1)).astype(np.float32)
     recorder = callbacks.MemorySink()
+    run = f"{'instance noise' if noise else 'no noise'} seed {seed}"
+    sinks = [recorder, callbacks.TensorBoardSink(log_dir / callbacks.run_name(run), max(probe_every, num_steps // 4))]
     probe = callbacks.Probe(measurements.GeneratorGradient(data.sample(1000, seed=seed + 1000).numpy(), latent),
-                            recorder, probe_every)
+                            sinks, probe_every)
     dataset = distributions.sample_dataset(data, BATCH_SIZE, seed=seed)
     model.fit(dataset, epochs=num_steps // probe_every, steps_per_epoch=probe_every, callbacks=[probe], verbose=0)
     records = recorder.arrays()
@@ -116,7 +122,8 @@ def main(argv=None):
         "probe_every": probe_every, "initial_noise": INITIAL_NOISE,
         "anneal_steps": int(ANNEAL_FRACTION * num_steps), "loss": "minimax", "seeds": seeds,
         "smoke": arguments.smoke})
-    runs = {noise: [train(noise, seed, num_steps, probe_every) for seed in seeds] for noise in (False, True)}
+    runs = {noise: [train(noise, seed, num_steps, probe_every, out_dir / "tensorboard") for seed in seeds]
+            for noise in (False, True)}
     rows = [{"noise": noise, "seed": seed, "final_generator_mean": float(run["generator_mean"][-1]),
              "median_gradient_norm_first_quarter": float(np.median(
                  run["generator_gradient_norm"][1:max(2, len(run["step"]) // 4)])),
