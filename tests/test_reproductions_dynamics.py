@@ -19,6 +19,11 @@ OUTPUTS = {
     "popov2018_jsd_instance_noise": ["instance_noise.png"],
 }
 
+TENSORBOARD_RUNS = {  # runs whose real and fake samples go to the sibling TensorBoard runs <run>/real, <run>/fake
+    "fleuret_ee559_minimal_gan": ["minimax seed 0", "non_saturating seed 0"],
+    "popov2018_jsd_instance_noise": ["no noise seed 0", "instance noise seed 0"],
+}
+
 
 def load(stem):
     spec = importlib.util.spec_from_file_location(stem, REPRODUCTIONS / f"{stem}.py")
@@ -38,3 +43,6 @@ def test_smoke_run_writes_every_output(stem, tmp_path, capsys):
     assert json.loads((tmp_path / "config.json").read_text())["smoke"] is True
     assert json.loads((tmp_path / "metrics.json").read_text())
     assert capsys.readouterr().out.strip(), f"{stem} printed no table"
+    for run in TENSORBOARD_RUNS.get(stem, []):
+        for side in ("real", "fake"):
+            assert list((tmp_path / "tensorboard" / run / side).glob("events.out.tfevents.*")), f"{stem}: {run}/{side}"
