@@ -9,6 +9,9 @@ Source:   Mirza and Osindero 2014, "Conditional Generative Adversarial Nets" (ht
 Command:  python reproductions/mirza2014_odena2016_conditional_ring.py [--out-dir DIR] [--smoke] [--seed S]
           [--seeds N]
 Outputs:  samples_per_class.png   for each model, 200 samples of every class (one colour per class) over the modes
+          tensorboard/<model> seed <S>/  G's samples (labels 0-7 in turn) and the real ones per coordinate and
+                  as one scatter plot, every quarter of the run (open with:
+                  tensorboard --logdir outputs/mirza2014_odena2016_conditional_ring/tensorboard)
           config.json, metrics.json
 Expected: (measured, seeds 0-2, 2,000 steps) fraction of the samples of class k nearest to mode k: conditional
           GAN 1.0, 1.0, 1.0; AC-GAN 1.0, 0.75, 1.0 (seed 1 puts two labels' samples on one mode). Fraction within
@@ -26,7 +29,7 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
-from gan_tf import distributions, models
+from gan_tf import callbacks, distributions, measurements, models
 from gan_tf.reproduction import script
 
 NUM_CLASSES, RADIUS, MODE_STDDEV = 8, 1.0, 0.05
@@ -35,6 +38,7 @@ BATCH_SIZE, NUM_STEPS, LEARNING_RATE = 64, 2000, 1e-3
 NUM_SEEDS = 3
 SAMPLES_PER_CLASS = 200
 KINDS = ("conditional", "acgan")
+NUM_PROBE_SAMPLES = 1000  # real and fake samples drawn to TensorBoard every quarter of a run
 
 
 def conditional_mlp(input_dim, output_dim, conditional=True, class_head=False):
@@ -51,7 +55,22 @@ def conditional_mlp(input_dim, output_dim, conditional=True, class_head=False):
     return keras.Model(inputs, output)
 
 
-def train(kind, seed, num_steps):
+class RealAndFakeSamples:
+    """The probe's measurement: fixed real samples and G's samples of labels 0, 1, ..., 7 in turn from the same
+    z at every probe (`generate` with an integer seed: the training random stream is untouched), placed as
+    `measurements.LossesAndSamples` places them (runs "real" and "fake" of "data/samples")."""
+
+    def __init__(self, real, seed):
+        self.real, self.seed = real, seed
+
+    def measure(self, model):
+        samples = {"real_data": self.real, "fake_data": model.generate(len(self.real), seed=self.seed)}
+        return measurements.Observation({}, samples, {}, measurements.LossesAndSamples.PLACEMENTS)
+
+
+def train(kind, seed, num_steps, log_dir):
+    """One model trained on the labelled ring; returns G's samples [class, sample, 2]. TensorBoard logs go to
+    `log_dir`."""
     keras.utils.set_random_seed(seed)
     generator = conditional_mlp(LATENT_DIM, 2)
     if kind == "conditional":
@@ -62,8 +81,13 @@ def train(kind, seed, num_steps):
     model.compile(keras.optimizers.Adam(LEARNING_RATE, beta_1=0.5), keras.optimizers.Adam(LEARNING_RATE, beta_1=0.5),
                   steps_per_execution=min(100, num_steps))
     ring = distributions.ring_of_gaussians(NUM_CLASSES, RADIUS, MODE_STDDEV)
+    real, _ = next(iter(distributions.labelled_sample_dataset(ring, NUM_PROBE_SAMPLES, seed=seed + 1000)))
+    probe_every = max(1, num_steps // 4)
+    probe = callbacks.Probe(RealAndFakeSamples(real.numpy(), seed + 2000),
+                            callbacks.TensorBoardSink(log_dir / callbacks.run_name(f"{kind} seed {seed}"), probe_every),
+                            probe_every)
     model.fit(distributions.labelled_sample_dataset(ring, BATCH_SIZE, seed=seed), epochs=1, steps_per_epoch=num_steps,
-              verbose=0)
+              callbacks=[probe], verbose=0)
     labels = np.repeat(np.arange(NUM_CLASSES), SAMPLES_PER_CLASS)
     return model.generate(len(labels), labels=labels, seed=seed + 1000).reshape(NUM_CLASSES, SAMPLES_PER_CLASS, 2)
 
@@ -103,7 +127,7 @@ def main(argv=None):
     rows, first = [], {}
     for kind in KINDS:
         for seed in seeds:
-            samples = train(kind, seed, num_steps)
+            samples = train(kind, seed, num_steps, out_dir / "tensorboard")
             first.setdefault(kind, samples)
             rows.append({"model": kind, "seed": seed, **scores(samples, centres)})
     script.write_json(out_dir / "metrics.json", {"runs": rows, "claims": claims(rows)})

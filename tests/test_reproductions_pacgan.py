@@ -14,6 +14,9 @@ SCRIPTS = {
                                           ["samples.png", "table.md"]),
     "reproductions/mirza2014_odena2016_conditional_ring.py": ([], ["samples_per_class.png"]),
 }
+TENSORBOARD_RUNS = {  # runs whose real and fake samples go to the sibling TensorBoard runs <run>/real, <run>/fake
+    "reproductions/mirza2014_odena2016_conditional_ring.py": ["conditional seed 0", "acgan seed 0"],
+}
 
 
 @pytest.mark.parametrize("path", sorted(SCRIPTS))
@@ -28,6 +31,9 @@ def test_smoke_run_writes_every_output(path, tmp_path, capsys):
     assert json.loads((tmp_path / "config.json").read_text())["smoke"] is True
     assert json.loads((tmp_path / "metrics.json").read_text())
     assert capsys.readouterr().out.strip(), f"{path} printed no table"
+    for run in TENSORBOARD_RUNS.get(path, []):
+        for side in ("real", "fake"):
+            assert list((tmp_path / "tensorboard" / run / side).glob("events.out.tfevents.*")), f"{path}: {run}/{side}"
 
 
 def test_benchmark_table_sets_ours_beside_the_published_numbers():
