@@ -8,6 +8,7 @@ it works when that is XLA-compiled) and hands the observation to its sinks (`gan
   Placement                (tag, run, per_coordinate): where `callbacks.TensorBoardSink` writes one named value
   LossesAndSamples         the toy GANs' view: losses, D's probabilities, a linear G's parameters, the samples
   GeneratorGradient        ||grad_theta L_G|| and mean D(G(z)) on a fixed real batch and fixed z; G(z)
+  GeneratedSamples         fixed real samples and G's samples from a fixed seed (`model.generate`), nothing else
   generator_gradient_norm  the same two numbers at the model's current weights, without a callback
   generator_parameters     {"G/mean", "G/stddev"} of a linear generator
   RealBatches              a probe's real batches, read endlessly from a `tf.data.Dataset`
@@ -138,6 +139,26 @@ class GeneratorGradient:
             samples["fake_data"] = keras.ops.convert_to_numpy(model.generator(self.latent, training=False))
         return Observation({"generator_gradient_norm": norm, "p_real_on_fake": confidence}, samples, {},
                            self.PLACEMENTS)
+
+
+class GeneratedSamples:
+    """Samples only: `real_data` = `real` (fixed) and `fake_data` = `model.generate(len(real), seed=seed)`, the
+    same z at every probe (an integer seed: the training random stream is untouched), for any GAN with
+    `generate` (a conditional GAN's labels run 0, 1, ..., K-1 in turn; a packed GAN's samples one by one). In
+    TensorBoard: "data/samples" in the runs "real" and "fake" (per coordinate), and their picture."""
+
+    PLACEMENTS = types.MappingProxyType({"real_data": LossesAndSamples.PLACEMENTS["real_data"],
+                                         "fake_data": LossesAndSamples.PLACEMENTS["fake_data"]})
+
+    def __init__(self, real, seed=0):
+        self.real = np.asarray(real, dtype=np.float32)
+        if self.real.ndim < 2 or not len(self.real):
+            raise ValueError(f"real must be a batch of samples [n, ...] with n >= 1, got shape {self.real.shape}.")
+        self.seed = seed
+
+    def measure(self, model):
+        samples = {"real_data": self.real, "fake_data": model.generate(len(self.real), seed=self.seed)}
+        return Observation({}, samples, {}, self.PLACEMENTS)
 
 
 def generator_gradient_norm(model, real, latent, loss=None):

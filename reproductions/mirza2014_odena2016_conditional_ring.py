@@ -55,19 +55,6 @@ def conditional_mlp(input_dim, output_dim, conditional=True, class_head=False):
     return keras.Model(inputs, output)
 
 
-class RealAndFakeSamples:
-    """The probe's measurement: fixed real samples and G's samples of labels 0, 1, ..., 7 in turn from the same
-    z at every probe (`generate` with an integer seed: the training random stream is untouched), placed as
-    `measurements.LossesAndSamples` places them (runs "real" and "fake" of "data/samples")."""
-
-    def __init__(self, real, seed):
-        self.real, self.seed = real, seed
-
-    def measure(self, model):
-        samples = {"real_data": self.real, "fake_data": model.generate(len(self.real), seed=self.seed)}
-        return measurements.Observation({}, samples, {}, measurements.LossesAndSamples.PLACEMENTS)
-
-
 def train(kind, seed, num_steps, log_dir):
     """One model trained on the labelled ring; returns G's samples [class, sample, 2]. TensorBoard logs go to
     `log_dir`."""
@@ -83,7 +70,7 @@ def train(kind, seed, num_steps, log_dir):
     ring = distributions.ring_of_gaussians(NUM_CLASSES, RADIUS, MODE_STDDEV)
     real, _ = next(iter(distributions.labelled_sample_dataset(ring, NUM_PROBE_SAMPLES, seed=seed + 1000)))
     probe_every = max(1, num_steps // 4)
-    probe = callbacks.Probe(RealAndFakeSamples(real.numpy(), seed + 2000),
+    probe = callbacks.Probe(measurements.GeneratedSamples(real.numpy(), seed + 2000),
                             callbacks.TensorBoardSink(log_dir / callbacks.run_name(f"{kind} seed {seed}"), probe_every),
                             probe_every)
     model.fit(distributions.labelled_sample_dataset(ring, BATCH_SIZE, seed=seed), epochs=1, steps_per_epoch=num_steps,

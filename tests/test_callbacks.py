@@ -202,6 +202,21 @@ def test_generator_gradient_measurement_keeps_fixed_inputs():
     np.testing.assert_allclose(arrays["fake_data"][-1], gan.generator(latent).numpy(), rtol=1e-6)
 
 
+def test_generated_samples_are_the_models_from_a_fixed_seed_beside_fixed_real_ones():
+    memory = callbacks.MemorySink()
+    real = np.random.default_rng(0).normal(2.0, 3.0, (40, 1)).astype(np.float32)
+    gan = fit_with([callbacks.Probe(measurements.GeneratedSamples(real, seed=7), memory, every_n_steps=10)])
+    arrays = memory.arrays()
+    assert list(arrays["step"]) == [0, 10, 20, 30] and arrays["fake_data"].shape == (4, 40, 1)
+    np.testing.assert_array_equal(arrays["real_data"][0], real)
+    np.testing.assert_allclose(arrays["fake_data"][-1], gan.generate(40, seed=7), rtol=1e-6)
+    assert not np.allclose(arrays["fake_data"][0], arrays["fake_data"][-1])  # G trained between the probes
+    without = fit_with([]).generate(5, seed=1)  # the probe leaves the training random stream alone
+    np.testing.assert_allclose(gan.generate(5, seed=1), without, rtol=1e-6)
+    with pytest.raises(ValueError, match="real"):
+        measurements.GeneratedSamples(np.zeros(3))
+
+
 def test_memory_thins_samples_at_a_fixed_stride():
     memory = callbacks.MemorySink(max_values=4)
     memory.write(3, measurements.Observation({"a": np.float32(1.5)}, {"x": np.arange(10).reshape(5, 2)}, {}))
