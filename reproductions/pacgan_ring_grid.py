@@ -14,6 +14,9 @@ Command:  python reproductions/pacgan_ring_grid.py [--out-dir DIR] [--smoke] [--
 Outputs:  samples.png    2,500 samples of every method (first seed) over the modes, ring and grid
           table.md       our mean +- standard error beside the published numbers
           config.json, metrics.json (every run's metrics and runtime)
+          tensorboard/<dataset> <method> seed <S>/  first seed only: G's and the real samples per coordinate and
+                         as one scatter plot, every quarter of the run (open with:
+                         tensorboard --logdir outputs/pacgan_ring_grid/tensorboard)
 Expected: (measured; modes / %HQ / rev KL, mean over seeds 0-4; per seed in metrics.json)
           batch 100, 10,000 steps:
               ring: gan 7.6 / 96.7 / 0.27, unrolled 8.0 / 97.9 / 0.03, wgan_gp 3.8 / 36.3 / - (seed 3 captured no
@@ -69,7 +72,7 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
-from gan_tf import distributions, layers, metrics, models
+from gan_tf import callbacks, distributions, layers, measurements, metrics, models
 from gan_tf.reproduction import script
 
 BATCH_SIZE = 100
@@ -158,8 +161,9 @@ def budget(method, num_steps):
     return batch_size, multiple * num_steps
 
 
-def train(method, dataset, seed, num_steps, jit_compile=JIT_COMPILE):
-    """Train one method on one dataset; returns (samples [2500, 2], metrics dict)."""
+def train(method, dataset, seed, num_steps, jit_compile=JIT_COMPILE, log_dir=None):
+    """Train one method on one dataset; returns (samples [2500, 2], metrics dict). With `log_dir`, real and fake
+    samples go to TensorBoard there every quarter of the run (~0.1 s each, within the run's seconds)."""
     batch_size, num_steps = budget(method, num_steps)
     keras.utils.set_random_seed(seed)
     make_distribution, stddev = DATASETS[dataset]
@@ -168,12 +172,21 @@ def train(method, dataset, seed, num_steps, jit_compile=JIT_COMPILE):
     loss = "wasserstein" if method == "wgan_gp" else "non_saturating"
     model.compile(d_optimizer, g_optimizer, loss=loss, steps_per_execution=min(STEPS_PER_EXECUTION, num_steps),
                   jit_compile=jit_compile)
+    probes = [] if log_dir is None else [probe(distribution, seed, num_steps, log_dir)]
     start = time.time()
     model.fit(distributions.sample_dataset(distribution, batch_size, seed=seed), epochs=1, steps_per_epoch=num_steps,
-              verbose=0)
+              callbacks=probes, verbose=0)
     samples = model.generate(metrics.PACGAN_NUM_SAMPLES, seed=seed + 10_000)
     scores = metrics.mode_coverage(samples, distribution.components_distribution.mean().numpy(), stddev)
     return samples, {**scores, "batch_size": batch_size, "steps": num_steps, "seconds": time.time() - start}
+
+
+def probe(distribution, seed, num_steps, log_dir):
+    """A probe of 1,000 fixed real samples and G's from a fixed seed (the training stream untouched)."""
+    real = next(iter(distributions.sample_dataset(distribution, 1000, seed=seed + 1000))).numpy()
+    every = max(1, num_steps // 4)
+    sink = callbacks.TensorBoardSink(log_dir, every)
+    return callbacks.Probe(measurements.GeneratedSamples(real, seed + 2000), sink, every)
 
 
 def summarize(runs, methods, datasets):
@@ -261,7 +274,9 @@ def main(argv=None):
     for seed in seeds:  # seeds outermost: an interrupted run leaves complete seeds in metrics.json
         for dataset in arguments.datasets:
             for method in arguments.methods:
-                samples, scores = train(method, dataset, seed, num_steps, jit_compile)
+                log_dir = (out_dir / "tensorboard" / callbacks.run_name(f"{dataset} {method} seed {seed}")
+                           if seed == seeds[0] else None)  # one seed of each run is enough to watch
+                samples, scores = train(method, dataset, seed, num_steps, jit_compile, log_dir)
                 runs.append({"method": method, "dataset": dataset, "seed": seed, **scores})
                 first_samples.setdefault((method, dataset), (samples, scores))
                 print(f"{dataset} {method} seed {seed}: {scores}", flush=True)

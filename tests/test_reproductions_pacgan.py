@@ -16,6 +16,7 @@ SCRIPTS = {
 }
 TENSORBOARD_RUNS = {  # runs whose real and fake samples go to the sibling TensorBoard runs <run>/real, <run>/fake
     "reproductions/mirza2014_odena2016_conditional_ring.py": ["conditional seed 0", "acgan seed 0"],
+    "reproductions/pacgan_ring_grid.py": ["ring gan seed 0", "ring instance_noise seed 0"],
 }
 
 
