@@ -53,7 +53,7 @@ def make_dcgan(options):
     discriminator = networks.dcgan_discriminator(image_size=IMAGE_SIZE, channels=1, filters=64)
     gan = gan_module.GAN(generator, discriminator, 100, seed=options.seed)
     adam = lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)  # noqa: E731
-    gan.compile(d_optimizer=adam(), g_optimizer=adam(), loss="non_saturating", jit_compile=True)
+    gan.compile(d_optimizer=adam(), g_optimizer=adam(), loss="non_saturating", jit_compile=options.xla)
     return gan
 
 
@@ -69,7 +69,7 @@ def make_modern(options):
         gan = gan_module.GAN(generator, discriminator, 128, **common)
     adam = lambda rate: keras.optimizers.Adam(rate, beta_1=0.0, beta_2=0.9)  # noqa: E731
     gan.compile(d_optimizer=adam(options.d_learning_rate), g_optimizer=adam(options.g_learning_rate), loss="hinge",
-                jit_compile=True)
+                jit_compile=options.xla)
     return gan
 
 
@@ -112,6 +112,9 @@ def main():
     parser.add_argument("--g-learning-rate", type=float, default=2e-4)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--tag", default="")
+    parser.add_argument("--xla", action=argparse.BooleanOptionalAction, default=True,
+                        help="XLA-compile the step (--no-xla with TF_ENABLE_ONEDNN_OPTS=1: oneDNN's path, "
+                        "gan_tf.cpu_path)")
     options = parser.parse_args()
     OUTPUT.mkdir(parents=True, exist_ok=True)
     name = options.recipe + (f"_{options.tag}" if options.tag else "")
