@@ -21,7 +21,6 @@ TensorFlow (flag values, --data paths) run before TensorFlow is imported, so the
 import argparse
 import sys
 
-from gan_tf import cpu_path
 from gan_tf.cli import reproduce_commands, train_commands
 from gan_tf.images import run_folder  # no TensorFlow in it
 
@@ -78,7 +77,6 @@ def build_parser():
 
 
 def main(argv=None):
-    cpu_path.configure()  # oneDNN where it is faster, before any command imports TensorFlow
     argv = sys.argv[1:] if argv is None else list(argv)
     arguments = build_parser().parse_args(argv)
     try:
