@@ -139,15 +139,8 @@ def check_run_argument(arguments):
 
 def check_class_argument(arguments):
     """`--class` of sample: names of the run's classes, for a conditional run (before TensorFlow is imported)."""
-    if not arguments.classes:
-        return
-    class_names = run_config.read(arguments.run_dir).get("class_names")
-    if not class_names:
-        raise ValueError(f"--class {arguments.classes[0]!r}: the run {arguments.run_dir!r} is not conditional (it was "
-                         "trained without --conditional, so it has no classes).")
-    for name in arguments.classes:
-        if name not in class_names:
-            raise ValueError(f"--class {name!r}: expected one of {class_names}.")
+    if arguments.classes:
+        run_config.class_labels(arguments.run_dir, arguments.classes, len(arguments.classes))
 
 
 def add_commands(commands):

@@ -131,3 +131,21 @@ def check_numbers(config):
     for name in ("feature_matching", "learning_rate", "init_stddev", "beta_1", "ema_half_life", "r1_gamma",
                  "gradient_penalty", "instance_noise"):
         checks.non_negative_number(flag(name), getattr(config, name))
+
+
+def class_labels(run_dir, classes, n):
+    """The labels of `n` samples of the run in `run_dir` cycling through the class names `classes` (None: all its
+    classes), or None for a run that is not conditional and no `classes`. An unknown name, or `classes` for a run
+    without classes, is a ValueError naming `--class` (`gan-tf sample` checks it before importing TensorFlow)."""
+    saved = read(run_dir) or {}
+    class_names = saved.get("class_names")
+    if not class_names:
+        if classes:
+            raise ValueError(f"--class {classes[0]!r}: the run {str(run_dir)!r} is not conditional (it was trained "
+                             "without --conditional, so it has no classes).")
+        return None
+    classes = list(classes or class_names)
+    for name in classes:
+        if name not in class_names:
+            raise ValueError(f"--class {name!r}: expected one of {class_names}.")
+    return [class_names.index(classes[index % len(classes)]) for index in range(n)]

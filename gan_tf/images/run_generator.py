@@ -50,23 +50,8 @@ def sample(run_dir, n=64, out="grid.png", seed=0, columns=None, classes=None, ch
     """Draw `n` images from the run's generator (its average when the run keeps one) of its latest or its best
     checkpoint (`checkpoint`: "latest" or "best") into the PNG grid `out`; returns the images. `classes` (a
     conditional run's): class names, image i of class `classes[i % len]` (default: every class in turn)."""
-    gan, config = load_generator(run_dir, checkpoint)
-    if config.conditional:
-        labels = class_labels(run_config.read(run_dir)["class_names"], classes, n)
-        images = gan.generate(n, labels=labels, seed=seed)
-    elif classes:
-        raise ValueError(f"--class {classes[0]!r}: the run {str(run_dir)!r} is not conditional (no classes).")
-    else:
-        images = gan.generate(n, seed=seed)
+    labels = run_config.class_labels(run_dir, classes, n)  # checked before the generator is rebuilt
+    gan, _ = load_generator(run_dir, checkpoint)
+    images = gan.generate(n, seed=seed) if labels is None else gan.generate(n, labels=labels, seed=seed)
     plotting.save_image_grid(images, out, columns)
     return images
-
-
-def class_labels(class_names, classes, n):
-    """The labels of `n` samples cycling through the class names `classes` (None: all `class_names`); an unknown
-    name raises a ValueError listing the run's."""
-    classes = list(classes or class_names)
-    for name in classes:
-        if name not in class_names:
-            raise ValueError(f"--class {name!r}: expected one of {class_names}.")
-    return [class_names.index(classes[index % len(classes)]) for index in range(n)]
