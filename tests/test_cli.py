@@ -28,6 +28,16 @@ def test_list_and_reproduce_all_import_no_tensorflow():
     assert result.stdout.splitlines()[-1] == "False False"
 
 
+def test_a_reader_that_leaves_early_gets_no_error_line():
+    """`gan-tf list | head -1`: the pipe's reader is gone before gan-tf writes (Python then raises BrokenPipeError,
+    an OSError, which must not be reported as the user's mistake)."""
+    process = subprocess.Popen([sys.executable, "-m", "gan_tf.cli", "list"], cwd=REPOSITORY, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    process.stdout.close()
+    error = process.stderr.read()
+    assert process.wait() == 1 and error == ""
+
+
 def test_reproduce_needs_a_name_or_all_not_both(capsys):
     status, line = error_line(capsys, ["reproduce"])
     assert status == 2 and "a script NAME (see gan-tf list) or --all" in line

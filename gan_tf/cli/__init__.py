@@ -19,6 +19,7 @@ TensorFlow (flag values, --data paths) run before TensorFlow is imported, so the
 """
 
 import argparse
+import os
 import sys
 
 from gan_tf.cli import reproduce_commands, train_commands
@@ -85,6 +86,9 @@ def main(argv=None):
         if arguments.debug:
             raise
         fail("interrupted (rerun the same command to resume)", 130)
+    except BrokenPipeError:  # the reader left (`gan-tf list | head`): not the user's mistake, and nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush cannot fail again
+        raise SystemExit(1) from None
     except (*USER_ERRORS, FloatingPointError) as error:  # FloatingPointError: a non-finite loss stopped training
         if arguments.debug:
             raise
