@@ -13,11 +13,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.animation
 import matplotlib.backends.backend_agg
 import matplotlib.figure
 import matplotlib.pyplot as plt
 import numpy as np
+import PIL.Image
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 REAL_COLOR, FAKE_COLOR, DISCRIMINATOR_COLOR = "#ff7f0e", "#2ca02c", "#1f77b4"
@@ -85,19 +85,35 @@ def ridge_plot(steps, samples, title, path, color=FAKE_COLOR, bins=41, max_rows=
 def training_animation(grid, real_density, frames, path, title, fps=10, generator_label="generator density"):
     """GIF of a 1-D GAN training (Fig 7 of Strakhov 2018): the real density, the generator's density, D(x)
     and the line 0.5. `frames` is a list of dicts with keys "step", "generator_density", "discriminator"
-    (both arrays on `grid`). `generator_label` names the generator's curve in the legend (e.g. a KDE)."""
+    (both arrays on `grid`). `generator_label` names the generator's curve in the legend (e.g. a KDE).
+
+    Drawn by blitting (matplotlib's "Faster rendering by using blitting"): the still parts (axes, ticks, real
+    density) once, then per frame only the moving artists and the legend over a copy of that background: the
+    same picture as a full redraw (all but 0.1% of the pixels, where a line crosses a spine: tested) at a
+    fraction of its cost. Pillow writes the GIF as matplotlib's `PillowWriter` does."""
     figure, axes = plt.subplots(figsize=(7, 4.2))
     lines = _draw_frame(axes, grid, real_density, frames[0], title, generator_label)
+    images = [PIL.Image.fromarray(rgba[..., :3]) for rgba in animation_frames(figure, lines, frames)]  # opaque: RGB
+    plt.close(figure)
+    images[0].save(str(path), save_all=True, append_images=images[1:], duration=int(1000 / fps), loop=0)
 
-    def update(frame):
+
+def animation_frames(figure, lines, frames):
+    """The RGBA pixels `[height, width, 4]` of `figure` for each of `frames`, with `lines` (the moving artists of
+    `_draw_frame`) set to that frame's values, by blitting."""
+    moving = [*lines.values(), *figure.legends, *[axes.get_legend() for axes in figure.axes if axes.get_legend()]]
+    for artist in moving:
+        artist.set_animated(True)  # left out of full draws; the legend too, so it stays above the lines
+    figure.canvas.draw()
+    background = figure.canvas.copy_from_bbox(figure.bbox)
+    for frame in frames:
+        figure.canvas.restore_region(background)
         lines["generator"].set_ydata(frame["generator_density"])
         lines["discriminator"].set_ydata(frame["discriminator"])
         lines["step"].set_text(f"step {frame['step']}")
-        return list(lines.values())
-
-    animation = matplotlib.animation.FuncAnimation(figure, update, frames=frames, blit=False)
-    animation.save(str(path), writer=matplotlib.animation.PillowWriter(fps=fps))
-    plt.close(figure)
+        for artist in moving:
+            figure.draw_artist(artist)
+        yield np.array(figure.canvas.buffer_rgba())  # a copy: the next frame draws into the same buffer
 
 
 def animation_montage(grid, real_density, frames, path, title, columns=3, generator_label="generator density"):
