@@ -56,10 +56,11 @@ def main(argv=None):
     arguments, out_dir = script.start(__file__, __doc__, argv)
     steps = SMOKE_STEPS if arguments.smoke else STEPS
     real = distributions.normal(TARGET_MEAN, TARGET_STDDEV)
-    runs = toy1d.train_discriminator_runs(real, networks.linear_generator, steps, SEED, SETTINGS, out_dir, RUNS)
+    runs = toy1d.train_discriminator_runs(real, networks.linear_generator, steps, SEED, SETTINGS, out_dir, RUNS,
+                                          extra_runs={"fig7": animation_run(steps, arguments.smoke)})
+    animation_recorder = runs.pop("fig7").recorder
     recorders = {name: run.recorder for name, run in runs.items()}
     plot_runs(recorders, out_dir)
-    animation_recorder = train_animation(steps, arguments.smoke)
     grid = toy1d.animation_grid(ANIMATION["x_range"])
     animate(animation_recorder, grid, out_dir)
     results = {run: summarize(recorder) for run, recorder in recorders.items()}
@@ -105,13 +106,14 @@ def plot_runs(recorders, out_dir):
     toy1d.plot_histogram_figures(recorders, out_dir, EXPERIMENT, numbers=(5, 6), value_range=(-10, 14))
 
 
-def train_animation(steps, smoke):
-    """The Fig 7 run: plain D, D(x) recorded on a 0.1 grid (every 20 steps, or 10 with --smoke)."""
+def animation_run(steps, smoke):
+    """The Fig 7 run's `toy1d.train_run` arguments: plain D, D(x) recorded on a 0.1 grid (every 20 steps, or 10
+    with --smoke)."""
     real = distributions.normal(ANIMATION["mean"], ANIMATION["stddev"])
     every = SETTINGS.every_n_steps if smoke else ANIMATION["every_n_steps"]
     settings = dataclasses.replace(SETTINGS, every_n_steps=every)
-    return toy1d.train_animation_run(real, networks.linear_generator, ANIMATION["x_range"], steps, SEED + 100,
-                                     settings, RUNS["plain"]).recorder
+    return toy1d.animation_run_arguments(real, networks.linear_generator, ANIMATION["x_range"], steps, SEED + 100,
+                                         settings, RUNS["plain"])
 
 
 def animate(recorder, grid, out_dir):

@@ -23,7 +23,9 @@ summarise the run, and draw the post's figure set.
 Every run name keeps the same colour in every figure (`plotting.run_colors(list(DISCRIMINATOR_VARIANTS))`).
 """
 
+import concurrent.futures
 import dataclasses
+import threading
 import typing
 
 import keras
@@ -40,6 +42,8 @@ DISCRIMINATOR_VARIANTS = {
     "dropout 0.5": dict(l2=0.0, dropout=0.5),
     "L2 5e-4 + dropout 0.5": dict(l2=2.5e-4, dropout=0.5),
 }
+
+_SEEDED_SET_UP = threading.Lock()  # train_run's seeded set-up, one thread at a time
 
 # Recorded scalar -> (file-name stem, what the figure shows, key in the summaries).
 SERIES = {
@@ -78,27 +82,38 @@ def train_run(real_distribution, build_generator, discriminator_options, steps, 
     D is `networks.mlp_discriminator(settings.discriminator_hidden, **discriminator_options)`. With `grid`,
     the recorder also keeps D(x) on it (sample "d_on_grid", for animations); with `log_dir`, the same
     observations go to TensorBoard there. With `label`, progress is printed as `progress_lines(label, steps)`
-    instead of Keras's (verbose is then ignored).
+    instead of Keras's (verbose is then ignored). Safe to call from several threads at once (`train_runs`).
     """
     checks.positive_integer("steps", steps)
-    keras.utils.set_random_seed(seed)
-    gan = models.GAN(generator=build_generator(),
-                     discriminator=networks.mlp_discriminator(list(settings.discriminator_hidden),
-                                                              **discriminator_options),
-                     latent_dim=latent_dim, seed=seed)
-    gan.compile(d_optimizer=keras.optimizers.Adam(settings.d_learning_rate),
-                g_optimizer=keras.optimizers.Adam(settings.g_learning_rate),
-                loss=settings.loss, steps_per_execution=settings.every_n_steps, jit_compile=True)
-    probe = distributions.sample_dataset(real_distribution, settings.probe_size, seed=seed + 1)
-    recorder = callbacks.MemorySink()
-    # TensorBoard: a real-and-fake picture (~70 ms of CPU each) at the start and after each quarter of the run
-    sinks = [recorder] if log_dir is None else [recorder, callbacks.TensorBoardSink(log_dir, max(1, steps // 4))]
-    monitor = callbacks.Probe(measurements.LossesAndSamples(probe, grid=grid), sinks, settings.every_n_steps)
-    data = distributions.sample_dataset(real_distribution, settings.batch_size, seed=seed)
-    progress = [] if label is None else [progress_lines(label, steps)]
+    with _SEEDED_SET_UP:  # the global seeds, and every random op made after setting them, belong to this run
+        keras.utils.set_random_seed(seed)
+        gan = models.GAN(generator=build_generator(),
+                         discriminator=networks.mlp_discriminator(list(settings.discriminator_hidden),
+                                                                  **discriminator_options),
+                         latent_dim=latent_dim, seed=seed)
+        gan.compile(d_optimizer=keras.optimizers.Adam(settings.d_learning_rate),
+                    g_optimizer=keras.optimizers.Adam(settings.g_learning_rate),
+                    loss=settings.loss, steps_per_execution=settings.every_n_steps, jit_compile=True)
+        probe = distributions.sample_dataset(real_distribution, settings.probe_size, seed=seed + 1)
+        recorder = callbacks.MemorySink()
+        # TensorBoard: a real-and-fake picture (~70 ms of CPU each) at the start and after each quarter of the run
+        sinks = [recorder] if log_dir is None else [recorder, callbacks.TensorBoardSink(log_dir, max(1, steps // 4))]
+        monitor = callbacks.Probe(measurements.LossesAndSamples(probe, grid=grid), sinks, settings.every_n_steps)
+        data = distributions.sample_dataset(real_distribution, settings.batch_size, seed=seed)
+        progress = [] if label is None else [progress_lines(label, steps)]
     gan.fit(data, steps_per_epoch=steps, epochs=1, callbacks=[monitor, *progress],
             verbose=verbose if label is None else 0, shuffle=False)
     return Run(gan, recorder)
+
+
+def train_runs(jobs, threads=2):
+    """{name: `train_run(**arguments)`} of `jobs` (name -> arguments), `threads` runs at a time. TensorFlow runs
+    each run's ops outside Python's lock, so on 2 cores two small runs take little more than one: a toy's step
+    is too small to use both cores. The runs are the same as one after another (tested): each sets its seeds
+    and makes its models, data and random ops alone (`_SEEDED_SET_UP`)."""
+    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+        futures = {name: pool.submit(train_run, **arguments) for name, arguments in jobs.items()}
+        return {name: future.result() for name, future in futures.items()}
 
 
 def progress_lines(label, steps, lines=4):
@@ -116,22 +131,31 @@ def progress_lines(label, steps, lines=4):
 
 
 def train_discriminator_runs(real_distribution, build_generator, steps, seed, settings, out_dir,
-                             discriminators=DISCRIMINATOR_VARIANTS):
+                             discriminators=DISCRIMINATOR_VARIANTS, extra_runs=None):
     """One `train_run` per discriminator (name -> options), with seeds seed, seed + 1, ... in order and
     TensorBoard logs in `out_dir/tensorboard/<callbacks.run_name(name)>` (TensorBoard's runs "<name>",
-    "<name>/real", "<name>/fake"); returns name -> Run."""
-    return {name: train_run(real_distribution, build_generator, options, steps, seed + index, settings,
-                            log_dir=out_dir / "tensorboard" / callbacks.run_name(name),
-                            label=f"discriminator: {name}")
+    "<name>/real", "<name>/fake"), two at a time (`train_runs`), with `extra_runs` (name -> `train_run`
+    arguments, e.g. `animation_run_arguments`) in the same pool; returns name -> Run."""
+    jobs = {name: dict(real_distribution=real_distribution, build_generator=build_generator,
+                       discriminator_options=options, steps=steps, seed=seed + index, settings=settings,
+                       log_dir=out_dir / "tensorboard" / callbacks.run_name(name), label=f"discriminator: {name}")
             for index, (name, options) in enumerate(discriminators.items())}
+    return train_runs({**jobs, **(extra_runs or {})})
 
 
 def train_animation_run(real_distribution, build_generator, x_range, steps, seed, settings,
                         discriminator_options=DISCRIMINATOR_VARIANTS["plain"], label="animation"):
     """A `train_run` that also records D(x) on `animation_grid(x_range)`."""
-    grid = animation_grid(x_range)
-    return train_run(real_distribution, build_generator, discriminator_options, steps, seed, settings, grid=grid,
-                     label=label)
+    return train_run(**animation_run_arguments(real_distribution, build_generator, x_range, steps, seed, settings,
+                                               discriminator_options, label))
+
+
+def animation_run_arguments(real_distribution, build_generator, x_range, steps, seed, settings,
+                            discriminator_options=DISCRIMINATOR_VARIANTS["plain"], label="animation"):
+    """`train_animation_run`'s arguments as `train_run`'s (for `train_runs`)."""
+    return dict(real_distribution=real_distribution, build_generator=build_generator,
+                discriminator_options=discriminator_options, steps=steps, seed=seed, settings=settings,
+                grid=animation_grid(x_range), label=label)
 
 
 def animation_grid(x_range):
@@ -213,14 +237,16 @@ def mixture_animations(animations, build_generator, steps, seed, settings, out_d
     every_n_steps, title), with seeds seed + 100, seed + 101, ...: trains it, writes `<stem>_training.gif` and
     `<stem>_montage.png` (G's density from `frames(recorder, grid)`, e.g. `linear_generator_frames`), and
     returns {"<stem>_animation": `mixture_summary` (of `final_samples` samples) and `discriminator_by_region`}.
-    D(x) is recorded every `every_n_steps` steps, every 10 with `smoke`."""
+    D(x) is recorded every `every_n_steps` steps, every 10 with `smoke`. The runs train two at a time."""
+    reals = {stem: distributions.mixture(animation["means"], animation["stddevs"])
+             for stem, animation in animations.items()}
+    runs = train_runs({stem: animation_run_arguments(
+        reals[stem], build_generator, animation["x_range"], steps, seed + 100 + index,
+        dataclasses.replace(settings, every_n_steps=10 if smoke else animation["every_n_steps"]),
+        label=f"{stem} animation") for index, (stem, animation) in enumerate(animations.items())})
     results = {}
-    for index, (stem, animation) in enumerate(animations.items()):
-        real = distributions.mixture(animation["means"], animation["stddevs"])
-        every = 10 if smoke else animation["every_n_steps"]
-        run = train_animation_run(real, build_generator, animation["x_range"], steps, seed + 100 + index,
-                                  dataclasses.replace(settings, every_n_steps=every), label=f"{stem} animation")
-        grid = animation_grid(animation["x_range"])
+    for stem, animation in animations.items():
+        real, run, grid = reals[stem], runs[stem], animation_grid(animation["x_range"])
         save_animation(grid, metrics.density(real, grid), frames(run.recorder, grid), out_dir, stem,
                        animation["title"], generator_label=generator_label)
         results[f"{stem}_animation"] = {
