@@ -43,3 +43,8 @@ def test_the_gif_has_one_image_per_frame(tmp_path):
     plotting.training_animation(GRID, REAL, frames(5), tmp_path / "training.gif", "a title", fps=10)
     with PIL.Image.open(tmp_path / "training.gif") as gif:
         assert gif.n_frames == 5 and gif.size == (700, 420) and gif.info["duration"] == 100
+        gif.seek(3)
+        shown = np.array(gif.convert("RGB")).astype(int)
+    redrawn = full_redraw(frames(5)[3])[..., :3].astype(int)
+    # One palette for all frames: measured 0.2-0.3% of the pixels off by more than 8 levels (anti-aliased edges).
+    assert np.any(np.abs(shown - redrawn) > 8, axis=-1).mean() < 0.01
