@@ -14,8 +14,8 @@ Expected: every run ends with G/mean ~ 2.0 and G/stddev ~ 3.0 (within ~0.1 and ~
           probabilities ~ 0.5 (within 0.05); the mean first comes within 0.1 of 2.0 after 300-450 steps (plain
           450, L2 320, dropout 330, both 310; blog: "by about step 300"). The Fig 7 run ends near N(7, 1.5) (within
           0.2) with D(x) ~ 0.5 everywhere.
-Runtime:  68 s wall on 2 idle cores of an AMD EPYC Zen 3 (AVX2; make reproduce in a fresh clone, 2026-12-01),
-          72-108 s on a lightly used one; --smoke runs in ~20 s of CPU. Timed against PyTorch:
+Runtime:  42-45 s wall on 2 idle cores of an AMD EPYC Zen 3 (AVX2; its five runs train four at a time,
+          2026-12-01); --smoke runs in ~20 s of CPU. Timed against PyTorch:
           benchmarks/reproduce_vs_pytorch.py.
 
 Set-up as in the blog's code (Monnoroch/generative, TF1): batch 32, Adam with d_lr 0.01 and g_lr 0.02,
