@@ -73,7 +73,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from gan_tf import callbacks, distributions, layers, measurements, metrics, models
-from gan_tf.reproduction import script
+from gan_tf.reproduction import script, side_by_side
 
 BATCH_SIZE = 100
 LATENT_DIM = 2
@@ -165,17 +165,17 @@ def train(method, dataset, seed, num_steps, jit_compile=JIT_COMPILE, log_dir=Non
     """Train one method on one dataset; returns (samples [2500, 2], metrics dict). With `log_dir`, real and fake
     samples go to TensorBoard there every quarter of the run (~0.1 s each, within the run's seconds)."""
     batch_size, num_steps = budget(method, num_steps)
-    keras.utils.set_random_seed(seed)
     make_distribution, stddev = DATASETS[dataset]
-    distribution = make_distribution()
-    model, d_optimizer, g_optimizer = build(method, seed, num_steps)
-    loss = "wasserstein" if method == "wgan_gp" else "non_saturating"
-    model.compile(d_optimizer, g_optimizer, loss=loss, steps_per_execution=min(STEPS_PER_EXECUTION, num_steps),
-                  jit_compile=jit_compile)
-    probes = [] if log_dir is None else [probe(distribution, seed, num_steps, log_dir)]
+    with side_by_side.seeded_set_up(seed):  # runs train side by side (main), each as if alone
+        distribution = make_distribution()
+        model, d_optimizer, g_optimizer = build(method, seed, num_steps)
+        loss = "wasserstein" if method == "wgan_gp" else "non_saturating"
+        model.compile(d_optimizer, g_optimizer, loss=loss, steps_per_execution=min(STEPS_PER_EXECUTION, num_steps),
+                      jit_compile=jit_compile)
+        probes = [] if log_dir is None else [probe(distribution, seed, num_steps, log_dir)]
+        data = distributions.sample_dataset(distribution, batch_size, seed=seed)
     start = time.time()
-    model.fit(distributions.sample_dataset(distribution, batch_size, seed=seed), epochs=1, steps_per_epoch=num_steps,
-              callbacks=probes, verbose=0)
+    model.fit(data, epochs=1, steps_per_epoch=num_steps, callbacks=probes, verbose=0)
     samples = model.generate(metrics.PACGAN_NUM_SAMPLES, seed=seed + 10_000)
     scores = metrics.mode_coverage(samples, distribution.components_distribution.mean().numpy(), stddev)
     return samples, {**scores, "batch_size": batch_size, "steps": num_steps, "seconds": time.time() - start}
@@ -270,19 +270,29 @@ def main(argv=None):
         "budgets": {method: budget(method, num_steps) for method in arguments.methods}, "noise_stddev": NOISE_STDDEV,
         "noise_anneal_fraction": NOISE_ANNEAL_FRACTION,
         "datasets": arguments.datasets, "methods": arguments.methods, "smoke": arguments.smoke})
-    runs, first_samples = [], {}
-    for seed in seeds:  # seeds outermost: an interrupted run leaves complete seeds in metrics.json
-        for dataset in arguments.datasets:
-            for method in arguments.methods:
-                log_dir = (out_dir / "tensorboard" / callbacks.run_name(f"{dataset} {method} seed {seed}")
-                           if seed == seeds[0] else None)  # one seed of each run is enough to watch
-                samples, scores = train(method, dataset, seed, num_steps, jit_compile, log_dir)
-                runs.append({"method": method, "dataset": dataset, "seed": seed, **scores})
-                first_samples.setdefault((method, dataset), (samples, scores))
-                print(f"{dataset} {method} seed {seed}: {scores}", flush=True)
-                script.write_json(out_dir / "metrics.json", {"runs": runs, "complete": False})
-    write_summary(out_dir, runs)
+    jobs = {(seed, dataset, method): dict(  # seeds first: an interrupted table keeps mostly whole seeds
+        method=method, dataset=dataset, seed=seed, num_steps=num_steps, jit_compile=jit_compile,
+        log_dir=(out_dir / "tensorboard" / callbacks.run_name(f"{dataset} {method} seed {seed}")
+                 if seed == seeds[0] else None))  # one seed of each run is enough to watch
+        for seed in seeds for dataset in arguments.datasets for method in arguments.methods}
+    runs = []
+
+    def record(key, result):  # as each run ends: metrics.json holds every run done so far
+        seed, dataset, method = key
+        runs.append({"method": method, "dataset": dataset, "seed": seed, **result[1]})
+        print(f"{dataset} {method} seed {seed}: {result[1]}", flush=True)
+        script.write_json(out_dir / "metrics.json", {"runs": sorted(runs, key=run_order), "complete": False})
+
+    results = side_by_side.train_side_by_side(train, jobs, on_done=record)
+    write_summary(out_dir, sorted(runs, key=run_order))
+    first_samples = {(method, dataset): results[(seeds[0], dataset, method)]
+                     for dataset in arguments.datasets for method in arguments.methods}
     plot_samples(first_samples, arguments.datasets, arguments.methods, out_dir / "samples.png")
+
+
+def run_order(run):
+    """Runs in the table's order: seed, then data set, then method."""
+    return run["seed"], list(DATASETS).index(run["dataset"]), METHODS.index(run["method"])
 
 
 def merged_runs(directories):

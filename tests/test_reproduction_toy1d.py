@@ -66,7 +66,7 @@ def test_a_labelled_run_prints_its_label_on_every_progress_line(capsys):
     assert "d_loss" in lines[-1] and "g_loss" in lines[-1]
 
 
-def test_runs_trained_two_at_a_time_equal_runs_trained_alone():
+def test_runs_trained_side_by_side_equal_runs_trained_alone():
     """`train_runs` (threads) against `train_run` one after another: the same probes, to the last bit, for runs
     with dropout (a seeded random op in every step) and different seeds."""
     settings = toy1d.Settings(discriminator_hidden=(8,), probe_size=16)
@@ -75,7 +75,7 @@ def test_runs_trained_two_at_a_time_equal_runs_trained_alone():
                        settings=settings, verbose=0)
             for name, variant, seed in (("a", "dropout 0.5", 0), ("b", "L2 5e-4 + dropout 0.5", 1),
                                         ("c", "dropout 0.5", 2))}
-    together = toy1d.train_runs(jobs, threads=2)
+    together = toy1d.train_runs(jobs)
     for name, arguments in jobs.items():
         alone = toy1d.train_run(**arguments).recorder
         assert together[name].recorder.scalars == alone.scalars, name

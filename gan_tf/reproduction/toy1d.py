@@ -23,16 +23,14 @@ summarise the run, and draw the post's figure set.
 Every run name keeps the same colour in every figure (`plotting.run_colors(list(DISCRIMINATOR_VARIANTS))`).
 """
 
-import concurrent.futures
 import dataclasses
-import threading
 import typing
 
 import keras
 import numpy as np
 
 from gan_tf import callbacks, checks, distributions, measurements, metrics, models, networks, plotting
-from gan_tf.reproduction import script
+from gan_tf.reproduction import script, side_by_side
 
 # The post's four discriminators (plain, L2, dropout, both). L2 5e-4 is TF1's reg * l2_loss(W) = reg/2 * sum(W^2),
 # i.e. Keras L2(2.5e-4) on every kernel; dropout 0.5 was given as a keep probability (0.5 either way).
@@ -42,11 +40,6 @@ DISCRIMINATOR_VARIANTS = {
     "dropout 0.5": dict(l2=0.0, dropout=0.5),
     "L2 5e-4 + dropout 0.5": dict(l2=2.5e-4, dropout=0.5),
 }
-
-_SEEDED_SET_UP = threading.Lock()  # train_run's seeded set-up, one thread at a time
-# Runs trained side by side by `train_runs`. strakhov2018_normal (5 runs) on 2 idle Zen 3 cores, wall s: 1 at a
-# time 65-68, 2: 50-58, 3: 45-54, 4: 44-45 (3 runs each).
-RUNS_AT_ONCE = 4
 
 # Recorded scalar -> (file-name stem, what the figure shows, key in the summaries).
 SERIES = {
@@ -88,8 +81,7 @@ def train_run(real_distribution, build_generator, discriminator_options, steps, 
     instead of Keras's (verbose is then ignored). Safe to call from several threads at once (`train_runs`).
     """
     checks.positive_integer("steps", steps)
-    with _SEEDED_SET_UP:  # the global seeds, and every random op made after setting them, belong to this run
-        keras.utils.set_random_seed(seed)
+    with side_by_side.seeded_set_up(seed):  # the global seeds and everything seeded from them belong to this run
         gan = models.GAN(generator=build_generator(),
                          discriminator=networks.mlp_discriminator(list(settings.discriminator_hidden),
                                                                   **discriminator_options),
@@ -109,14 +101,10 @@ def train_run(real_distribution, build_generator, discriminator_options, steps, 
     return Run(gan, recorder)
 
 
-def train_runs(jobs, threads=RUNS_AT_ONCE):
-    """{name: `train_run(**arguments)`} of `jobs` (name -> arguments), `threads` runs at a time. TensorFlow runs
-    each run's ops outside Python's lock and a toy's step is too small to use both cores, so runs side by side
-    take little more than one. The runs are the same as one after another (tested): each sets its seeds and
-    makes its models, data and random ops alone (`_SEEDED_SET_UP`)."""
-    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
-        futures = {name: pool.submit(train_run, **arguments) for name, arguments in jobs.items()}
-        return {name: future.result() for name, future in futures.items()}
+def train_runs(jobs):
+    """{name: `train_run(**arguments)`} of `jobs` (name -> arguments), several at a time (`side_by_side`): the
+    same runs as one after another (tested)."""
+    return side_by_side.train_side_by_side(train_run, jobs)
 
 
 def progress_lines(label, steps, lines=4):
