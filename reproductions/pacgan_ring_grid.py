@@ -37,11 +37,16 @@ Expected: (measured; modes / %HQ / rev KL, mean over seeds 0-4; per seed in metr
           consensus keeps 24-25 modes but < 11% HQ, the GAN sharpens (82-87% HQ) on 9-13 modes, unrolled (86-97%
           HQ) on 6-11, PacGAN2 11-22 / 7-43%, PacGAN4 17-22 modes of diffuse samples (< 3% HQ). WGAN-GP
           collapses in 3 of 5 ring seeds (2, 0 and 1 modes).
-Runtime:  ~2 h 45 min for the full default run. One process pinned to one core of a loaded 2-core machine, one
-          TF thread, XLA: gan, pacgan2, pacgan4, minibatch and consensus 23-85 s per run (44 min for 5 seeds x 2
-          datasets), unrolled and WGAN-GP 90-147 s (~50 min), instance_noise and gan_large_batch ~200 s (~70 min).
-          The table above merges (`--merge`) runs of this script, split by methods and seeds (`--methods
-          ... --seed S --seeds N`) over the machine's two cores.
+          Seed 0 rerun on 2026-12-01 (oneDNN on since, which rounds differently; these runs are chaotic): the
+          criterion still holds (instance_noise: ring 8 / 98.3% / 0.005, grid 25 / 97.4% / 0.013), other rows moved
+          (unrolled ring rev KL 0.014, was 0.058; WGAN-GP's ring seed 0 now captures no mode). Seeds 1-4 not rerun.
+Runtime:  about 75 min for the full default run on 2 idle cores (AMD EPYC Zen 3, AVX2): its runs train four at a
+          time (`gan_tf.reproduction.side_by_side`, results identical to one after another); one seed (18 runs)
+          took 894 s wall, 1,658 s of CPU (2026-12-01). Before that, one after another: ~2 h 45 min on a loaded
+          machine. Per run, one at a time on one loaded core: gan, pacgan2, pacgan4, minibatch and consensus
+          23-85 s, unrolled and WGAN-GP 90-147 s, instance_noise and gan_large_batch ~200 s.
+          Runs of this script can also be split by methods and seeds (`--methods ... --seed S --seeds N`) over
+          processes or machines and merged (`--merge`).
           --smoke 291 s on 2 loaded cores (load average ~11, gan-tf reproduce --all --smoke;
           20-40 s on a quieter machine; no XLA: compiling would cost more than its 4 steps).
 
