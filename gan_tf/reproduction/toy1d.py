@@ -8,7 +8,8 @@ summarise the run, and draw the post's figure set.
   train_run                one GAN on a 1-D distribution, recorded -> Run(gan, recorder)
   animation_grid           the x values on which the animation runs record D(x) (a 0.1 grid)
   train_discriminator_runs one run per discriminator (the blog's four), with TensorBoard logs
-  train_animation_run      a run that also records D(x) on a 0.1 grid, for the animations
+  train_runs               several `train_run`s side by side (threads), each the same as alone
+  animation_run_arguments  a run that also records D(x) on a 0.1 grid, for the animations
   mixture_summary          final scalars and `metrics.mixture_report` of a run's final generator
   final_scalars            the recorded scalars averaged over the last probes (final_mean, final_stddev, ...)
   first_step_within        the first probed step at which a scalar comes within a tolerance of a target
@@ -125,7 +126,7 @@ def train_discriminator_runs(real_distribution, build_generator, steps, seed, se
                              discriminators=DISCRIMINATOR_VARIANTS, extra_runs=None):
     """One `train_run` per discriminator (name -> options), with seeds seed, seed + 1, ... in order and
     TensorBoard logs in `out_dir/tensorboard/<callbacks.run_name(name)>` (TensorBoard's runs "<name>",
-    "<name>/real", "<name>/fake"), two at a time (`train_runs`), with `extra_runs` (name -> `train_run`
+    "<name>/real", "<name>/fake"), side by side (`train_runs`), with `extra_runs` (name -> `train_run`
     arguments, e.g. `animation_run_arguments`) in the same pool; returns name -> Run."""
     jobs = {name: dict(real_distribution=real_distribution, build_generator=build_generator,
                        discriminator_options=options, steps=steps, seed=seed + index, settings=settings,
@@ -134,16 +135,9 @@ def train_discriminator_runs(real_distribution, build_generator, steps, seed, se
     return train_runs({**jobs, **(extra_runs or {})})
 
 
-def train_animation_run(real_distribution, build_generator, x_range, steps, seed, settings,
-                        discriminator_options=DISCRIMINATOR_VARIANTS["plain"], label="animation"):
-    """A `train_run` that also records D(x) on `animation_grid(x_range)`."""
-    return train_run(**animation_run_arguments(real_distribution, build_generator, x_range, steps, seed, settings,
-                                               discriminator_options, label))
-
-
 def animation_run_arguments(real_distribution, build_generator, x_range, steps, seed, settings,
                             discriminator_options=DISCRIMINATOR_VARIANTS["plain"], label="animation"):
-    """`train_animation_run`'s arguments as `train_run`'s (for `train_runs`)."""
+    """`train_run`'s arguments (for `train_runs`) of a run that also records D(x) on `animation_grid(x_range)`."""
     return dict(real_distribution=real_distribution, build_generator=build_generator,
                 discriminator_options=discriminator_options, steps=steps, seed=seed, settings=settings,
                 grid=animation_grid(x_range), label=label)
@@ -228,7 +222,7 @@ def mixture_animations(animations, build_generator, steps, seed, settings, out_d
     every_n_steps, title), with seeds seed + 100, seed + 101, ...: trains it, writes `<stem>_training.gif` and
     `<stem>_montage.png` (G's density from `frames(recorder, grid)`, e.g. `linear_generator_frames`), and
     returns {"<stem>_animation": `mixture_summary` (of `final_samples` samples) and `discriminator_by_region`}.
-    D(x) is recorded every `every_n_steps` steps, every 10 with `smoke`. The runs train two at a time."""
+    D(x) is recorded every `every_n_steps` steps, every 10 with `smoke`. The runs train side by side."""
     reals = {stem: distributions.mixture(animation["means"], animation["stddevs"])
              for stem, animation in animations.items()}
     runs = train_runs({stem: animation_run_arguments(
