@@ -54,12 +54,8 @@ OUTPUT = pathlib.Path("outputs/image_recipes")
 def make_dcgan(options):
     generator = networks.dcgan_generator(latent_dim=100, image_size=IMAGE_SIZE, channels=1, filters=options.filters)
     discriminator = networks.dcgan_discriminator(image_size=IMAGE_SIZE, channels=1, filters=options.filters)
-    common = dict(seed=options.seed, d_steps=options.d_steps, ema_half_life=options.dcgan_ema_half_life or None)
-    policies = [name for name in options.dcgan_policies.split(",") if name]
-    if policies:
-        gan = augmented.AugmentedGAN(generator, discriminator, 100, policies=policies, **common)
-    else:
-        gan = gan_module.GAN(generator, discriminator, 100, **common)
+    gan = plain_or_augmented(generator, discriminator, 100, options.dcgan_policies, seed=options.seed,
+                             d_steps=options.d_steps, ema_half_life=options.dcgan_ema_half_life or None)
     adam = lambda rate: keras.optimizers.Adam(rate, beta_1=0.5)  # noqa: E731
     gan.compile(d_optimizer=adam(options.d_learning_rate), g_optimizer=adam(options.g_learning_rate),
                 loss=options.loss or "non_saturating", jit_compile=options.xla)
@@ -70,17 +66,20 @@ def make_modern(options):
     generator = residual_networks.residual_generator(latent_dim=128, image_size=IMAGE_SIZE, channels=1,
                                                      width=options.width)
     discriminator = residual_networks.residual_discriminator(image_size=IMAGE_SIZE, channels=1, width=options.width)
-    policies = [name for name in options.policies.split(",") if name]
-    common = dict(seed=options.seed, ema_half_life=options.ema_half_life, d_steps=options.d_steps)
-    if policies:
-        gan = augmented.AugmentedGAN(generator, discriminator, 128, policies=policies, **common)
-    else:
-        gan = gan_module.GAN(generator, discriminator, 128, **common)
+    gan = plain_or_augmented(generator, discriminator, 128, options.policies, seed=options.seed,
+                             d_steps=options.d_steps, ema_half_life=options.ema_half_life)
     adam = lambda rate: keras.optimizers.Adam(rate, beta_1=0.0, beta_2=0.9)  # noqa: E731
     gan.compile(d_optimizer=adam(options.d_learning_rate), g_optimizer=adam(options.g_learning_rate),
-                loss=options.loss or "hinge",
-                jit_compile=options.xla)
+                loss=options.loss or "hinge", jit_compile=options.xla)
     return gan
+
+
+def plain_or_augmented(generator, discriminator, latent_dim, policies, **options):
+    """`AugmentedGAN` with DiffAugment's comma-separated `policies`, or the plain `GAN` when there are none."""
+    policies = [name for name in policies.split(",") if name]
+    if policies:
+        return augmented.AugmentedGAN(generator, discriminator, latent_dim, policies=policies, **options)
+    return gan_module.GAN(generator, discriminator, latent_dim, **options)
 
 
 RECIPES = {"dcgan": make_dcgan, "modern": make_modern}
