@@ -102,10 +102,10 @@ def train_run(real_distribution, build_generator, discriminator_options, steps, 
     return Run(gan, recorder)
 
 
-def train_runs(jobs):
+def train_runs(jobs, on_done=None):
     """{name: `train_run(**arguments)`} of `jobs` (name -> arguments), several at a time (`side_by_side`): the
-    same runs as one after another (tested)."""
-    return side_by_side.train_side_by_side(train_run, jobs)
+    same runs as one after another (tested). `on_done(name, run)` is called as each run ends."""
+    return side_by_side.train_side_by_side(train_run, jobs, on_done=on_done)
 
 
 def progress_lines(label, steps, lines=4):
@@ -123,16 +123,17 @@ def progress_lines(label, steps, lines=4):
 
 
 def train_discriminator_runs(real_distribution, build_generator, steps, seed, settings, out_dir,
-                             discriminators=DISCRIMINATOR_VARIANTS, extra_runs=None):
+                             discriminators=DISCRIMINATOR_VARIANTS, extra_runs=None, on_done=None):
     """One `train_run` per discriminator (name -> options), with seeds seed, seed + 1, ... in order and
     TensorBoard logs in `out_dir/tensorboard/<callbacks.run_name(name)>` (TensorBoard's runs "<name>",
     "<name>/real", "<name>/fake"), side by side (`train_runs`), with `extra_runs` (name -> `train_run`
-    arguments, e.g. `animation_run_arguments`) in the same pool; returns name -> Run."""
+    arguments, e.g. `animation_run_arguments`) in the same pool, started after the discriminators' runs;
+    returns name -> Run. `on_done(name, run)` is called as each run ends (`train_runs`)."""
     jobs = {name: dict(real_distribution=real_distribution, build_generator=build_generator,
                        discriminator_options=options, steps=steps, seed=seed + index, settings=settings,
                        log_dir=out_dir / "tensorboard" / callbacks.run_name(name), label=f"discriminator: {name}")
             for index, (name, options) in enumerate(discriminators.items())}
-    return train_runs({**jobs, **(extra_runs or {})})
+    return train_runs({**jobs, **(extra_runs or {})}, on_done)
 
 
 def animation_run_arguments(real_distribution, build_generator, x_range, steps, seed, settings,
