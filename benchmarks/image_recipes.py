@@ -40,7 +40,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_tf import augment, networks, residual_networks
+from gan_tf import augment, low_resolution, networks, residual_networks
 from gan_tf.images import datasets, quality, sliced_wasserstein, small_datasets
 from gan_tf.models import augmented
 from gan_tf.models import gan as gan_module
@@ -53,6 +53,8 @@ OUTPUT = pathlib.Path("outputs/image_recipes")
 
 def make_dcgan(options):
     generator = networks.dcgan_generator(latent_dim=100, image_size=IMAGE_SIZE, channels=1, filters=options.filters)
+    if options.generator_resolution:
+        generator = low_resolution.generator_through(generator, options.generator_resolution)
     discriminator = networks.dcgan_discriminator(image_size=IMAGE_SIZE, channels=1, filters=options.filters)
     gan = plain_or_augmented(generator, discriminator, 100, options.dcgan_policies, seed=options.seed,
                              d_steps=options.d_steps, ema_half_life=options.dcgan_ema_half_life or None)
@@ -119,6 +121,8 @@ def main():
     parser.add_argument("--filters", type=int, default=64, help="dcgan: the networks' filters")
     parser.add_argument("--dcgan-ema-half-life", type=float, default=0.0, help="dcgan: a generator average (images)")
     parser.add_argument("--dcgan-policies", default="", help="dcgan: DiffAugment's policies (default none)")
+    parser.add_argument("--generator-resolution", type=int, default=0,
+                        help="dcgan: G's images through this size (gan_tf.low_resolution; digits: 8)")
     parser.add_argument("--loss", default="", help="the loss family (default: the recipe's)")
     parser.add_argument("--d-steps", type=int, default=1)
     parser.add_argument("--d-learning-rate", type=float, default=2e-4)

@@ -117,6 +117,7 @@ def test_a_recipe_never_changes_a_resumed_run(modern_run, tmp_path, capsys):
      models.GAN),
     (["--recipe", "modern", "--no-spectral-norm", "--ema", "0"], {"spectral_norm": False, "ema_half_life": 0.0},
      models.AugmentedGAN),
+    (["--generator-resolution", "8", "--ema", "50"], {"generator_resolution": 8}, models.GAN),
 ])
 def test_each_flag_is_recorded_and_resumable(tmp_path, flags, settings, model_class):
     run = tmp_path / "run"
@@ -127,6 +128,8 @@ def test_each_flag_is_recorded_and_resumable(tmp_path, flags, settings, model_cl
     gan, _ = run_generator.load_generator(run)
     averaged = saved_settings(run)["ema_half_life"] > 0
     assert type(gan) is model_class and (gan.generator_average is not None) == averaged
+    through = saved_settings(run)["generator_resolution"] > 0  # G ends in low_resolution.generator_through's layers
+    assert (gan.generator.layers[-1].name == "low_resolution") == through
 
 
 def test_ada_state_and_the_average_are_checkpointed_and_restored(tmp_path):
@@ -151,6 +154,8 @@ def test_ada_state_and_the_average_are_checkpointed_and_restored(tmp_path):
     ("r1_gamma", -1.0, r"r1_gamma \(--r1\) must be a finite number >= 0"),
     ("ema_half_life", float("nan"), r"ema_half_life \(--ema\) must be a finite number >= 0"),
     ("r1_every", 0, r"r1_every \(--r1-every\) must be a positive integer"),
+    ("generator_resolution", 64, r"generator_resolution \(--generator-resolution\) must divide image_size"),
+    ("generator_resolution", -8, r"generator_resolution \(--generator-resolution\) must be a non-negative integer"),
 ])
 def test_bad_settings_are_refused_naming_the_flag(setting, value, message):
     options = {"augment": "ada"} if setting == "feature_matching" else {}

@@ -22,7 +22,9 @@ for, composed by inheritance in the order of `VARIANTS` (outermost first; `compo
                     to ADA's target 0.6)
 (`AugmentedR1GAN` is R1 with augmentation), and packing > 1 wraps D in `packing.packed_discriminator` (PacGAN:
 D judges packs of `packing` images stacked along the channels). Each keeps a generator average when
-ema_half_life > 0. Pairs that do not combine are refused by `choices.check_combinations`.
+ema_half_life > 0. generator_resolution > 0 ends G with `low_resolution.generator_through` (its images through
+that size, as the loader's small images: 8 for the digits). Pairs that do not combine are refused by
+`choices.check_combinations`.
 
 Not offered (both stay in the API): consensus optimization (`models.ConsensusGAN`: simultaneous updates, one of
 each player per batch, plus a Hessian-vector product, about 3x a step; its authors' later "Which Training Methods
@@ -43,7 +45,17 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_tf import augment, checks, conditional_networks, cpu_path, losses, models, networks, residual_networks
+from gan_tf import (
+    augment,
+    checks,
+    conditional_networks,
+    cpu_path,
+    losses,
+    low_resolution,
+    models,
+    networks,
+    residual_networks,
+)
 from gan_tf.images import choices
 from gan_tf.models import packing
 
@@ -74,6 +86,11 @@ def check(config):
         raise ValueError(f"augment (--augment) must be one of {AUGMENTS}, got {config.augment!r}.")
     if not isinstance(config.spectral_norm, bool):
         raise ValueError(f"spectral_norm (--spectral-norm) must be True or False, got {config.spectral_norm!r}.")
+    resolution = checks.integer_at_least("generator_resolution (--generator-resolution)",
+                                         config.generator_resolution, 0)
+    if resolution and (resolution >= config.image_size or config.image_size % resolution):
+        raise ValueError(f"generator_resolution (--generator-resolution) must divide image_size (--image-size) "
+                         f"{config.image_size} and be below it (0: off), got {resolution}.")
     if config.spectral_norm and config.architecture != "residual":
         raise ValueError("spectral_norm (--spectral-norm) is for architecture 'residual' (--architecture residual), "
                          f"got architecture {config.architecture!r}.")
@@ -96,6 +113,8 @@ def build_gan(config, channels, num_classes=None):
     else:
         generator, discriminator = networks_of(config, channels)
         model_class, variant = model_class_of(config)
+    if config.generator_resolution:
+        generator = low_resolution.generator_through(generator, config.generator_resolution)
     if issubclass(model_class, models.WGANGP):  # its n_critic is d_steps
         del options["d_steps"]
     gan = model_class(generator, discriminator, config.latent_dim, **options, **variant)

@@ -24,7 +24,7 @@ TFDS_ONLY = ("data_dir",)                        # compared only when the data i
 # Settings added after runs were first written, with the value that means what those runs did (see `migrate`).
 ADDED_SETTINGS = {"loss": "non_saturating", "ema_half_life": 0.0, "augment": "none", "r1_gamma": 0.0, "r1_every": 16,
                   "spectral_norm": False, "gradient_penalty": 0.0, "instance_noise": 0.0, "instance_noise_steps": 0,
-                  "packing": 1, "conditional": False}
+                  "packing": 1, "conditional": False, "generator_resolution": 0}
 FLAGS = {"ema_half_life": "--ema", "r1_gamma": "--r1", "precision": "--mixed-precision",
          "jit_compile": "--xla"}  # settings whose flag is not --<name with dashes>
 API_ONLY = ("latent_dim", "init_stddev")  # settings without a flag

@@ -108,6 +108,7 @@ class TrainConfig:
     instance_noise: float = 0.0        # > 0: stddev of Gaussian noise on D's inputs (models.InstanceNoiseGAN) ...
     instance_noise_steps: int = 0      # ... annealed linearly to 0 over this many batches (0: constant)
     packing: int = 1                   # > 1: D judges packs of this many images (PacGAN, models.packing)
+    generator_resolution: int = 0      # > 0: G's images pass through this size (gan_tf.low_resolution; digits: 8)
     precision: str = "float32"
     seed: int = 0
     data_dir: str = "data"
