@@ -28,7 +28,9 @@ Frechet distance to the test split; the real training split scores IS 9.69, FD 0
 this budget (~1.2-1.5k steps) neither reaches the issue's target (IS >= 9.0, FD <= 0.8); the dcgan is ahead.
 The best so far, alone on the idle machine with oneDNN (2026-12-01): `--recipe dcgan --filters 32
 --dcgan-ema-half-life 10000 --dcgan-policies translation --no-xla --seconds 840 --steps 100000` (prefix
-TF_ENABLE_ONEDNN_OPTS=1): 7,719 steps, average IS 7.48 / FD 0.99 (raw G 7.50 / 1.07); benchmarks/README.md.
+TF_ENABLE_ONEDNN_OPTS=1): 7,719 steps, average IS 7.48 / FD 0.99 (raw G 7.50 / 1.07); with `--generator-resolution 8`
+(G's images through the digits' own 8x8, `gan_tf.low_resolution`): 9,294 steps, average IS 8.44 / FD 0.42; with
+it and without --dcgan-policies: 9,495 steps, 8.70 / 0.48 (raw G 8.66 / 0.73), the best so far; benchmarks/README.md.
 """
 
 import argparse

@@ -56,13 +56,13 @@ def main(argv=None):
     arguments, out_dir = script.start(__file__, __doc__, argv)
     steps = SMOKE_STEPS if arguments.smoke else STEPS
     real = distributions.normal(TARGET_MEAN, TARGET_STDDEV)
-    recorders = {}
+    finished = {}
 
     def plot_when_discriminators_done(name, run):  # Figs 1-6 are drawn while the Fig 7 run still trains
         if name in RUNS:
-            recorders[name] = run.recorder
-            if len(recorders) == len(RUNS):
-                plot_runs({name: recorders[name] for name in RUNS}, out_dir)
+            finished[name] = run.recorder
+            if len(finished) == len(RUNS):
+                plot_runs({discriminator: finished[discriminator] for discriminator in RUNS}, out_dir)
 
     runs = toy1d.train_discriminator_runs(real, networks.linear_generator, steps, SEED, SETTINGS, out_dir, RUNS,
                                           extra_runs={"fig7": animation_run(steps, arguments.smoke)},

@@ -8,7 +8,7 @@
                [--deterministic] [--skip-invalid] [--ema [HALF_LIFE]] [--augment none|diffaugment|ada] [--loss NAME]
                [--r1 GAMMA] [--spectral-norm] [--architecture radford|dense_dcgan|residual]
                [--gradient-penalty LAMBDA [--d-steps N]] [--instance-noise STDDEV [--instance-noise-steps N]]
-               [--packing M] ...
+               [--packing M] [--generator-resolution N] ...
                                    train a GAN (rerunning the same command resumes; see gan_tf.images.training)
   gan-tf sample --run RUN_DIR [--n 64] [--out grid.png] [--class NAME] [--checkpoint latest|best]
                                    draw from a trained generator
