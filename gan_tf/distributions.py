@@ -13,15 +13,6 @@ import tensorflow_probability as tfp
 
 from gan_tf import checks
 
-
-def _options_without_autotune():
-    """tf.data options with autotuning off. Its model thread, on TF 2.21, can keep an iterator's destruction
-    waiting for up to its optimization period (seen: 18-35 s at the end of `fit`, 1 run in 4, with toy runs side by
-    side), and a toy batch is too cheap to tune (`sample_dataset` uses 2 parallel draws and 2 prefetched batches)."""
-    options = tf.data.Options()
-    options.autotune.enabled = False
-    return options
-
 tfd = tfp.distributions
 
 
@@ -80,6 +71,15 @@ def sample_dataset(distribution, batch_size, seed=None, stack=None):
     if stack is not None:
         batches = batches.batch(stack, drop_remainder=True)
     return batches.prefetch(2).with_options(_options_without_autotune())
+
+
+def _options_without_autotune():
+    """tf.data options with autotuning off. Its model thread, on TF 2.21, can keep an iterator's destruction
+    waiting for up to its optimization period (seen: 18-35 s at the end of `fit`, 1 run in 4, with toy runs side by
+    side), and a toy batch is too cheap to tune (`sample_dataset` uses 2 parallel draws and 2 prefetched batches)."""
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return options
 
 
 def _check_stddevs(stddevs):
