@@ -4,8 +4,9 @@ Command:  python benchmarks/reproduce_vs_pytorch.py [--rounds 2] [--threads 1]
           (or: make benchmark-reproduce, which also installs the CPU build of torch into .venv)
 Measures: in alternating rounds (the order flips every round, so a passing load hits both alike), the wall time of
             make reproduce   the whole script in a fresh process, as a user runs it: TensorFlow's import, five
-                             XLA compilations, the 10,000 training steps (4 discriminators and Fig 7's run, 2,000
-                             each), 1,000 probes written to TensorBoard, the figures and the GIF
+                             traced training steps (TensorFlow's graph; XLA's compilations cost more than they saved
+                             here), the 10,000 training steps (4 discriminators and Fig 7's run, 2,000 each), 1,000
+                             probes written to TensorBoard, the figures and the GIF
             PyTorch eager    the same number of steps of the blog's 1-D GAN in PyTorch (benchmarks/torch_reference.py,
                              `toy_step`: one D and one G update, batch 32), nothing else: no probe, figure or import
           and the ratio of the medians, the target being <= 1.5. The script's own CPU time (user + system, of the

@@ -62,6 +62,7 @@ class Settings:
     loss: str = "non_saturating"                # a name in gan_tf.losses.FAMILIES
     every_n_steps: int = 10                     # probe period (also steps_per_execution)
     probe_size: int = 1024                      # real and generated samples per probe
+    jit_compile: bool = True                    # XLA-compile the step (False: TensorFlow's graph, no compilation)
 
 
 class Run(typing.NamedTuple):
@@ -89,7 +90,8 @@ def train_run(real_distribution, build_generator, discriminator_options, steps, 
                          latent_dim=latent_dim, seed=seed)
         gan.compile(d_optimizer=keras.optimizers.Adam(settings.d_learning_rate),
                     g_optimizer=keras.optimizers.Adam(settings.g_learning_rate),
-                    loss=settings.loss, steps_per_execution=settings.every_n_steps, jit_compile=True)
+                    loss=settings.loss, steps_per_execution=settings.every_n_steps,
+                    jit_compile=settings.jit_compile)
         probe = distributions.sample_dataset(real_distribution, settings.probe_size, seed=seed + 1)
         recorder = callbacks.MemorySink()
         # TensorBoard: a real-and-fake picture (~70 ms of CPU each) at the start and after each quarter of the run
