@@ -43,8 +43,8 @@ import numpy as np
 import tensorflow as tf
 
 from gan_tf import augment, low_resolution, networks, residual_networks
-from gan_tf.images import datasets, quality, sliced_wasserstein, small_datasets
-from gan_tf.models import augmented
+from gan_tf.images import datasets, quality, recipes, sliced_wasserstein, small_datasets
+from gan_tf.models import augmented, regularized
 from gan_tf.models import gan as gan_module
 
 IMAGE_SIZE = 32
@@ -59,8 +59,9 @@ def make_dcgan(options):
         generator = low_resolution.generator_through(generator, options.generator_resolution)
     discriminator = networks.dcgan_discriminator(image_size=IMAGE_SIZE, channels=1, filters=options.filters)
     gan = plain_or_augmented(generator, discriminator, 100, options.dcgan_policies, seed=options.seed,
-                             d_steps=options.d_steps, ema_half_life=options.dcgan_ema_half_life or None)
-    adam = lambda rate: keras.optimizers.Adam(rate, beta_1=0.5)  # noqa: E731
+                             d_steps=options.d_steps, ema_half_life=options.dcgan_ema_half_life or None,
+                             r1_gamma=options.r1)
+    adam = lambda rate: keras.optimizers.Adam(decayed(rate, options.decay_steps), beta_1=0.5)  # noqa: E731
     gan.compile(d_optimizer=adam(options.d_learning_rate), g_optimizer=adam(options.g_learning_rate),
                 loss=options.loss or "non_saturating", jit_compile=options.xla)
     return gan
@@ -71,16 +72,27 @@ def make_modern(options):
                                                      width=options.width)
     discriminator = residual_networks.residual_discriminator(image_size=IMAGE_SIZE, channels=1, width=options.width)
     gan = plain_or_augmented(generator, discriminator, 128, options.policies, seed=options.seed,
-                             d_steps=options.d_steps, ema_half_life=options.ema_half_life)
-    adam = lambda rate: keras.optimizers.Adam(rate, beta_1=0.0, beta_2=0.9)  # noqa: E731
+                             d_steps=options.d_steps, ema_half_life=options.ema_half_life, r1_gamma=options.r1)
+    adam = lambda rate: keras.optimizers.Adam(decayed(rate, options.decay_steps), beta_1=0.0, beta_2=0.9)  # noqa: E731
     gan.compile(d_optimizer=adam(options.d_learning_rate), g_optimizer=adam(options.g_learning_rate),
                 loss=options.loss or "hinge", jit_compile=options.xla)
     return gan
 
 
-def plain_or_augmented(generator, discriminator, latent_dim, policies, **options):
-    """`AugmentedGAN` with DiffAugment's comma-separated `policies`, or the plain `GAN` when there are none."""
+def decayed(rate, decay_steps):
+    """`rate`, or a cosine decay from it to 0 over `decay_steps` optimizer updates when that is > 0."""
+    return keras.optimizers.schedules.CosineDecay(rate, decay_steps, alpha=0.0) if decay_steps > 0 else rate
+
+
+def plain_or_augmented(generator, discriminator, latent_dim, policies, r1_gamma=0.0, **options):
+    """`AugmentedGAN` with DiffAugment's comma-separated `policies`, or the plain `GAN` when there are none; with
+    lazy R1 (`LazyR1GAN`, every 16 D steps) when `r1_gamma` > 0."""
     policies = [name for name in policies.split(",") if name]
+    if r1_gamma > 0:
+        if policies:
+            return recipes.AugmentedR1GAN(generator, discriminator, latent_dim, policies=policies, r1_gamma=r1_gamma,
+                                          **options)
+        return regularized.LazyR1GAN(generator, discriminator, latent_dim, r1_gamma=r1_gamma, **options)
     if policies:
         return augmented.AugmentedGAN(generator, discriminator, latent_dim, policies=policies, **options)
     return gan_module.GAN(generator, discriminator, latent_dim, **options)
@@ -126,6 +138,9 @@ def main():
     parser.add_argument("--generator-resolution", type=int, default=0,
                         help="dcgan: G's images through this size (gan_tf.low_resolution; digits: 8)")
     parser.add_argument("--loss", default="", help="the loss family (default: the recipe's)")
+    parser.add_argument("--r1", type=float, default=0.0, help="lazy R1's gamma (0: none)")
+    parser.add_argument("--decay-steps", type=int, default=0, help="both learning rates decay to 0 over this many "
+                        "steps (cosine; 0: constant)")
     parser.add_argument("--d-steps", type=int, default=1)
     parser.add_argument("--d-learning-rate", type=float, default=2e-4)
     parser.add_argument("--g-learning-rate", type=float, default=2e-4)

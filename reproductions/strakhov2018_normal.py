@@ -14,7 +14,7 @@ Expected: every run ends with G/mean ~ 2.0 and G/stddev ~ 3.0 (within ~0.1 and ~
           probabilities ~ 0.5 (within 0.05); the mean first comes within 0.1 of 2.0 after 300-450 steps (plain
           410, L2 400, dropout 320, both 360; blog: "by about step 300"). The Fig 7 run ends near N(7, 1.5) (within
           0.2) with D(x) ~ 0.5 everywhere.
-Runtime:  34-35 s wall on 2 idle cores of an AMD EPYC Zen 3 (AVX2; its five runs train four at a time, their
+Runtime:  34-44 s wall on 2 idle cores of an AMD EPYC Zen 3 (AVX2; its five runs train four at a time, their
           steps in TensorFlow's graph without XLA, 2026-12-01); --smoke runs in ~20 s of CPU. Timed against
           PyTorch: benchmarks/reproduce_vs_pytorch.py.
 
@@ -44,7 +44,7 @@ SETTINGS = toy1d.Settings(                 # the blog code's set-up
     discriminator_hidden=(256, 256),       # two hidden layers, as the text describes
     every_n_steps=10,                      # probe period (also steps_per_execution)
     probe_size=1024,                       # real and generated samples per probe
-    jit_compile=False,                     # XLA cost more than it saved here: 34-35 s for the script, 41-42 with it
+    jit_compile=False,                     # XLA cost more than it saved: 34-35 s for the script, 41-42 with it
 )
 RUNS = toy1d.DISCRIMINATOR_VARIANTS        # the blog's four discriminators
 ANIMATION = dict(mean=7.0, stddev=1.5, x_range=(-4.0, 13.0), every_n_steps=20)  # Fig 7
