@@ -14,9 +14,9 @@ Expected: every run ends with G/mean ~ 2.0 and G/stddev ~ 3.0 (within ~0.1 and ~
           probabilities ~ 0.5 (within 0.05); the mean first comes within 0.1 of 2.0 after 300-450 steps (plain
           410, L2 400, dropout 320, both 360; blog: "by about step 300"). The Fig 7 run ends near N(7, 1.5) (within
           0.2) with D(x) ~ 0.5 everywhere.
-Runtime:  34-44 s wall on 2 idle cores of an AMD EPYC Zen 3 (AVX2; its five runs train four at a time, their
-          steps in TensorFlow's graph without XLA, 2026-12-01); --smoke runs in ~20 s of CPU. Timed against
-          PyTorch: benchmarks/reproduce_vs_pytorch.py.
+Runtime:  37-40 s wall on 2 idle cores of an AMD EPYC Zen 3 (AVX2; its five runs train at once, their steps in
+          TensorFlow's graph without XLA, the GIF drawn while the discriminators' runs train, 2026-12-01 11:40 UTC);
+          --smoke runs in ~20 s of CPU. Timed against PyTorch: benchmarks/reproduce_vs_pytorch.py.
 
 Set-up as in the blog's code (Monnoroch/generative, TF1): batch 32, Adam with d_lr 0.01 and g_lr 0.02,
 2000 steps, non-saturating generator loss, init truncated normal 0.1 with biases 0.1, z ~ N(0, 1).
@@ -57,21 +57,21 @@ def main(argv=None):
     arguments, out_dir = script.start(__file__, __doc__, argv)
     steps = SMOKE_STEPS if arguments.smoke else STEPS
     real = distributions.normal(TARGET_MEAN, TARGET_STDDEV)
-    finished = {}
+    finished, grid = {}, toy1d.animation_grid(ANIMATION["x_range"])
 
-    def plot_when_discriminators_done(name, run):  # Figs 1-6 are drawn while the Fig 7 run still trains
-        if name in RUNS:
-            finished[name] = run.recorder
-            if len(finished) == len(RUNS):
-                plot_runs({discriminator: finished[discriminator] for discriminator in RUNS}, out_dir)
+    def plot_when_done(name, run):  # the figures are drawn while other runs still train
+        if name == "fig7":
+            animate(run.recorder, grid, out_dir)
+            return
+        finished[name] = run.recorder
+        if len(finished) == len(RUNS):
+            plot_runs({discriminator: finished[discriminator] for discriminator in RUNS}, out_dir)
 
     runs = toy1d.train_discriminator_runs(real, networks.linear_generator, steps, SEED, SETTINGS, out_dir, RUNS,
                                           extra_runs={"fig7": animation_run(steps, arguments.smoke)},
-                                          on_done=plot_when_discriminators_done)
+                                          on_done=plot_when_done)
     animation_recorder = runs.pop("fig7").recorder
     recorders = {name: run.recorder for name, run in runs.items()}
-    grid = toy1d.animation_grid(ANIMATION["x_range"])
-    animate(animation_recorder, grid, out_dir)
     results = {run: summarize(recorder) for run, recorder in recorders.items()}
     results["fig7_animation"] = summarize_animation(animation_recorder, grid)
     script.write_json(out_dir / "config.json", config(steps, arguments.smoke))

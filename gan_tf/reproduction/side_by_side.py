@@ -2,9 +2,11 @@
 
 A toy GAN's step is too small to keep two cores busy, and TensorFlow runs ops outside Python's lock, so runs
 side by side finish sooner (strakhov2018_normal's five runs on 2 idle Zen 3 cores, wall s, 3 runs each: one at a
-time 65-68, 2 at a time 50-58, 3: 45-54, 4: 44-45). A run stays reproducible when everything it seeds (the global
-seeds, then its networks, optimizers, data sets and `keras.random.SeedGenerator`s) is made while it holds
-`seeded_set_up`, and its steps draw only from those generators, as `gan_tf.models` do.
+time 65-68, 2 at a time 50-58, 3: 45-54, 4: 44-45; later, with oneDNN on and no XLA, in 3 alternating rounds:
+4 at a time 40.3-43.2, all 5 at once 37.1-40.6 and about 5 s less CPU, the same metrics.json). A run stays
+reproducible when everything it seeds (the global seeds, then its networks, optimizers, data sets and
+`keras.random.SeedGenerator`s) is made while it holds `seeded_set_up`, and its steps draw only from those
+generators, as `gan_tf.models` do.
 
   seeded_set_up(seed)        a block that sets the global seeds and makes a run's seeded objects, one at a time
   train_side_by_side(...)    {name: function(**arguments)} of several runs, RUNS_AT_ONCE at a time
@@ -16,7 +18,7 @@ import threading
 
 import keras
 
-RUNS_AT_ONCE = 4  # measured fastest for the toys on 2 cores (module docstring)
+RUNS_AT_ONCE = 5  # measured fastest for the toys on 2 cores (module docstring)
 _SET_UP = threading.Lock()
 
 
