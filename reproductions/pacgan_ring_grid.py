@@ -40,11 +40,13 @@ Expected: (measured; modes / %HQ / rev KL, mean over seeds 0-4; per seed in metr
           Seed 0 rerun on 2026-12-01 (oneDNN on since, which rounds differently; these runs are chaotic): the
           criterion still holds (instance_noise: ring 8 / 98.3% / 0.005, grid 25 / 97.4% / 0.013), other rows moved
           (unrolled ring rev KL 0.014, was 0.058; WGAN-GP's ring seed 0 now captures no mode). Seeds 1-4 not rerun.
-Runtime:  about 75 min for the full default run on 2 idle cores (AMD EPYC Zen 3, AVX2): its runs train four at a
-          time (`gan_tf.reproduction.side_by_side`, results identical to one after another); one seed (18 runs)
-          took 894 s wall, 1,658 s of CPU (2026-12-01). Before that, one after another: ~2 h 45 min on a loaded
-          machine. Per run, one at a time on one loaded core: gan, pacgan2, pacgan4, minibatch and consensus
-          23-85 s, unrolled and WGAN-GP 90-147 s, instance_noise and gan_large_batch ~200 s.
+Runtime:  about 75 min for the full default run on 2 idle cores (AMD EPYC Zen 3, AVX2): its runs train several at a
+          time (`gan_tf.reproduction.side_by_side`, results identical to one after another); one seed (18 runs,
+          four at a time) took 894 s wall, 1,658 s of CPU (2026-12-01). Why not under 45 minutes: the batch-400
+          runs alone are ~29 min of both cores' arithmetic (benchmarks/README.md). Before that, one after
+          another: ~2 h 45 min on a loaded machine. Per run, one at a time on one loaded core: gan, pacgan2,
+          pacgan4, minibatch and consensus 23-85 s, unrolled and WGAN-GP 90-147 s, instance_noise and
+          gan_large_batch ~200 s.
           Runs of this script can also be split by methods and seeds (`--methods ... --seed S --seeds N`) over
           processes or machines and merged (`--merge`).
           --smoke 291 s on 2 loaded cores (load average ~11, gan-tf reproduce --all --smoke;
@@ -85,7 +87,8 @@ LATENT_DIM = 2
 HIDDEN = (128, 128, 128)
 NUM_STEPS = 10_000
 STEPS_PER_EXECUTION = 250
-JIT_COMPILE = True  # XLA: 2x faster on one CPU core (GAN, grid: 1.0 against 2.0 ms per step)
+JIT_COMPILE = True  # the table's runs; with oneDNN on, TF's graph costs 15-45% less CPU (benchmarks/README.md)
+# but would change these chaotic runs: switching means rerunning the table
 NUM_SEEDS = 5
 LEARNING_RATE = 1e-3
 FINAL_LEARNING_RATE_FRACTION = 0.01  # cosine decay to 1e-5 by the last step
