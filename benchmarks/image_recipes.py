@@ -11,7 +11,14 @@ Every `--eval-every` steps (and at the end) 2,000 samples of the raw generator a
 inception score, the classes covered, and the Frechet distance of its hidden features against the real test
 split (360 digits). A "real" row scores the training split the same way. Training stops after `--steps` steps or
 `--seconds` of training (evaluation excluded), whichever comes first. `--fraction 0.1` trains on 10% of the
-digits (180 images) and adds ProGAN's sliced Wasserstein distance against those images.
+digits (180 images) and adds ProGAN's sliced Wasserstein distance against those images. `--conditional` (dcgan
+only) trains `models.ConditionalGAN` on (image, digit) pairs: G(z, y) with the one-hot digit beside z and a
+projection D (`gan_tf.conditional_networks`), the networks `gan-tf train --conditional` builds; its samples ask for
+the digits 0-9 in turn (so its class shares are uniform by construction, which lifts the IS) and it adds
+`class_agreement`, the share the classifier reads as the digit asked for. `--pseudo-classes K` uses no label: it
+trains the same conditional networks on K k-means clusters of the images' pixels (`gan_tf.images.pseudo_classes`,
+after the self-conditioned GAN) and samples the clusters with their shares in the data: an unconditional
+generator overall.
 
 Command (from the repository root, one run at a time on a shared machine):
     nice -n 5 env PYTHONPATH=. TF_CPP_MIN_LOG_LEVEL=2 python benchmarks/image_recipes.py --recipe modern --steps 1200
@@ -30,7 +37,10 @@ The best so far, alone on the idle machine with oneDNN (2026-12-01): `--recipe d
 --dcgan-ema-half-life 10000 --dcgan-policies translation --no-xla --seconds 840 --steps 100000` (prefix
 TF_ENABLE_ONEDNN_OPTS=1): 7,719 steps, average IS 7.48 / FD 0.99 (raw G 7.50 / 1.07); with `--generator-resolution 8`
 (G's images through the digits' own 8x8, `gan_tf.low_resolution`): 9,294 steps, average IS 8.44 / FD 0.42; with
-it and without --dcgan-policies: 9,495 steps, 8.70 / 0.48 (raw G 8.66 / 0.73), the best so far; benchmarks/README.md.
+it and without --dcgan-policies: 9,495 steps, 8.70 / 0.48 (raw G 8.66 / 0.73); with `--d-learning-rate 6e-4
+--g-learning-rate 6e-4` too: 6,997 steps (a slower day), 8.73 / 0.36. The same with classes (AMD EPYC Zen 4, AVX-512,
+2026-12-07): `--conditional` 9,163 steps, 9.59 / 0.37; `--pseudo-classes 20` (no labels) 10,569 steps, 9.46 / 0.31,
+the first to meet both targets; benchmarks/README.md.
 """
 
 import argparse
@@ -42,25 +52,34 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_tf import augment, low_resolution, networks, residual_networks
-from gan_tf.images import datasets, quality, recipes, sliced_wasserstein, small_datasets
-from gan_tf.models import augmented, regularized
+from gan_tf import augment, conditional_networks, low_resolution, networks, residual_networks
+from gan_tf.images import datasets, pseudo_classes, quality, recipes, sliced_wasserstein, small_datasets
+from gan_tf.models import augmented, conditional, regularized
 from gan_tf.models import gan as gan_module
 
 IMAGE_SIZE = 32
+DIGITS = 10
 BATCH = 64
 SAMPLES = 2000
 OUTPUT = pathlib.Path("outputs/image_recipes")
 
 
 def make_dcgan(options):
-    generator = networks.dcgan_generator(latent_dim=100, image_size=IMAGE_SIZE, channels=1, filters=options.filters)
+    classes = options.classes  # 0: unconditional; else G(z, y) takes z and the one-hot class concatenated
+    generator = networks.dcgan_generator(latent_dim=100 + classes, image_size=IMAGE_SIZE, channels=1,
+                                         filters=options.filters)
+    discriminator = networks.dcgan_discriminator(image_size=IMAGE_SIZE, channels=1, filters=options.filters)
+    if classes:
+        generator = conditional_networks.conditional_generator(generator, classes)
+        discriminator = conditional_networks.projection_discriminator(discriminator, classes)
     if options.generator_resolution:
         generator = low_resolution.generator_through(generator, options.generator_resolution)
-    discriminator = networks.dcgan_discriminator(image_size=IMAGE_SIZE, channels=1, filters=options.filters)
-    gan = plain_or_augmented(generator, discriminator, 100, options.dcgan_policies, seed=options.seed,
-                             d_steps=options.d_steps, ema_half_life=options.dcgan_ema_half_life or None,
-                             r1_gamma=options.r1)
+    shared = dict(seed=options.seed, d_steps=options.d_steps, ema_half_life=options.dcgan_ema_half_life or None)
+    if classes:
+        gan = conditional.ConditionalGAN(generator, discriminator, 100, classes, **shared)
+    else:
+        gan = plain_or_augmented(generator, discriminator, 100, options.dcgan_policies, r1_gamma=options.r1,
+                                 **shared)
     adam = lambda rate: keras.optimizers.Adam(decayed(rate, options.decay_steps), beta_1=0.5)  # noqa: E731
     gan.compile(d_optimizer=adam(options.d_learning_rate), g_optimizer=adam(options.g_learning_rate),
                 loss=options.loss or "non_saturating", jit_compile=options.xla)
@@ -102,20 +121,42 @@ RECIPES = {"dcgan": make_dcgan, "modern": make_modern}
 
 
 def training_images(fraction):
+    """(images `[n, 32, 32, 1]` in [-1, 1], labels `[n]`) of all the digits or of a seeded `fraction` of them."""
     if fraction >= 1:
-        images, _ = datasets.digits_arrays("all")
-        return datasets.upscale_digits(images[..., None], IMAGE_SIZE).numpy()
-    return small_datasets.digits_subset(fraction, IMAGE_SIZE, seed=0)[0]
+        images, labels = datasets.digits_arrays("all")
+        return datasets.upscale_digits(images[..., None], IMAGE_SIZE).numpy(), labels
+    return small_datasets.digits_subset(fraction, IMAGE_SIZE, seed=0)
 
 
-def dataset(images, seed):
-    return (tf.data.Dataset.from_tensor_slices(images).repeat().shuffle(len(images), seed=seed)
+def dataset(images, labels, seed):
+    """Shuffled batches of `images`, or of (images, labels) pairs when `labels` is not None (conditional runs)."""
+    elements = images if labels is None else (images, labels.astype(np.int32))
+    return (tf.data.Dataset.from_tensor_slices(elements).repeat().shuffle(len(images), seed=seed)
             .batch(BATCH, drop_remainder=True).prefetch(2))
 
 
-def scores(gan, classifier, reference, training, average):
-    samples = gan.generate(SAMPLES, seed=1234, average=average)
+def sample_labels(options, training_labels):
+    """The classes asked of a conditional G's 2,000 samples: the digits 0-9 in turn (`--conditional`), or clusters
+    drawn (seeded) with their shares in the training data (`--pseudo-classes`); None when unconditional."""
+    if options.conditional:
+        return np.arange(SAMPLES) % DIGITS
+    if options.pseudo_classes:
+        return pseudo_classes.draw_labels(pseudo_classes.class_shares(training_labels, options.classes), SAMPLES,
+                                          seed=1234)
+    return None
+
+
+def scores(gan, classifier, reference, training, average, labels=None, digits_asked=False):
+    """`quality.digits_scores` of 2,000 samples (of the classes `labels` for a conditional G; with `digits_asked`
+    the share the classifier reads as the digit asked for, `class_agreement`), SWD; and the samples."""
+    if labels is None:
+        samples = gan.generate(SAMPLES, seed=1234, average=average)
+    else:
+        samples = gan.generate(SAMPLES, labels=labels, seed=1234, average=average)
     result = quality.digits_scores(classifier, samples, reference)
+    if digits_asked:
+        read = classifier.predict(quality.to_digit_inputs(samples))
+        result["class_agreement"] = float(np.mean(read == labels))
     if len(training) < SAMPLES:  # small-data runs: ProGAN's SWD against the training images
         result["swd_mean"] = sliced_wasserstein.sliced_wasserstein_distances(training, samples[: len(training)])["mean"]
     return {key: value for key, value in result.items() if key != "class_shares"} | {
@@ -137,6 +178,12 @@ def main():
     parser.add_argument("--dcgan-policies", default="", help="dcgan: DiffAugment's policies (default none)")
     parser.add_argument("--generator-resolution", type=int, default=0,
                         help="dcgan: G's images through this size (gan_tf.low_resolution; digits: 8)")
+    parser.add_argument("--conditional", action="store_true",
+                        help="dcgan: class-conditional (models.ConditionalGAN, G on z and the one-hot digit, a "
+                        "projection D)")
+    parser.add_argument("--pseudo-classes", type=int, default=0,
+                        help="dcgan: conditional on this many k-means clusters of the images, no labels used (a "
+                        "self-conditioned GAN; 0: none)")
     parser.add_argument("--loss", default="", help="the loss family (default: the recipe's)")
     parser.add_argument("--r1", type=float, default=0.0, help="lazy R1's gamma (0: none)")
     parser.add_argument("--decay-steps", type=int, default=0, help="both learning rates decay to 0 over this many "
@@ -150,6 +197,14 @@ def main():
                         help="XLA-compile the step (--no-xla with TF_ENABLE_ONEDNN_OPTS=1: oneDNN's path, "
                         "gan_tf.cpu_path)")
     options = parser.parse_args()
+    if options.pseudo_classes < 0 or options.pseudo_classes == 1:
+        parser.error(f"--pseudo-classes: 0 (none) or at least 2, got {options.pseudo_classes}")
+    if (options.conditional or options.pseudo_classes) and (
+            options.recipe != "dcgan" or options.dcgan_policies or options.r1 or
+            (options.conditional and options.pseudo_classes)):
+        parser.error("--conditional or --pseudo-classes: one of them, only with --recipe dcgan, without "
+                     "--dcgan-policies and --r1")
+    options.classes = DIGITS if options.conditional else options.pseudo_classes
     OUTPUT.mkdir(parents=True, exist_ok=True)
     name = options.recipe + (f"_{options.tag}" if options.tag else "")
     keras.utils.set_random_seed(options.seed)
@@ -164,7 +219,14 @@ def main():
     print(f"classifier ready in {time.time() - started:.0f} s; real training split: IS "
           f"{real['classifier_inception_score']:.2f}, FD {real['classifier_frechet_distance']:.3f}", flush=True)
 
-    training = training_images(options.fraction)
+    training, training_labels = training_images(options.fraction)
+    purity = None
+    if options.pseudo_classes:  # the share of images whose cluster's most common digit is theirs (information only)
+        clusters = pseudo_classes.kmeans_labels(training, options.pseudo_classes, options.seed)
+        purity = sum(np.bincount(training_labels[clusters == k]).max() for k in np.unique(clusters)) / len(clusters)
+        print(f"{options.pseudo_classes} k-means clusters, purity {purity:.3f}", flush=True)
+        training_labels = clusters
+    asked = sample_labels(options, training_labels)
     gan = RECIPES[options.recipe](options)
     steps, training_seconds, curve = 0, 0.0, []
     while steps < options.steps and training_seconds < options.seconds:
@@ -172,7 +234,8 @@ def main():
         if steps:  # the last chunk ends near the time budget, at the speed measured so far
             chunk = min(chunk, max(1, round((options.seconds - training_seconds) * steps / training_seconds)))
         start = time.time()
-        data = dataset(training, options.seed * 1000 + len(curve))  # a new shuffle order for every chunk
+        labels = training_labels if options.classes else None
+        data = dataset(training, labels, options.seed * 1000 + len(curve))  # a new shuffle order for every chunk
         history = gan.fit(data, steps_per_epoch=chunk, epochs=1, verbose=0)
         training_seconds += time.time() - start
         steps += chunk
@@ -181,13 +244,14 @@ def main():
         for label, average in (("generator", False), ("average", True)):
             if label == "average" and gan.generator_average is None:
                 continue
-            point[label], samples = scores(gan, classifier, reference, training, average)
+            point[label], samples = scores(gan, classifier, reference, training, average, asked,
+                                           options.conditional)
         curve.append(point)
         print(json.dumps({key: point[key] for key in point if key != "logs"} | {"logs": point["logs"]}), flush=True)
     final = curve[-1]
     keras.utils.save_img(OUTPUT / f"{name}.png", grid(samples[:64]), scale=True)
     summary = {"recipe": options.recipe, "options": vars(options), "real_training_split": real,
-               "images": len(training), "steps": steps, "training_seconds": training_seconds,
+               "images": len(training), "cluster_purity": purity, "steps": steps, "training_seconds": training_seconds,
                "wall_seconds": time.time() - started, "final": final, "curve": curve}
     (OUTPUT / f"{name}.json").write_text(json.dumps(summary, indent=1))
     print(f"wrote {OUTPUT / name}.json", flush=True)
