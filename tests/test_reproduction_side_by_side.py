@@ -1,5 +1,6 @@
 """gan_tf.reproduction.side_by_side: results in the jobs' order, each reported as it ends, errors raised."""
 
+import logging
 import threading
 import time
 
@@ -50,3 +51,45 @@ def test_a_seeded_set_up_is_not_interleaved_with_another():
         thread.join()
     for seed in (1, 2):
         np.testing.assert_array_equal(draws[seed], np.random.RandomState(seed).random_sample(3))
+
+
+class _Messages(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def _traces_counted(trace_one, calls, side_by_side_runs):
+    """TensorFlow's log messages while `trace_one(value)` runs `calls` times, side by side or one after another."""
+    logger, handler = logging.getLogger("tensorflow"), _Messages()
+    logger.addHandler(handler)
+    try:
+        if side_by_side_runs:
+            side_by_side.train_side_by_side(trace_one, {i: {"value": float(i)} for i in range(calls)}, threads=2)
+        else:
+            for i in range(calls):
+                trace_one(float(i))
+    finally:
+        logger.removeHandler(handler)
+    return [message for message in handler.messages if side_by_side.RETRACING_WARNING in message]
+
+
+def test_runs_side_by_side_do_not_show_the_retracing_each_of_their_own_functions_causes():
+    import tensorflow as tf  # noqa: PLC0415
+
+    def trace_own_function(value):  # a new tf.function per call, one code object: TensorFlow sees retracing
+        def plus_one(x):
+            return x + 1
+        return float(tf.function(plus_one)(tf.constant(value)))
+
+    def trace_own_function_too(value):  # the same, another code object (TensorFlow warns once per object)
+        def plus_two(x):
+            return x + 2
+        return float(tf.function(plus_two)(tf.constant(value)))
+
+    assert _traces_counted(trace_own_function, 6, side_by_side_runs=False)  # the warning exists
+    assert not _traces_counted(trace_own_function_too, 6, side_by_side_runs=True)
+    assert not logging.getLogger("tensorflow").filters  # and the filter is gone afterwards

@@ -10,16 +10,22 @@ generators, as `gan_tf.models` do.
 
   seeded_set_up(seed)        a block that sets the global seeds and makes a run's seeded objects, one at a time
   train_side_by_side(...)    {name: function(**arguments)} of several runs, RUNS_AT_ONCE at a time
+
+While several runs train, TensorFlow's warning "N out of the last N calls to F triggered tf.function retracing" is
+not shown: TensorFlow counts traces per Python code object across instances, so five runs that each trace their
+own probe and TensorBoard functions once look to it like one function retraced five times.
 """
 
 import concurrent.futures
 import contextlib
+import logging
 import threading
 
 import keras
 
 RUNS_AT_ONCE = 5  # measured fastest for the toys on 2 cores (module docstring)
 _SET_UP = threading.Lock()
+RETRACING_WARNING = "triggered tf.function retracing"  # in TensorFlow's frequent-tracing warning
 
 
 @contextlib.contextmanager
@@ -36,7 +42,7 @@ def train_side_by_side(function, jobs, threads=RUNS_AT_ONCE, on_done=None):
     far). The first error is raised once the calls under way have ended; calls not yet started are dropped.
     `function` must make its seeded objects inside `seeded_set_up`."""
     results = {}
-    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+    with _expected_retracing_not_shown(), concurrent.futures.ThreadPoolExecutor(threads) as pool:
         futures = {pool.submit(function, **arguments): name for name, arguments in jobs.items()}
         try:
             for future in concurrent.futures.as_completed(futures):
@@ -47,3 +53,19 @@ def train_side_by_side(function, jobs, threads=RUNS_AT_ONCE, on_done=None):
             pool.shutdown(cancel_futures=True)
             raise
     return {name: results[name] for name in jobs}
+
+
+class _WithoutRetracingWarnings(logging.Filter):
+    def filter(self, record):
+        return RETRACING_WARNING not in record.getMessage()
+
+
+@contextlib.contextmanager
+def _expected_retracing_not_shown():
+    """A block in which TensorFlow's logger (`tf.get_logger()`, "tensorflow") drops the frequent-retracing warning."""
+    logger, quiet = logging.getLogger("tensorflow"), _WithoutRetracingWarnings()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
