@@ -22,7 +22,8 @@ def test_smoke_run_writes_every_output(tmp_path, capsys):
     claims = {claim["name"]: claim for claim in metrics["claims"]}
     assert len(claims) == 5 * len(script.RUNS) + 2
     assert claims["plain: final G/mean"]["measured"] == metrics["plain"]["final_mean"]
-    assert claims["plain: final G/mean"]["passed"] == (abs(metrics["plain"]["final_mean"] - 2.0) <= 0.1)
+    assert claims["plain: final G/mean"]["passed"] == (
+        abs(metrics["plain"]["final_mean"] - 2.0) <= script.MEAN_TOLERANCE)
     assert {"final_mean", "final_stddev", "final_p_real_on_real", "final_p_real_on_fake"} <= set(metrics["plain"])
     config = json.loads((tmp_path / "config.json").read_text())
     assert config["smoke"] is True and config["steps"] == script.SMOKE_STEPS
