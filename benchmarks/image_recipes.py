@@ -7,18 +7,18 @@
            moving average of G's weights (`GAN(ema_half_life=...)`, StyleGAN2-ADA's ramp), batch 64
 
 Every `--eval-every` steps (and at the end) 2,000 samples of the raw generator and of its average are scored by
-`quality.digits_scores` (the digits classifier trained on the training split as a GAN sees it, 32 px): its
-inception score, the classes covered, and the Frechet distance of its hidden features against the real test
-split (360 digits). A "real" row scores the training split the same way. Training stops after `--steps` steps or
-`--seconds` of training (evaluation excluded), whichever comes first. `--fraction 0.1` trains on 10% of the
-digits (180 images) and adds ProGAN's sliced Wasserstein distance against those images. `--conditional` (dcgan
-only) trains `models.ConditionalGAN` on (image, digit) pairs: G(z, y) with the one-hot digit beside z and a
-projection D (`gan_tf.conditional_networks`), the networks `gan-tf train --conditional` builds; its samples ask for
-the digits 0-9 in turn (so its class shares are uniform by construction, which lifts the IS) and it adds
-`class_agreement`, the share the classifier reads as the digit asked for. `--pseudo-classes K` uses no label: it
-trains the same conditional networks on K k-means clusters of the images' pixels (`gan_tf.images.pseudo_classes`,
-after the self-conditioned GAN) and samples the clusters with their shares in the data: an unconditional
-generator overall.
+`quality.digits_scores` (the digits classifier trained on the training split as a GAN sees it, 32 px): its inception
+score, the classes covered, and the Frechet distance of its hidden features against the real test split (360
+digits). A "real" row scores the training split the same way. Training stops after `--steps` steps or about
+`--seconds` of training (evaluation excluded; the last chunk is sized to end there at the speed so far), whichever
+comes first. `--fraction 0.1` trains on 10% of the digits (180 images) and adds ProGAN's sliced Wasserstein distance
+against those images. `--conditional` (dcgan only) trains `models.ConditionalGAN` on (image, digit) pairs: G(z, y)
+with the one-hot digit beside z and a projection D (`gan_tf.conditional_networks`), the networks `gan-tf train
+--conditional` builds; its samples ask for the digits 0-9 in turn (so its class shares are uniform by construction,
+which lifts the IS) and it adds `class_agreement`, the share the classifier reads as the digit asked for.
+`--pseudo-classes K` uses no label: it trains the same conditional networks on K k-means clusters of the images'
+pixels (`gan_tf.images.pseudo_classes`, after the self-conditioned GAN) and samples the clusters with their shares
+in the data: an unconditional generator overall.
 
 Command (from the repository root, one run at a time on a shared machine):
     nice -n 5 env PYTHONPATH=. TF_CPP_MIN_LOG_LEVEL=2 python benchmarks/image_recipes.py --recipe modern --steps 1200
@@ -229,10 +229,12 @@ def main():
     asked = sample_labels(options, training_labels)
     gan = RECIPES[options.recipe](options)
     steps, training_seconds, curve = 0, 0.0, []
-    while steps < options.steps and training_seconds < options.seconds:
+    last = False
+    while steps < options.steps and training_seconds < options.seconds and not last:
         chunk = min(options.eval_every, options.steps - steps)
-        if steps:  # the last chunk ends near the time budget, at the speed measured so far
-            chunk = min(chunk, max(1, round((options.seconds - training_seconds) * steps / training_seconds)))
+        if steps:  # the last chunk ends near the time budget, at the speed measured so far; then the run stops
+            in_budget = max(1, round((options.seconds - training_seconds) * steps / training_seconds))
+            last, chunk = in_budget < chunk, min(chunk, in_budget)
         start = time.time()
         labels = training_labels if options.classes else None
         data = dataset(training, labels, options.seed * 1000 + len(curve))  # a new shuffle order for every chunk
