@@ -141,8 +141,8 @@ def sample_labels(options, training_labels):
     if options.conditional:
         return np.arange(SAMPLES) % DIGITS
     if options.pseudo_classes:
-        return pseudo_classes.draw_labels(pseudo_classes.class_shares(training_labels, options.classes), SAMPLES,
-                                          seed=1234)
+        shares = pseudo_classes.class_shares(training_labels, options.classes)
+        return conditional.draw_classes(conditional.checked_shares(shares, options.classes), SAMPLES, seed=1234)
     return None
 
 

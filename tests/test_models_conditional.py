@@ -117,3 +117,44 @@ def test_generate_in_chunks_equals_one_call():
     labels = np.arange(10) % NUM_CLASSES
     np.testing.assert_allclose(model.generate(10, labels=labels, seed=1, batch_size=3),
                                model.generate(10, labels=labels, seed=1), rtol=1e-5, atol=1e-6)
+
+
+# ---- class shares: a conditional model that samples like the data (k-means classes, gan-tf --pseudo-classes) ----
+
+SHARES = [0.5, 0.25, 0.25, 0.0, 0.0, 0.0, 0.0, 0.0]
+
+
+def test_draw_classes_follow_the_shares_and_the_seed():
+    draws = models.conditional.draw_classes(np.array(SHARES), 100_000, seed=7)
+    frequencies = np.bincount(draws, minlength=NUM_CLASSES) / len(draws)
+    # binomial sd at 100,000 draws: sqrt(0.25 / 1e5) = 0.0016 at most; 0.01 is over 6 sd
+    np.testing.assert_allclose(frequencies, SHARES, atol=0.01)
+    assert frequencies[3:].sum() == 0  # a class of share 0 is never drawn
+    np.testing.assert_array_equal(draws, models.conditional.draw_classes(np.array(SHARES), 100_000, seed=7))
+
+
+def test_generate_without_labels_draws_the_classes_by_their_shares():
+    model = make_model("conditional")
+    model.class_shares = models.conditional.checked_shares(SHARES, NUM_CLASSES)
+    drawn = models.conditional.draw_classes(model.class_shares, 64, seed=5)
+    np.testing.assert_array_equal(model.generate(64, seed=5), model.generate(64, labels=drawn, seed=5))
+    cycled = model.generate(64, labels=np.arange(64) % NUM_CLASSES, seed=5)  # what a model without shares does
+    assert np.abs(model.generate(64, seed=5) - cycled).max() > 1e-6
+
+
+def test_class_shares_survive_the_config_round_trip():
+    keras.utils.set_random_seed(0)
+    model = models.ConditionalGAN(conditional_mlp(2, 2), conditional_mlp(2, 1), 2, NUM_CLASSES, class_shares=SHARES)
+    config = model.get_config()
+    assert config["class_shares"] == SHARES and make_model("conditional").get_config()["class_shares"] is None
+
+
+@pytest.mark.parametrize(("shares", "message"), [
+    ([0.5, 0.5], r"class_shares must be 8 non-negative numbers summing to 1, got \[0.5, 0.5\]"),
+    ([0.5, 0.6, 0, 0, 0, 0, 0, 0], "summing to 1"),
+    ([1.5, -0.5, 0, 0, 0, 0, 0, 0], "non-negative"),
+    ([np.nan, 1, 0, 0, 0, 0, 0, 0], "non-negative"),
+])
+def test_bad_class_shares_are_refused_naming_them(shares, message):
+    with pytest.raises(ValueError, match=message):
+        models.ConditionalGAN(conditional_mlp(2, 2), conditional_mlp(2, 1), 2, NUM_CLASSES, class_shares=shares)

@@ -107,6 +107,10 @@ TRAIN_OPTIONS = {
                              "resized back up as the loader upscales small images; N divides --image-size; 0: off, "
                              "the default). For images smaller than --image-size: 8 for --data digits (classifier "
                              "score 8.7 in 15 min against 7.5 without, benchmarks/README.md)"),
+    "pseudo_classes": (flags.non_negative_integer, "classes without labels: cluster the images (--data digits or a "
+                       "folder) into K classes by k-means, kept in the run (clusters.json), and train the conditional "
+                       "GAN on them; samples draw the clusters by their shares (0: off, the default). Digits, 20 "
+                       "clusters: classifier score 9.4-9.5 against 8.7 without (benchmarks/README.md)"),
     "beta_1": (flags.non_negative_number, "Adam's beta_1 (dcgan 0.5, modern 0)"),
     "g_steps": (flags.positive_integer, "generator updates per batch (the write-up: 2)"),
     "feature_matching": (flags.non_negative_number, "weight of the write-up's feature matching (default 0: off; the "
@@ -128,7 +132,7 @@ TRAIN_OPTIONS = {
 }
 
 METAVARS = {"r1_gamma": "GAMMA", "gradient_penalty": "LAMBDA", "instance_noise": "STDDEV", "instance_noise_steps": "N",
-            "packing": "M"}
+            "packing": "M", "pseudo_classes": "K"}
 
 
 def check_run_argument(arguments):
@@ -203,7 +207,7 @@ def add_sample_command(commands):
     sample.add_argument("--seed", type=flags.seed_integer, default=0, help="latent seed (default 0)")
     sample.add_argument("--class", dest="classes", action="append", metavar="NAME",
                         help="a conditional run's class to draw (repeat for several: the images cycle through them; "
-                        "default every class in turn)")
+                        "default every class in turn, or for --pseudo-classes runs clusters drawn by their shares)")
     add_checkpoint_argument(sample)
     sample.set_defaults(run=sample_command)
 

@@ -23,7 +23,8 @@ STRATEGIES = ("default", "mirrored", "multi_worker", "tpu")
 EVAL_MEASURES = ("swd", "fid", "kid")  # gan_tf.images.evaluation.MEASURES
 # TrainConfig's defaults of the settings `check_combinations` reads (the variants' off values), for partial settings.
 COMBINATION_DEFAULTS = {"gradient_penalty": 0.0, "instance_noise": 0.0, "instance_noise_steps": 0, "packing": 1,
-                        "r1_gamma": 0.0, "augment": "none", "feature_matching": 0.0, "batch_size": 64}
+                        "r1_gamma": 0.0, "augment": "none", "feature_matching": 0.0, "batch_size": 64,
+                        "conditional": False, "pseudo_classes": 0}
 
 
 def check_combinations(settings):
@@ -46,8 +47,12 @@ def check_combinations(settings):
     conditional_partners = ((matching, "--feature-matching"), (r1, "--r1"), (penalty, "--gradient-penalty"),
                             (noise, "--instance-noise"), (packing > 1, "--packing"),
                             (augment != "none", "--augment (use --augment none with --recipe modern)"))
-    refused += tuple((values.get("conditional", False) and on, "--conditional", flag,
-                      "a conditional run trains the plain GAN (with --ema)") for on, flag in conditional_partners)
+    for classes, class_flag in ((values["conditional"], "--conditional"), (values["pseudo_classes"] > 0,
+                                                                           "--pseudo-classes")):
+        refused += tuple((classes and on, class_flag, flag, "a conditional run trains the plain GAN (with --ema)")
+                         for on, flag in conditional_partners)
+    refused += ((values["conditional"] and values["pseudo_classes"] > 0, "--conditional", "--pseudo-classes",
+                 "choose the data's classes or k-means clusters"),)
     for conflict, flag, other_flag, reason in refused:
         if conflict:
             raise ValueError(f"{flag} and {other_flag} do not combine: {reason}.")

@@ -176,11 +176,15 @@ def digits_arrays(split="train"):
 
 def digits(image_size=32, batch_size=64, split="train", channels=1, seed=None, labels=False):
     """The digits upscaled (bilinear, antialiased) from 8x8 to `image_size`, [0, 16] mapped to [-1, 1]; with
-    `labels`, `(images, labels)` batches (int32 digits 0-9)."""
+    `labels` True, `(images, labels)` batches (int32 digits 0-9); `labels` an array of one integer per image of
+    `split`: `(images, those labels)` batches."""
     images, digit_labels = digits_arrays(split)
     load = lambda image: tf.tile(upscale_digits(image, image_size), (1, 1, channels))  # noqa: E731
-    if labels:
-        elements = tf.data.Dataset.from_tensor_slices((images[..., None], digit_labels.astype(np.int32)))
+    if labels is not False:
+        labels = digit_labels if labels is True else np.asarray(labels)
+        if labels.shape != digit_labels.shape:
+            raise ValueError(f"labels must be True or one label per image ({len(images)}), got shape {labels.shape}.")
+        elements = tf.data.Dataset.from_tensor_slices((images[..., None], labels.astype(np.int32)))
         return finish(elements, lambda image, label: (load(image), label), len(images), batch_size, seed,
                       image_size * image_size * channels)
     return finish(tf.data.Dataset.from_tensor_slices(images[..., None]), load, len(images), batch_size, seed,
@@ -236,8 +240,9 @@ def finish(elements, load, count, batch_size, seed, values_per_image, cache_byte
     return images.prefetch(tf.data.AUTOTUNE)
 
 
-Source = collections.namedtuple("Source", ["dataset", "count", "fingerprint", "skipped", "ignored", "class_names"],
-                                defaults=(None,))
+# labels, keys: one class per image, and the images' names (relative paths; None for digits): --pseudo-classes
+Source = collections.namedtuple("Source", ["dataset", "count", "fingerprint", "skipped", "ignored", "class_names",
+                                           "labels", "keys"], defaults=(None, None, None))
 DIGIT_CLASSES = [str(digit) for digit in range(10)]
 
 
@@ -303,7 +308,11 @@ def describe(source, config, steps):
              f"{config.batch_size}, {steps} steps per epoch, {config.epochs} epochs"
              + (f"; each pass drops the last partial batch ({dropped} images, a different set every pass)"
                 if dropped else "")]
-    if source.class_names:
+    if source.labels is not None:  # k-means clusters (gan_tf.images.pseudo_classes)
+        shares = np.bincount(source.labels, minlength=len(source.class_names)) / len(source.labels)
+        lines.append(f"{config.data}: {len(shares)} k-means clusters as classes, {shares.min():.1%} to "
+                     f"{shares.max():.1%} of the images each (labels in clusters.json)")
+    elif source.class_names:
         lines.append(f"{config.data}: {len(source.class_names)} classes {source.class_names[:10]}"
                      + (" ..." if len(source.class_names) > 10 else ""))
     if source.skipped:

@@ -18,7 +18,8 @@ writes into the output folder:
 A class-conditional generator (`gan-tf train --conditional`, `gan_tf.conditional_networks`) has a second input,
 the one-hot label `[n, num_classes]`: `generator.keras` is called as `model([z, numpy.eye(num_classes)[labels]])`,
 the SavedModel's signature takes `labels` int32 `[None]` beside `latent`, and sampling.json adds `num_classes`
-and `class_names` (label i is class_names[i]).
+and `class_names` (label i is class_names[i]); for k-means classes (`gan-tf train --pseudo-classes`) also
+`class_shares` and how to draw labels with them, which gives samples like the data's.
 
 Neither file references a gan_tf class. The exported model is a copy of the generator built from core Keras
 layers only: core layers are copied as they are (config and weights); gan_tf's one generator layer,
@@ -81,7 +82,7 @@ def export_generator(source, out_dir, latent_distribution=None, formats=FORMATS,
         save_serving_model(plain, latent_dim, paths["saved_model"], num_classes)
     description = sampling_description(generator, latent_dim, latent_distribution)
     if num_classes:
-        description.update(class_description(num_classes, class_names))
+        description.update(class_description(num_classes, class_names, getattr(source, "class_shares", None)))
     paths["sampling"].write_text(json.dumps({**description, **(metadata or {})}, indent=2) + "\n")
     return paths
 
@@ -97,7 +98,7 @@ def export_run(run_dir, out_dir, checkpoint="latest", **options):
     from gan_tf.images import run_config, run_generator  # noqa: PLC0415  (training pulls in the image pipelines)
 
     gan, config = run_generator.load_generator(run_dir, checkpoint)
-    if config.conditional:
+    if config.conditional or config.pseudo_classes:
         options.setdefault("class_names", run_config.read(run_dir)["class_names"])
     weights = (f"the generator average (EMA, half-life {config.ema_half_life:g} images)" if gan.generator_average
                else "the generator")
@@ -161,12 +162,16 @@ def sampling_description(generator, latent_dim, latent_distribution):
     return description
 
 
-def class_description(num_classes, class_names=None):
-    """sampling.json's entries for a conditional generator: the classes and how to pass them."""
+def class_description(num_classes, class_names=None, class_shares=None):
+    """sampling.json's entries for a conditional generator: the classes and how to pass them (and with
+    `class_shares`, each class's share of the data, how to draw labels by them)."""
     class_names = [str(name) for name in (class_names or range(num_classes))]
     if len(class_names) != num_classes:
         raise ValueError(f"class_names must name the generator's {num_classes} classes, got {class_names}.")
-    return {"num_classes": num_classes, "class_names": class_names,
+    shares = {} if class_shares is None else {
+        "class_shares": [float(share) for share in class_shares],
+        "labels_like_the_data": "numpy.random.default_rng(seed).choice(num_classes, n, p=class_shares)"}
+    return {"num_classes": num_classes, "class_names": class_names, **shares,
             "labels_recipe": "labels: int indices into class_names, shape [n]",
             "keras": f"keras.saving.load_model('{KERAS_FILE}')([z, numpy.eye({num_classes}, dtype=numpy.float32)"
                      "[labels]])",

@@ -7,21 +7,34 @@ https://arxiv.org/abs/2006.10728), simplified: they cluster D's features and rec
 images' pixels are clustered once, before training (scikit-learn's `KMeans`, 10 starts, seeded).
 
     labels = pseudo_classes.kmeans_labels(images, 20, seed=0)       # images [n, h, w, c]
-    gan = models.ConditionalGAN(generator, discriminator, latent_dim, num_classes=20)   # G(z, y), D(x, y)
-    gan.fit(tf.data.Dataset.from_tensor_slices((images, labels)).shuffle(len(images)).repeat().batch(64), ...)
     shares = pseudo_classes.class_shares(labels, 20)
-    samples = gan.generate(n, labels=pseudo_classes.draw_labels(shares, n, seed=1))
+    gan = models.ConditionalGAN(generator, discriminator, latent_dim, num_classes=20, class_shares=shares)
+    gan.fit(tf.data.Dataset.from_tensor_slices((images, labels)).shuffle(len(images)).repeat().batch(64), ...)
+    samples = gan.generate(n, seed=1)                                # clusters drawn by their shares
+
+`gan-tf train --pseudo-classes K` does this for "digits" or an image folder (`open_spec`): the images are clustered
+at `cluster_size(image_size)` pixels (at most 32; k-means time and memory grow with the pixel count), the labels are
+kept in the run folder's clusters.json (`write_labels`, `read_labels`: a resumed run trains on the same clusters
+without clustering again), and config.json keeps the clusters' names ("cluster_0", ...) and shares.
 
 On scikit-learn's digits at 32 px (20 clusters, 90% of the images in a cluster whose most common digit is theirs),
 with the DCGAN pieces of `gan-tf train --data digits`: `benchmarks/image_recipes.py --pseudo-classes 20`,
-numbers in benchmarks/README.md. The `gan-tf` command does not offer it yet.
+numbers in benchmarks/README.md.
 """
+
+import json
+import os
+import pathlib
+import warnings
 
 import numpy as np
 
 from gan_tf import checks
+from gan_tf.images import datasets, run_folder
 
 STARTS = 10  # k-means restarts (scikit-learn's n_init): the lowest within-cluster sum of squares wins
+LARGEST_CLUSTER_SIZE = 32  # images are clustered at most at 32x32 pixels
+LABELS_FILE = "clusters.json"  # in the run folder: one label per training image
 
 
 def kmeans_labels(images, count, seed=0):
@@ -55,13 +68,80 @@ def class_shares(labels, count):
     return np.bincount(labels, minlength=count) / len(labels)
 
 
-def draw_labels(shares, n, seed=None):
-    """int32 `[n]`: labels drawn independently, label k with probability `shares[k]` (non-negative, summing to 1
-    within 1e-6); the same draws for the same integer `seed`."""
-    n = checks.positive_integer("n", n)
-    shares = np.asarray(shares, dtype=np.float64)
-    if shares.ndim != 1 or len(shares) < 2 or np.any(~np.isfinite(shares)) or np.any(shares < 0) \
-            or abs(shares.sum() - 1.0) > 1e-6:
-        raise ValueError(f"shares must be at least 2 non-negative numbers summing to 1, got {shares.tolist()[:10]} "
-                         f"(sum {shares.sum():.6g}).")
-    return np.random.default_rng(seed).choice(len(shares), n, p=shares / shares.sum()).astype(np.int32)
+def cluster_names(count):
+    """The class names of `count` clusters: "cluster_0", "cluster_1", ..."""
+    return [f"cluster_{index}" for index in range(count)]
+
+
+def cluster_size(image_size):
+    """The side in pixels at which a run's images are clustered."""
+    return min(image_size, LARGEST_CLUSTER_SIZE)
+
+
+def open_spec(spec, count, image_size=64, batch_size=64, seed=None, skip_invalid=False, saved=None):
+    """`datasets.Source` of `gan-tf train --data SPEC --pseudo-classes COUNT`: `(images, cluster labels)` batches,
+    `class_names` from `cluster_names`, `labels` (one per image) and `keys` (the images' paths relative to the
+    folder, or None for digits). `saved`: `read_labels`' (keys, labels) of an earlier start, used when the keys
+    are the images found now (else the images are clustered again, with k-means seeded by `seed`)."""
+    if spec == "digits":
+        images = datasets.digits_arrays("train")[0][..., None]
+        labels = _labels(saved, None, len(images), count,
+                         lambda: datasets.upscale_digits(images, cluster_size(image_size)).numpy(), seed)
+        dataset = datasets.digits(image_size, batch_size, seed=seed, labels=labels)
+        return datasets.Source(dataset, len(images), {"examples": len(images)}, [], [], cluster_names(count), labels)
+    path = pathlib.Path(spec)
+    if not path.is_dir():
+        raise ValueError(f"--data {spec!r}: --pseudo-classes takes 'digits' or a folder of images.")
+    files = datasets.scan_image_folder(path, skip_invalid)
+    keys = [pathlib.Path(file).relative_to(path).as_posix() for file in files.paths]
+    crop = datasets.CELEBA_CROP if path.resolve().name == "img_align_celeba" else None
+    labels = _labels(saved, keys, len(keys), count, lambda: _folder_pixels(path, files, cluster_size(image_size), crop),
+                     seed)
+    fingerprint = {"files": len(files.paths), "bytes": sum(os.path.getsize(file) for file in files.paths)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the skipped files are reported by the caller
+        dataset = datasets.image_folder(path, image_size, batch_size, crop=crop, seed=seed, files=files, labels=labels)
+    return datasets.Source(dataset, len(keys), fingerprint, files.skipped, files.ignored, cluster_names(count),
+                           labels, keys)
+
+
+def _labels(saved, keys, n, count, pixels, seed):
+    """The saved labels when they are of these images, else k-means labels of `pixels()`."""
+    if count > n:
+        raise ValueError(f"pseudo_classes (--pseudo-classes) must be at most the number of images, {n}; got {count}.")
+    if saved is not None and saved[0] == keys and len(saved[1]) == n and np.all((saved[1] >= 0) & (saved[1] < count)):
+        return saved[1]
+    return kmeans_labels(pixels(), count, seed or 0)
+
+
+def _folder_pixels(path, files, size, crop):
+    """float32 `[n, size, size, 3]` of a folder's images in the order of `files.paths` (the pipeline's pixels)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pipeline = datasets.image_folder(path, size, 1, crop=crop, seed=0, files=files,
+                                         labels=np.arange(len(files.paths)))
+    pixels = np.zeros((len(files.paths), size, size, 3), np.float32)
+    for image, index in pipeline.as_numpy_iterator():
+        pixels[index] = image
+    return pixels
+
+
+def write_labels(run_dir, source):
+    """Write the cluster labels of `source` (`open_spec`) to the run folder's clusters.json, atomically."""
+    text = json.dumps({"keys": source.keys, "labels": np.asarray(source.labels).tolist()})
+    run_folder.atomic_write(pathlib.Path(run_dir) / LABELS_FILE, lambda temporary: temporary.write_text(text + "\n"))
+
+
+def read_labels(run_dir):
+    """(keys, int32 labels) from the run folder's clusters.json, or None when it has none. A damaged file raises
+    `run_folder.RunFolderError` naming it."""
+    path = pathlib.Path(run_dir) / LABELS_FILE
+    if not path.exists():
+        return None
+    try:
+        saved = json.loads(path.read_text())
+        keys, labels = saved["keys"], np.asarray(saved["labels"], dtype=np.int32)
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as error:
+        raise run_folder.RunFolderError(f"{str(path)!r} is damaged ({error}): nothing was started or overwritten. "
+                                        "Restore it from a backup, or use another --out.") from None
+    return keys, labels

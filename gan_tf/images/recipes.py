@@ -32,10 +32,12 @@ for GANs do actually Converge?", https://arxiv.org/abs/1801.04406, recommends th
 the unrolled GAN (`models.UnrolledGAN`: G's loss through K plain gradient steps of D, K + 1 passes of D
 differentiated twice per G step, about K + 1 times a step's time and memory, its step size tuned on 2-D mixtures).
 
-Conditional runs (`conditional`, the classes of the data): `models.ConditionalGAN` with the class-conditional
-networks of `gan_tf.conditional_networks` (the one-hot label concatenated to z in G, a projection discriminator),
-on the plain GAN only (no feature matching, augmentation, R1, gradient penalty, instance noise or packing:
-`choices.check_combinations`), with or without a generator average.
+Conditional runs (`conditional`, the classes of the data; or `pseudo_classes`, k-means clusters of the images,
+`gan_tf.images.pseudo_classes`): `models.ConditionalGAN` with the class-conditional networks of
+`gan_tf.conditional_networks` (the one-hot label concatenated to z in G, a projection discriminator), on the plain
+GAN only (no feature matching, augmentation, R1, gradient penalty, instance noise or packing:
+`choices.check_combinations`), with or without a generator average. With `pseudo_classes` the model also gets the
+clusters' shares, so that its samples draw the clusters as the data has them.
 """
 
 import dataclasses
@@ -101,15 +103,16 @@ def check(config):
     choices.check_combinations(dataclasses.asdict(config))
 
 
-def build_gan(config, channels, num_classes=None):
+def build_gan(config, channels, num_classes=None, class_shares=None):
     """The compiled GAN of `config` (a `training.TrainConfig`) for images with `channels` channels (call inside
-    `training.dtype_policy` and the strategy's scope); `num_classes`: the classes of a conditional run."""
+    `training.dtype_policy` and the strategy's scope); `num_classes`: the classes of a conditional run;
+    `class_shares`: the shares of the k-means classes of a `pseudo_classes` run."""
     keras.utils.set_random_seed(config.seed)
     options = dict(d_steps=config.d_steps, g_steps=config.g_steps, seed=config.seed,
                    latent_distribution=config.latent_distribution, ema_half_life=config.ema_half_life or None)
-    if config.conditional:
+    if config.conditional or config.pseudo_classes:
         generator, discriminator = conditional_networks_of(config, channels, num_classes)
-        model_class, variant = models.ConditionalGAN, {"num_classes": num_classes}
+        model_class, variant = models.ConditionalGAN, {"num_classes": num_classes, "class_shares": class_shares}
     else:
         generator, discriminator = networks_of(config, channels)
         model_class, variant = model_class_of(config)

@@ -5,7 +5,9 @@ are paths, plus what the run found when it began: `channels` (so sampling and ex
 generator.keras) and `data_fingerprint` (`{"files", "bytes"}` of an image folder, `{"examples"}` otherwise), so
 that a rerun on data that changed is refused instead of silently training on other images; a conditional run
 also keeps `class_names` (its data's classes, label i is class_names[i]), and a rerun whose classes differ is
-refused naming both lists. Files written before
+refused naming both lists; a run with k-means classes (`pseudo_classes`) keeps their names and `class_shares` (each
+cluster's share of the images; its per-image labels are in clusters.json), and a rerun whose clusters' shares
+differ is refused. Files written before
 these fields existed are migrated here, in `migrate`, and nowhere else.
 """
 
@@ -17,14 +19,15 @@ from gan_tf import checks
 from gan_tf.images import run_folder
 
 CONFIG_FILE = "config.json"
-RUN_FIELDS = ("channels", "data_fingerprint", "class_names")   # facts of the run, not settings
+RUN_FIELDS = ("channels", "data_fingerprint", "class_names", "class_shares")   # facts of the run, not settings
 # settings a rerun may change (they leave training alone)
 MAY_CHANGE = ("epochs", "skip_invalid", "eval_every", "eval_measure", "jit_compile")  # jit_compile: speed only
 TFDS_ONLY = ("data_dir",)                        # compared only when the data is a TFDS name
 # Settings added after runs were first written, with the value that means what those runs did (see `migrate`).
 ADDED_SETTINGS = {"loss": "non_saturating", "ema_half_life": 0.0, "augment": "none", "r1_gamma": 0.0, "r1_every": 16,
                   "spectral_norm": False, "gradient_penalty": 0.0, "instance_noise": 0.0, "instance_noise_steps": 0,
-                  "packing": 1, "conditional": False, "generator_resolution": 0}
+                  "packing": 1, "conditional": False, "generator_resolution": 0,
+                  "pseudo_classes": 0}
 FLAGS = {"ema_half_life": "--ema", "r1_gamma": "--r1", "precision": "--mixed-precision",
          "jit_compile": "--xla"}  # settings whose flag is not --<name with dashes>
 API_ONLY = ("latent_dim", "init_stddev")  # settings without a flag
@@ -98,8 +101,12 @@ def differences(saved, wanted):
     found, then = wanted.get("data_fingerprint"), saved.get("data_fingerprint")
     if then is not None and found is not None and then != found:
         changed["data (contents)"] = (then, found)
+    if "pseudo_classes" in changed:  # other clusters, so other names and shares: the setting says it all
+        return changed
     if saved.get("class_names") != wanted.get("class_names") and "class_names" in saved:
         changed["data (classes)"] = (saved["class_names"], wanted.get("class_names"))
+    if saved.get("class_shares") != wanted.get("class_shares") and "class_shares" in saved:
+        changed["data (cluster shares)"] = (saved["class_shares"], wanted.get("class_shares"))
     return changed
 
 
@@ -128,6 +135,8 @@ def check_numbers(config):
     checks.integer_at_least(flag("eval_every"), config.eval_every, 0)  # 0: off
     checks.integer_at_least(flag("instance_noise_steps"), config.instance_noise_steps, 0)  # 0: constant noise
     checks.integer_in_range(flag("seed"), config.seed, 0, 2**32, high_text="2**32")
+    if checks.integer_at_least(flag("pseudo_classes"), config.pseudo_classes, 0) == 1:
+        raise ValueError(f"{flag('pseudo_classes')} must be 0 (off) or at least 2 clusters, got 1.")
     for name in ("feature_matching", "learning_rate", "init_stddev", "beta_1", "ema_half_life", "r1_gamma",
                  "gradient_penalty", "instance_noise"):
         checks.non_negative_number(flag(name), getattr(config, name))
@@ -135,14 +144,15 @@ def check_numbers(config):
 
 def class_labels(run_dir, classes, n):
     """The labels of `n` samples of the run in `run_dir` cycling through the class names `classes` (None: all its
-    classes), or None for a run that is not conditional and no `classes`. An unknown name, or `classes` for a run
-    without classes, is a ValueError naming `--class` (`gan-tf sample` checks it before importing TensorFlow)."""
+    classes), or None for a run that is not conditional and no `classes` (also for a run with k-means classes:
+    its generator then draws them by their shares). An unknown name, or `classes` for a run without classes, is a
+    ValueError naming `--class` (`gan-tf sample` checks it before importing TensorFlow)."""
     saved = read(run_dir) or {}
     class_names = saved.get("class_names")
-    if not class_names:
+    if not class_names or (saved.get("pseudo_classes") and not classes):
         if classes:
             raise ValueError(f"--class {classes[0]!r}: the run {str(run_dir)!r} is not conditional (it was trained "
-                             "without --conditional, so it has no classes).")
+                             "without --conditional or --pseudo-classes, so it has no classes).")
         return None
     classes = list(classes or class_names)
     for name in classes:

@@ -33,7 +33,7 @@ def load_generator(run_dir, checkpoint="latest"):
                                         f"not know: {unknown} (written by a newer version?).")
     config = training.TrainConfig(**settings)
     gan = recipes.build_gan(dataclasses.replace(config, precision="float32", jit_compile=False), saved["channels"],
-                            len(saved.get("class_names") or ()))
+                            len(saved.get("class_names") or ()), saved.get("class_shares"))
     if checkpoint == "best":
         best_checkpoint.restore(tf.train.Checkpoint(**checkpointing.generator_state(gan)), run_dir)
         return gan, config
@@ -49,7 +49,8 @@ def load_generator(run_dir, checkpoint="latest"):
 def sample(run_dir, n=64, out="grid.png", seed=0, columns=None, classes=None, checkpoint="latest"):
     """Draw `n` images from the run's generator (its average when the run keeps one) of its latest or its best
     checkpoint (`checkpoint`: "latest" or "best") into the PNG grid `out`; returns the images. `classes` (a
-    conditional run's): class names, image i of class `classes[i % len]` (default: every class in turn)."""
+    conditional run's): class names, image i of class `classes[i % len]` (default: every class in turn; for k-means
+    classes, `gan-tf train --pseudo-classes`, classes drawn by their shares)."""
     labels = run_config.class_labels(run_dir, classes, n)  # checked before the generator is rebuilt
     gan, _ = load_generator(run_dir, checkpoint)
     images = gan.generate(n, seed=seed) if labels is None else gan.generate(n, labels=labels, seed=seed)

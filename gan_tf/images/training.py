@@ -51,6 +51,13 @@ networks of `gan_tf.conditional_networks` (`recipes`), and config.json keeps `cl
 class_names[i]); a rerun whose classes changed is refused naming both lists. The epoch grids and TensorBoard's
 fixed-noise grid show class i mod K in image i; `sample(..., classes=[NAME, ...])` draws the named classes.
 
+Classes without labels (`pseudo_classes=K`, `gan-tf train --pseudo-classes K`): the images of "digits" or a folder
+are clustered by k-means into K classes before training (`gan_tf.images.pseudo_classes`), and the run trains the
+conditional GAN above on them. clusters.json keeps one label per image (a resumed run reuses them), config.json the
+clusters' names and shares; the generator draws the clusters by their shares when no class is asked (the epoch
+grids, the quality measure, `sample` and `export`'s sampling.json), so the run samples like an unconditional one.
+On the digits this lifts the classifier score from 8.7 to 9.4-9.5 (benchmarks/README.md, "With classes").
+
 Distribution: `strategy` names a `tf.distribute` strategy (`gan_tf.images.strategies`); `batch_size` is the global
 batch; `sync_batch_norm` computes batch-norm statistics over the global batch.
 """
@@ -69,6 +76,7 @@ from gan_tf.images import (
     datasets,
     evaluation,
     observation,
+    pseudo_classes,
     recipes,
     recovery,
     run_config,
@@ -122,6 +130,7 @@ class TrainConfig:
     deterministic: bool = False        # TF op determinism: a resumed run matches an uninterrupted one
     skip_invalid: bool = False         # skip (and count) image files that cannot be used instead of stopping
     conditional: bool = False          # class-conditional (the data's classes; see the module docstring)
+    pseudo_classes: int = 0            # >= 2: conditional on this many k-means clusters of the images (no labels)
 
     def __post_init__(self):
         if self.precision not in PRECISIONS:
@@ -166,8 +175,8 @@ def train(config, run_dir, verbose=1, extra_callbacks=()):
         tf.config.experimental.enable_op_determinism()
     strategy = strategies.make_strategy(config.strategy)  # before any TF op: multi-worker collectives need that
     keras.utils.set_random_seed(config.seed)  # before the data: tf.data's shuffle seeds depend on the global one
-    source = datasets.open_spec(config.data, config.image_size, config.batch_size, config.seed, config.data_dir,
-                                skip_invalid=config.skip_invalid, conditional=config.conditional)
+    saved_labels = pseudo_classes.read_labels(run_dir) if config.pseudo_classes else None
+    source = _open(config, config.seed, saved_labels)
     steps = _steps_per_epoch(config, source)
     created = not run_dir.exists()
     try:
@@ -178,8 +187,10 @@ def train(config, run_dir, verbose=1, extra_callbacks=()):
             saved = run_config.read(run_dir)
             wanted = {**dataclasses.asdict(config), "channels": 1 if config.data == "digits" else 3,
                       "data_fingerprint": source.fingerprint}
-            if config.conditional:
+            if config.conditional or config.pseudo_classes:
                 wanted["class_names"] = source.class_names
+            if config.pseudo_classes:
+                wanted["class_shares"] = pseudo_classes.class_shares(source.labels, config.pseudo_classes).tolist()
             changed = run_config.differences(saved or {}, wanted)
             if changed:
                 flags = ", ".join(filter(None, map(run_config.flag_of, changed)))
@@ -199,7 +210,8 @@ def train(config, run_dir, verbose=1, extra_callbacks=()):
 def _train_locked(config, run_dir, wanted, source, strategy, verbose, extra_callbacks):
     chief = strategies.is_chief(strategy)
     with dtype_policy(config.precision), strategy.scope():
-        gan = recipes.build_gan(config, wanted["channels"], len(wanted.get("class_names") or ()))
+        gan = recipes.build_gan(config, wanted["channels"], len(wanted.get("class_names") or ()),
+                                wanted.get("class_shares"))
         epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
         checkpoint = checkpointing.checkpoint_of(gan, epoch)
         restored = recovery.restore_newest(checkpoint, run_dir / "checkpoints", write=chief)
@@ -211,6 +223,8 @@ def _train_locked(config, run_dir, wanted, source, strategy, verbose, extra_call
         for line in restored.report()[1:]:
             print(f"{run_dir}: {line}")
     if chief:
+        if config.pseudo_classes:  # first the labels: a config.json never names clusters that were not kept
+            pseudo_classes.write_labels(run_dir, source)
         run_config.write(run_dir, wanted)
     start = int(epoch.numpy())
     if start >= config.epochs:
@@ -221,12 +235,13 @@ def _train_locked(config, run_dir, wanted, source, strategy, verbose, extra_call
                 checkpointing.CheckpointSaver(manager, epoch, run_dir, seed=config.seed, write_files=chief),
                 *extra_callbacks]
     if chief:
-        views = observation.ImageGANViews(_data(config, config.seed + 10_000), seed=config.seed)
+        views = observation.ImageGANViews(_open(config, config.seed + 10_000, source).dataset, seed=config.seed)
         tensorboard = callbacks.TensorBoardSink(run_dir / "tensorboard" / callbacks.run_name(run_dir.resolve().name))
         monitors.insert(1, callbacks.Probe(views, tensorboard, config.every_n_steps))
         if config.eval_every:
-            quality = evaluation.measurement(config.eval_measure, _data(config, config.seed + 20_000), config.data,
-                                             config.image_size, seed=config.seed)
+            real = _open(config, config.seed + 20_000, source).dataset
+            quality = evaluation.measurement(config.eval_measure, real, config.data, config.image_size,
+                                             seed=config.seed)
             best = best_checkpoint.BestKeeper(gan, run_dir, config.eval_measure, steps, verbose=bool(verbose))
             monitors.insert(2, callbacks.Probe(quality, [tensorboard, best], config.eval_every))
     with dtype_policy(config.precision):
@@ -253,15 +268,21 @@ def training_stream(config, start_epoch=0, data=None):
     """(endless dataset, steps per epoch): the run's batches from epoch `start_epoch` on, the same batches in
     the same order whether or not the run was interrupted before (see the module docstring). `data`: the
     run's pipeline when already built."""
-    data = data or _data(config, config.seed)
+    data = data or _open(config, config.seed).dataset
     steps = config.steps_per_epoch or int(data.cardinality())
     if steps < 1:
         raise ValueError(f"Cannot count the batches of {config.data!r}: pass steps_per_epoch (--steps-per-epoch).")
     return data.repeat().skip(start_epoch * steps), steps
 
 
-def _data(config, seed):
-    return datasets.from_spec(config.data, config.image_size, config.batch_size, seed, config.data_dir,
+def _open(config, seed, labelled=None):
+    """The run's `datasets.Source` with the shuffle seed `seed`. With `pseudo_classes`, `labelled`: the clusters to
+    use, a Source or `pseudo_classes.read_labels`' (keys, labels) (None: the images are clustered)."""
+    if config.pseudo_classes:
+        saved = (labelled.keys, labelled.labels) if isinstance(labelled, datasets.Source) else labelled
+        return pseudo_classes.open_spec(config.data, config.pseudo_classes, config.image_size, config.batch_size,
+                                        seed, config.skip_invalid, saved)
+    return datasets.open_spec(config.data, config.image_size, config.batch_size, seed, config.data_dir,
                               skip_invalid=config.skip_invalid, conditional=config.conditional)
 
 

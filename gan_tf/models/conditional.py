@@ -10,7 +10,10 @@
                        L_G = L_S(G) + class_weight * CE(y, C(G(z, y)))
 
 Fakes are generated with the labels of the real batch (the same class distribution as the data), so one
-`batch_update` compares real and fake samples class by class. `generate(n, labels=...)` picks the classes.
+`batch_update` compares real and fake samples class by class. `generate(n, labels=...)` picks the classes; a model
+given `class_shares` (each class's share of the data) draws them by those shares when no labels are asked, so that
+it samples like an unconditional generator of the data (e.g. with k-means clusters as classes: the self-conditioned
+GAN, `gan_tf.images.pseudo_classes`).
 """
 
 import keras
@@ -27,11 +30,14 @@ class ConditionalGAN(gan_module.GAN):
     """Args (besides `GAN`'s):
       num_classes: K >= 2. The generator is called as `generator([z, one_hot(y)])`, the discriminator as
         `discriminator([x, one_hot(y)])` (one logit per sample).
+      class_shares: None, or K non-negative numbers summing to 1 (within 1e-6): `generate` without labels then
+        draws each sample's class independently with these probabilities (seeded by its `seed`).
     """
 
-    def __init__(self, generator, discriminator, latent_dim, num_classes, **kwargs):
+    def __init__(self, generator, discriminator, latent_dim, num_classes, class_shares=None, **kwargs):
         super().__init__(generator, discriminator, latent_dim, **kwargs)
         self.num_classes = checks.integer_at_least("num_classes", num_classes, 2)
+        self.class_shares = None if class_shares is None else checked_shares(class_shares, self.num_classes)
 
     def one_hot(self, labels):
         return tf.one_hot(tf.cast(tf.reshape(labels, [-1]), tf.int32), self.num_classes)
@@ -71,12 +77,14 @@ class ConditionalGAN(gan_module.GAN):
         input_checks.real_batches(self.generator, x, stacked=self.stacked_batches)
 
     def generate(self, n, labels=None, seed=None, batch_size=1024, average=True):
-        """`n` samples of the classes `labels` (an int for one class, `n` ints, or None for 0, 1, ..., K-1, 0, ...);
-        `average` as `GAN.generate`."""
+        """`n` samples of the classes `labels` (an int for one class, `n` ints, or None: classes drawn by
+        `class_shares` when the model has them, else 0, 1, ..., K-1, 0, ...); `average` as `GAN.generate`."""
         n = checks.positive_integer("n", n)
-        return self._generate_like((None, self._labels_for(n, labels)), n, seed, batch_size, average)
+        return self._generate_like((None, self._labels_for(n, labels, seed)), n, seed, batch_size, average)
 
-    def _labels_for(self, n, labels):
+    def _labels_for(self, n, labels, seed=None):
+        if labels is None and self.class_shares is not None:
+            return draw_classes(self.class_shares, n, seed)
         if labels is None:
             return np.arange(n) % self.num_classes
         labels = np.full(n, labels) if np.ndim(labels) == 0 else np.asarray(labels)
@@ -86,7 +94,24 @@ class ConditionalGAN(gan_module.GAN):
         return labels.astype(np.int32)
 
     def get_config(self):
-        return {**super().get_config(), "num_classes": self.num_classes}
+        shares = None if self.class_shares is None else self.class_shares.tolist()
+        return {**super().get_config(), "num_classes": self.num_classes, "class_shares": shares}
+
+
+def checked_shares(shares, num_classes):
+    """float64 `[num_classes]`: `shares` checked to be that many non-negative numbers summing to 1 (within 1e-6)."""
+    shares = np.asarray(shares, dtype=np.float64)
+    if shares.shape != (num_classes,) or np.any(~np.isfinite(shares)) or np.any(shares < 0) \
+            or abs(shares.sum() - 1.0) > 1e-6:
+        raise ValueError(f"class_shares must be {num_classes} non-negative numbers summing to 1, got "
+                         f"{shares.reshape(-1).tolist()[:10]} (shape {shares.shape}, sum {shares.sum():.6g}).")
+    return shares / shares.sum()
+
+
+def draw_classes(shares, n, seed=None):
+    """int32 `[n]`: classes drawn independently, class k with probability `shares[k]`; the same draws for the same
+    integer `seed`."""
+    return np.random.default_rng(seed).choice(len(shares), n, p=shares).astype(np.int32)
 
 
 @keras.saving.register_keras_serializable(package="gan_tf")
