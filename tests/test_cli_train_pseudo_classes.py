@@ -96,3 +96,23 @@ def test_a_rerun_with_another_cluster_count_is_refused_naming_the_flag(clustered
                   "--pseudo-classes", "3", *TINY])
     error = capsys.readouterr().err
     assert "{'pseudo_classes': (2, 3)} (flags: --pseudo-classes)" in error
+
+
+def test_a_deleted_clusters_file_is_made_again_and_a_damaged_one_is_named(clustered_run, dark_and_light, tmp_path,
+                                                                          capsys):
+    import shutil  # noqa: PLC0415
+
+    run = shutil.copytree(clustered_run, tmp_path / "run")
+    kept = (run / "clusters.json").read_text()
+    (run / "clusters.json").unlink()  # k-means runs again on the same images: the same clusters, and the run resumes
+    command = ["train", "--data", str(dark_and_light), "--out", str(run), "--epochs", "3", "--pseudo-classes", "2",
+               *TINY]
+    cli.main(command)
+    assert "resuming from" in capsys.readouterr().out and (run / "clusters.json").read_text() == kept
+    (run / "clusters.json").write_text(kept[: len(kept) // 2])
+    with pytest.raises(SystemExit) as stop:
+        cli.main([*command[:6], "4", *command[7:]])
+    assert stop.value.code == 2
+    error = capsys.readouterr().err
+    assert "clusters.json' is damaged" in error and "nothing was started or overwritten" in error
+    assert "ckpt-3" in (run / "checkpoints" / "checkpoint").read_text()

@@ -5,6 +5,7 @@ A run directory holds:
   config.json            the run's settings, the resolved data path, its fingerprint and the images' channels
                          (`gan_tf.images.run_config`), written once the run starts; rerunning with other settings
                          or on changed data is refused (ValueError), a damaged one is an error naming it
+  clusters.json          with `pseudo_classes`: one k-means class per training image (`gan_tf.images.pseudo_classes`)
   checkpoints/           tf.train.CheckpointManager (last 3), written atomically (`gan_tf.images.checkpointing`): G, D,
                          both optimizers (Adam slots, step counts and, under mixed_float16, the loss scales),
                          the seed generator's state, the epoch, and when the run has them the generator average
