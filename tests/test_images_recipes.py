@@ -184,7 +184,7 @@ def test_older_config_files_migrate_to_the_first_runs_settings():
 
 
 def test_conditional_settings_are_refused_with_the_variants_it_does_not_combine_with():
-    refused = {"--augment": {"augment": "diffaugment"}, "--r1": {"r1_gamma": 1.0},
+    refused = {"--r1": {"r1_gamma": 1.0},
                "--feature-matching": {"feature_matching": 0.1}, "--gradient-penalty": {"gradient_penalty": 10.0},
                "--instance-noise": {"instance_noise": 0.1}, "--packing": {"packing": 2}}
     for flag, options in refused.items():
@@ -202,6 +202,17 @@ def test_a_conditional_gan_keeps_float32_heads_under_mixed_precision():
     images = gan.generator([latent, labels])
     assert type(gan) is models.ConditionalGAN and images.dtype == tf.float32
     assert gan.discriminator([images, labels]).dtype == tf.float32
+
+
+@pytest.mark.parametrize(("augment", "probability", "ada_target"), [("diffaugment", 1.0, None), ("ada", 0.0, 0.6)])
+def test_a_conditional_run_with_augmentation_builds_the_conditional_augmented_gan(augment, probability, ada_target):
+    for classes in ({"conditional": True}, {"pseudo_classes": 3}):
+        config = training.TrainConfig(data="digits", image_size=16, filters=4, latent_dim=8, augment=augment,
+                                      jit_compile=False, **classes)
+        gan = recipes.build_gan(config, channels=1, num_classes=3, class_shares=[0.5, 0.25, 0.25])
+        assert type(gan) is models.AugmentedConditionalGAN and gan.num_classes == 3
+        assert (gan.probability, gan.ada_target) == (probability, ada_target)
+        assert gan.class_shares.tolist() == [0.5, 0.25, 0.25]
 
 
 def test_a_conditional_run_resumes_from_its_checkpoint(tmp_path):

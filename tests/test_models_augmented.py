@@ -153,3 +153,51 @@ def test_ada_on_two_replicas_takes_the_p_of_one_replica_on_the_same_global_batch
     # The control: replica 0's signs alone (all positive) would have raised p at every update.
     assert ada_by_hand(results["signs"], results["steps"], **results["ada"], replicas=2)[-1] == pytest.approx(0.8)
     assert expected[-1] == pytest.approx(0.3)
+
+
+# ---- AugmentedConditionalGAN: D(augment(x), y) ------------------------------------------------------------------
+
+CLASSES = 3
+
+
+def conditional_pair(bias=0.0, kernel="glorot_uniform"):
+    """G([z, one-hot y]) and D([x, one-hot y]) of 16x16 images."""
+    latent, labels = keras.Input((LATENT,)), keras.Input((CLASSES,))
+    features = keras.layers.Dense(SIZE * SIZE)(keras.layers.Concatenate()([latent, labels]))
+    generator = keras.Model([latent, labels], keras.layers.Reshape((SIZE, SIZE, 1))(features))
+    images, d_labels = keras.Input((SIZE, SIZE, 1)), keras.Input((CLASSES,))
+    joined = keras.layers.Concatenate()([keras.layers.Flatten()(images), d_labels])
+    logits = keras.layers.Dense(1, kernel_initializer=kernel, bias_initializer=keras.initializers.Constant(bias))
+    return generator, keras.Model([images, d_labels], logits(joined))
+
+
+def make_conditional_gan(bias=0.0, kernel="glorot_uniform", learning_rate=0.1, **kwargs):
+    keras.utils.set_random_seed(0)
+    gan = augmented.AugmentedConditionalGAN(*conditional_pair(bias, kernel), LATENT, num_classes=CLASSES, seed=0,
+                                            **kwargs)
+    gan.compile(d_optimizer=keras.optimizers.SGD(learning_rate), g_optimizer=keras.optimizers.SGD(learning_rate))
+    return gan
+
+
+def test_a_conditional_d_judges_augmented_images_beside_their_own_labels():
+    gan = make_conditional_gan()
+    images, labels = tf.constant(real_images()), np.arange(BATCH) % CLASSES
+    seed = tf.constant([3, 4])
+    augmented_images = augment.diff_augment(images, seed, augment.POLICIES, 1.0)
+    expected = gan.discriminator([augmented_images, tf.one_hot(labels, CLASSES)], training=True)
+    np.testing.assert_allclose(gan.judge((images, labels), seed), expected, rtol=1e-6)
+    plain = gan.discriminator([images, tf.one_hot(labels, CLASSES)], training=True)
+    assert np.abs(expected.numpy() - plain.numpy()).max() > 1e-4  # the images were augmented ...
+    other_labels = gan.discriminator([augmented_images, tf.one_hot((labels + 1) % CLASSES, CLASSES)], training=True)
+    assert np.abs(expected.numpy() - other_labels.numpy()).max() > 1e-4  # ... and the labels reach D as they were
+
+
+def test_ada_moves_p_in_a_conditional_run_as_in_an_unconditional_one():
+    # As test_ada_moves_p_by_the_images_seen_every_interval: D(x, y) = 5 exactly, 14 steps, 3 moves of 0.01 up.
+    gan = make_conditional_gan(bias=5.0, kernel="zeros", learning_rate=0.0, probability=0.5, ada_target=0.6,
+                               ada_interval=4, ada_speed_images=3200)
+    data = tf.data.Dataset.from_tensors((real_images(), np.arange(BATCH, dtype=np.int32) % CLASSES)).repeat()
+    history = gan.fit(data, steps_per_epoch=14, epochs=1, verbose=0)
+    assert float(gan.augment_probability.value) == pytest.approx(0.53, abs=1e-6)
+    assert history.history["overfitting_heuristic"][-1] == pytest.approx(1.0)
+    assert gan.generate(4, labels=2).shape == (4, SIZE, SIZE, 1)

@@ -45,11 +45,11 @@ def check_combinations(settings):
         (matching and packing > 1, "--feature-matching", "--packing", "feature matching is a model of its own"),
     )
     conditional_partners = ((matching, "--feature-matching"), (r1, "--r1"), (penalty, "--gradient-penalty"),
-                            (noise, "--instance-noise"), (packing > 1, "--packing"),
-                            (augment != "none", "--augment (use --augment none with --recipe modern)"))
+                            (noise, "--instance-noise"), (packing > 1, "--packing"))
     for classes, class_flag in ((values["conditional"], "--conditional"), (values["pseudo_classes"] > 0,
                                                                            "--pseudo-classes")):
-        refused += tuple((classes and on, class_flag, flag, "a conditional run trains the plain GAN (with --ema)")
+        refused += tuple((classes and on, class_flag, flag, "a conditional run trains the plain GAN (with --ema and "
+                          "--augment)")
                          for on, flag in conditional_partners)
     refused += ((values["conditional"] and values["pseudo_classes"] > 0, "--conditional", "--pseudo-classes",
                  "choose the data's classes or k-means clusters"),)

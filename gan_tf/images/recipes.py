@@ -35,8 +35,9 @@ differentiated twice per G step, about K + 1 times a step's time and memory, its
 Conditional runs (`conditional`, the classes of the data; or `pseudo_classes`, k-means clusters of the images,
 `gan_tf.images.pseudo_classes`): `models.ConditionalGAN` with the class-conditional networks of
 `gan_tf.conditional_networks` (the one-hot label concatenated to z in G, a projection discriminator), on the plain
-GAN only (no feature matching, augmentation, R1, gradient penalty, instance noise or packing:
-`choices.check_combinations`), with or without a generator average. With `pseudo_classes` the model also gets the
+GAN, with or without augmentation (`models.AugmentedConditionalGAN`: D sees augmented images beside their labels) and
+a generator average (no feature matching, R1, gradient penalty, instance noise or packing:
+`choices.check_combinations`). With `pseudo_classes` the model also gets the
 clusters' shares, so that its samples draw the clusters as the data has them.
 """
 
@@ -112,7 +113,9 @@ def build_gan(config, channels, num_classes=None, class_shares=None):
                    latent_distribution=config.latent_distribution, ema_half_life=config.ema_half_life or None)
     if config.conditional or config.pseudo_classes:
         generator, discriminator = conditional_networks_of(config, channels, num_classes)
-        model_class, variant = models.ConditionalGAN, {"num_classes": num_classes, "class_shares": class_shares}
+        augmented = config.augment != "none"
+        model_class = models.AugmentedConditionalGAN if augmented else models.ConditionalGAN
+        variant = {"num_classes": num_classes, "class_shares": class_shares, **augment_options(config)}
     else:
         generator, discriminator = networks_of(config, channels)
         model_class, variant = model_class_of(config)
@@ -178,11 +181,7 @@ def model_class_of(config):
     """(model class, its own keyword arguments) for `config` (see the module docstring)."""
     if config.feature_matching > 0:
         return models.FeatureMatchingGAN, {"weight": config.feature_matching}
-    variant = {}
-    if config.augment != "none":
-        ada = config.augment == "ada"
-        variant.update(policies=augment.POLICIES, probability=0.0 if ada else 1.0,
-                       ada_target=ADA_TARGET if ada else None)
+    variant = augment_options(config)
     if config.r1_gamma > 0:
         variant.update(r1_gamma=config.r1_gamma, r1_every=config.r1_every)
     if config.gradient_penalty > 0:
@@ -192,6 +191,14 @@ def model_class_of(config):
     wanted = {models.WGANGP: config.gradient_penalty > 0, models.LazyR1GAN: config.r1_gamma > 0,
               models.InstanceNoiseGAN: config.instance_noise > 0, models.AugmentedGAN: config.augment != "none"}
     return composed_class(tuple(variant_class for variant_class in VARIANTS if wanted[variant_class])), variant
+
+
+def augment_options(config):
+    """`models.AugmentedGAN`'s keyword arguments for `config.augment` ({} for "none")."""
+    if config.augment == "none":
+        return {}
+    ada = config.augment == "ada"
+    return dict(policies=augment.POLICIES, probability=0.0 if ada else 1.0, ada_target=ADA_TARGET if ada else None)
 
 
 def composed_class(variant_classes):

@@ -1,6 +1,6 @@
 """The algorithms: `keras.Model` subclasses that train a generator against a discriminator."""
 
-from gan_tf.models.augmented import AugmentedGAN  # noqa: F401
+from gan_tf.models.augmented import AugmentedConditionalGAN, AugmentedGAN  # noqa: F401
 from gan_tf.models.conditional import ACGAN, ConditionalGAN  # noqa: F401
 from gan_tf.models.dynamics import (  # noqa: F401
     ConsensusGAN,

@@ -7,14 +7,17 @@ transform with a probability p adjusted every `ada_interval` D steps from r_t = 
     p <- clip(p + sign(r_t - target) * images / speed_images, 0, 1)         (target 0.6, speed 500k images)
 p and the heuristic's running sums are model variables (checkpointed with the model, resumed exactly); under
 `tf.distribute` the sums are added over replicas, so every replica takes the same p.
+
+`AugmentedConditionalGAN` does the same for a conditional GAN (`conditional.ConditionalGAN`): D sees the augmented
+images beside their labels, which are left as they are (the DiffAugment paper's class-conditional BigGAN runs).
 """
 
 import keras
 import tensorflow as tf
 
 from gan_tf import augment, checks
+from gan_tf.models import conditional, replicas
 from gan_tf.models import gan as gan_module
-from gan_tf.models import replicas
 
 
 @keras.saving.register_keras_serializable(package="gan_tf")
@@ -57,10 +60,13 @@ class AugmentedGAN(gan_module.GAN):
         seed = replicas.replica_seed(self.seed_generator) if seed is None else seed
         return augment.diff_augment(samples, seed, self.policies, self.augment_probability.value)
 
+    def judge(self, samples, seed=None):
+        """D's logits of `samples` augmented (with `seed`, else a fresh one)."""
+        return self.discriminator(self.augment(samples, seed), training=True)
+
     def compute_discriminator_loss(self, real, fake):
         seed = replicas.replica_seed(self.seed_generator) if self.same_augmentation else None
-        real_logits = self.discriminator(self.augment(real, seed), training=True)
-        fake_logits = self.discriminator(self.augment(fake, seed), training=True)
+        real_logits, fake_logits = self.judge(real, seed), self.judge(fake, seed)
         if self.ada_target is not None:
             self.adapt_probability(real_logits)
         self.augment_probability_tracker.update_state(self.augment_probability.value)
@@ -68,7 +74,7 @@ class AugmentedGAN(gan_module.GAN):
 
     def compute_generator_loss(self, real, fake):
         del real
-        fake_logits = self.discriminator(self.augment(fake), training=True)
+        fake_logits = self.judge(fake)
         return self.loss_family.generator_loss(fake_logits), fake_logits
 
     def adapt_probability(self, real_logits):
@@ -93,6 +99,16 @@ class AugmentedGAN(gan_module.GAN):
         return {**super().get_config(), "policies": list(self.policies), "probability": self.probability,
                 "ada_target": self.ada_target, "ada_interval": self.ada_interval,
                 "ada_speed_images": self.ada_speed_images, "same_augmentation": self.same_augmentation}
+
+
+@keras.saving.register_keras_serializable(package="gan_tf")
+class AugmentedConditionalGAN(AugmentedGAN, conditional.ConditionalGAN):
+    """`AugmentedGAN` for `(images, labels)`: D(augment(x), y), the labels untouched. Args: both classes'
+    (`num_classes`, `class_shares` as keywords)."""
+
+    def judge(self, samples, seed=None):
+        images, labels = samples
+        return self.discriminate(self.augment(images, seed), labels)[0]
 
 
 def _state(value, name):
