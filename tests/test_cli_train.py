@@ -3,6 +3,7 @@
 import dataclasses
 import json
 
+import conftest
 import numpy as np
 import PIL.Image
 import pytest
@@ -12,8 +13,7 @@ from conftest import event_tags
 from gan_tf import cli, plotting
 from gan_tf.images import checkpointing, recipes, run_generator, training
 
-TINY = ["--image-size", "16", "--filters", "4", "--batch-size", "4", "--steps-per-epoch", "3",
-        "--every-n-steps", "2", "--no-xla"]
+TINY = conftest.TINY_TRAIN_FLAGS
 
 
 @pytest.fixture(scope="module")

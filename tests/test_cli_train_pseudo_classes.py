@@ -2,6 +2,7 @@
 
 import json
 
+import conftest
 import numpy as np
 import PIL.Image
 import pytest
@@ -9,8 +10,7 @@ import pytest
 from gan_tf import cli, models, plotting
 from gan_tf.images import pseudo_classes, run_generator
 
-TINY = ["--image-size", "16", "--filters", "4", "--batch-size", "4", "--steps-per-epoch", "3",
-        "--every-n-steps", "2", "--no-xla"]
+TINY = conftest.TINY_TRAIN_FLAGS
 
 
 @pytest.fixture(scope="module")
