@@ -267,13 +267,11 @@ def open_spec(spec, image_size=64, batch_size=64, seed=None, data_dir=DEFAULT_DA
         return Source(digits(image_size, batch_size, seed=seed), count, {"examples": count}, [], [])
     path = pathlib.Path(spec)
     if path.is_dir():
-        crop = CELEBA_CROP if path.resolve().name == "img_align_celeba" else None
         files = scan_image_folder(path, skip_invalid)
-        fingerprint = {"files": len(files.paths), "bytes": sum(os.path.getsize(file) for file in files.paths)}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the skipped files are reported by the caller
-            dataset = image_folder(path, image_size, batch_size, crop=crop, seed=seed, files=files)
-        return Source(dataset, len(files.paths), fingerprint, files.skipped, files.ignored)
+            dataset = image_folder(path, image_size, batch_size, crop=folder_crop(path), seed=seed, files=files)
+        return Source(dataset, len(files.paths), folder_fingerprint(files), files.skipped, files.ignored)
     if spec in tfds.list_builders():
         crop = CELEBA_CROP if spec == "celeb_a" else None
         dataset, count = tfds_images_and_count(spec, data_dir, "train", image_size, batch_size, crop, seed)
@@ -293,12 +291,22 @@ def _open_classes(spec, image_size, batch_size, seed, skip_invalid):
                          "subfolder of images per class.")
     classes = image_files.scan_classes(path, skip_invalid)
     files = classes.files
-    fingerprint = {"files": len(files.paths), "bytes": sum(os.path.getsize(file) for file in files.paths)}
-    crop = CELEBA_CROP if path.resolve().name == "img_align_celeba" else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the skipped files are reported by the caller
-        dataset = image_folder(path, image_size, batch_size, crop=crop, seed=seed, files=files, labels=classes.labels)
-    return Source(dataset, len(files.paths), fingerprint, files.skipped, files.ignored, classes.class_names)
+        dataset = image_folder(path, image_size, batch_size, crop=folder_crop(path), seed=seed, files=files,
+                               labels=classes.labels)
+    return Source(dataset, len(files.paths), folder_fingerprint(files), files.skipped, files.ignored,
+                  classes.class_names)
+
+
+def folder_crop(path):
+    """The crop of an image folder's images: CelebA's for a folder named img_align_celeba, else none."""
+    return CELEBA_CROP if pathlib.Path(path).resolve().name == "img_align_celeba" else None
+
+
+def folder_fingerprint(files):
+    """{"files", "bytes"} of a folder's `ImageFiles`: a rerun on other images is refused by it (run_config)."""
+    return {"files": len(files.paths), "bytes": sum(os.path.getsize(file) for file in files.paths)}
 
 
 def describe(source, config, steps):

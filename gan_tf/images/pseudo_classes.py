@@ -26,7 +26,6 @@ numbers in benchmarks/README.md.
 """
 
 import json
-import os
 import pathlib
 import warnings
 
@@ -97,15 +96,14 @@ def open_spec(spec, count, image_size=64, batch_size=64, seed=None, skip_invalid
         raise ValueError(f"--data {spec!r}: --pseudo-classes takes 'digits' or a folder of images.")
     files = datasets.scan_image_folder(path, skip_invalid)
     keys = [pathlib.Path(file).relative_to(path).as_posix() for file in files.paths]
-    crop = datasets.CELEBA_CROP if path.resolve().name == "img_align_celeba" else None
+    crop = datasets.folder_crop(path)
     labels = _labels(saved, keys, len(keys), count, lambda: _folder_pixels(path, files, cluster_size(image_size), crop),
                      seed)
-    fingerprint = {"files": len(files.paths), "bytes": sum(os.path.getsize(file) for file in files.paths)}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the skipped files are reported by the caller
         dataset = datasets.image_folder(path, image_size, batch_size, crop=crop, seed=seed, files=files, labels=labels)
-    return datasets.Source(dataset, len(keys), fingerprint, files.skipped, files.ignored, cluster_names(count),
-                           labels, keys)
+    return datasets.Source(dataset, len(keys), datasets.folder_fingerprint(files), files.skipped, files.ignored,
+                           cluster_names(count), labels, keys)
 
 
 def _labels(saved, keys, n, count, pixels, seed):

@@ -236,11 +236,12 @@ def _train_locked(config, run_dir, wanted, source, strategy, verbose, extra_call
                 checkpointing.CheckpointSaver(manager, epoch, run_dir, seed=config.seed, write_files=chief),
                 *extra_callbacks]
     if chief:
-        views = observation.ImageGANViews(_open(config, config.seed + 10_000, source).dataset, seed=config.seed)
+        clusters = (source.keys, source.labels)  # the run's k-means classes, if any: the same for every stream
+        views = observation.ImageGANViews(_open(config, config.seed + 10_000, clusters).dataset, seed=config.seed)
         tensorboard = callbacks.TensorBoardSink(run_dir / "tensorboard" / callbacks.run_name(run_dir.resolve().name))
         monitors.insert(1, callbacks.Probe(views, tensorboard, config.every_n_steps))
         if config.eval_every:
-            real = _open(config, config.seed + 20_000, source).dataset
+            real = _open(config, config.seed + 20_000, clusters).dataset
             quality = evaluation.measurement(config.eval_measure, real, config.data, config.image_size,
                                              seed=config.seed)
             best = best_checkpoint.BestKeeper(gan, run_dir, config.eval_measure, steps, verbose=bool(verbose))
@@ -276,13 +277,12 @@ def training_stream(config, start_epoch=0, data=None):
     return data.repeat().skip(start_epoch * steps), steps
 
 
-def _open(config, seed, labelled=None):
-    """The run's `datasets.Source` with the shuffle seed `seed`. With `pseudo_classes`, `labelled`: the clusters to
-    use, a Source or `pseudo_classes.read_labels`' (keys, labels) (None: the images are clustered)."""
+def _open(config, seed, clusters=None):
+    """The run's `datasets.Source` with the shuffle seed `seed`. With `pseudo_classes`, `clusters`: the (keys,
+    labels) to use (`pseudo_classes.read_labels`'; None: the images are clustered)."""
     if config.pseudo_classes:
-        saved = (labelled.keys, labelled.labels) if isinstance(labelled, datasets.Source) else labelled
         return pseudo_classes.open_spec(config.data, config.pseudo_classes, config.image_size, config.batch_size,
-                                        seed, config.skip_invalid, saved)
+                                        seed, config.skip_invalid, clusters)
     return datasets.open_spec(config.data, config.image_size, config.batch_size, seed, config.data_dir,
                               skip_invalid=config.skip_invalid, conditional=config.conditional)
 
