@@ -15,15 +15,18 @@ shared) and scoring them with weight-free or offline measures:
   stacked     Stacked digits (`small_datasets.stacked_digits`: a random digit in each of R, G, B, 1,000 modes,
               Stacked MNIST of VEEGAN, https://arxiv.org/abs/1705.07761, and PacGAN,
               https://arxiv.org/abs/1712.04086), 25,600 training stacks. dcgan, modern (its generator average
-              sampled) and PacDCGAN2 (the dcgan recipe, D fed two samples stacked on the channels,
-              `models.PacGAN`). 26,000 samples (PacGAN's count) are read channel by channel by the digits
-              classifier: modes covered and KL(modes || uniform) (`small_datasets.stacked_digit_modes`).
+              sampled), residual (the modern recipe until 2026-12-08, `RESIDUAL`) and PacDCGAN2 (the dcgan recipe,
+              D fed two samples stacked on the channels, `models.PacGAN`). 26,000 samples (PacGAN's count) are read
+              channel by channel by the digits classifier: modes covered and KL(modes || uniform)
+              (`small_datasets.stacked_digit_modes`).
   photos      Random 32x32 crops of scikit-learn's two sample photos (`small_datasets.photo_crops`, 20,000 for
-              training): dcgan against modern, the SWD of 2,000 samples against 2,000 real crops of another seed;
-              the floor is the SWD between the two halves (2,000 + 2,000) of that real set.
+              training): dcgan against modern (and residual), the SWD of 2,000 samples against 2,000 real crops of
+              another seed; the floor is the SWD between the two halves (2,000 + 2,000) of that real set.
 
-Recipes are the library's (`choices.RECIPES` through `recipes.build_gan`), at 32 px, batch 64, with `--filters`
-(the DCGAN's ngf = ndf, the residual width) small to fit a shared 2-core CPU: read the results as such.
+Recipes are the library's (`choices.RECIPES` through `recipes.build_gan`; the modern recipe's k-means classes are
+made first, as `gan-tf train` makes them), at 32 px, batch 64, with `--filters` (the DCGAN's ngf = ndf, the
+residual width) small to fit a shared 2-core CPU: read the results as such. `--set NAME=VALUE` changes a setting of
+every recipe run (e.g. `--set loss='"hinge"'`).
 
 Commands (from the repository root, one at a time; outputs/image_quality/<subcommand>.json):
     export PYTHONPATH=. TF_CPP_MIN_LOG_LEVEL=2
@@ -34,12 +37,15 @@ Results (filters 16, seed 0; AMD EPYC Zen 3, 2 cores, shared, load 1.4-18; full 
   small-data at 2,000 steps, FD / SWD (floor 1.11 / 13.9): none 2.09 / 19.5, DiffAugment 3.10 / 19.2, ADA 2.20 /
     18.5: augmentation does not win by 30% at this budget (the plain D had not overfitted yet). At 10,000 steps
     (`--steps 10000 --eval-every 2500`) it does: none 5.48 / 29.6, DiffAugment 2.09 / 19.8, ADA 2.43 / 20.4.
-  stacked at 1,000 steps, modes / KL (real 1,000 / 0.019): dcgan 7 / 6.54, modern 973 / 0.47, PacDCGAN2 1 / 6.91
+  stacked at 1,000 steps, modes / KL (real 1,000 / 0.019): dcgan 7 / 6.54, residual 973 / 0.47, PacDCGAN2 1 / 6.91
     (seed 1: dcgan 756 / 1.33, PacDCGAN2 1 / 6.91); the published PacDCGAN2 1,000 / 0.06 is not reproduced.
-  photos at 500 steps, SWD mean (floor 13.3): dcgan 322, modern 217; at 3,000 steps: dcgan 102, modern 63.
+    modern (2026-12-08, Zen 4): 912 / 0.87 (residual rerun there: 971 / 0.42).
+  photos at 500 steps, SWD mean (floor 13.3): dcgan 322, residual 217; at 3,000 steps: dcgan 102, residual 63,
+    modern (2026-12-08) 68.
 """
 
 import argparse
+import dataclasses
 import json
 import pathlib
 import time
@@ -48,7 +54,7 @@ import keras
 import tensorflow as tf
 
 from gan_tf import models, networks
-from gan_tf.images import choices, quality, recipes, sliced_wasserstein, small_datasets, training
+from gan_tf.images import choices, pseudo_classes, quality, recipes, sliced_wasserstein, small_datasets, training
 
 IMAGE_SIZE = 32
 BATCH = 64
@@ -62,12 +68,53 @@ PHOTO_TRAINING = 20_000
 PHOTO_SWD = 2000
 
 
-def recipe_gan(recipe, channels, options, **overrides):
-    """The library's compiled GAN of `recipe` at 32 px with `options.filters` (and `overrides` of its settings)."""
-    settings = {**choices.RECIPES[recipe], **overrides}
-    config = training.TrainConfig(data="digits", image_size=IMAGE_SIZE, filters=options.filters, seed=options.seed,
-                                  **settings)
-    return recipes.build_gan(config, channels)
+# The modern recipe until 2026-12-08 (the rows "modern (residual, ...)" of benchmarks/README.md): SNGAN's residual
+# networks, spectrally normalised D, hinge, Adam beta_1 0, DiffAugment, generator average.
+RESIDUAL = {"architecture": "residual", "loss": "hinge", "beta_1": 0.0, "learning_rate": 2e-4,
+            "ema_half_life": 10_000.0, "augment": "diffaugment", "r1_gamma": 0.0, "spectral_norm": True,
+            "pseudo_classes": 0, "generator_resolution": 0}
+
+
+def recipe_settings(recipe, options, **overrides):
+    """The settings of `recipe` (a `choices.RECIPES` name or "residual") with `options.settings` and `overrides` over
+    them, made concrete for images without a native resolution (`choices.fit_to_data`)."""
+    settings = {**(RESIDUAL if recipe == "residual" else choices.RECIPES[recipe]), **options.settings, **overrides}
+    return choices.fit_to_data({**settings, "image_size": IMAGE_SIZE}, "images", ("pseudo_classes",))[0]
+
+
+def recipe_gan(settings, channels, options, labels=None):
+    """The library's compiled GAN of `settings` (`recipe_settings`) at 32 px with `options.filters`; with
+    `pseudo_classes`, `labels` are the images' k-means classes (`clustered`)."""
+    config = training.TrainConfig(data="digits", filters=options.filters, seed=options.seed, **settings)
+    if not config.pseudo_classes:
+        return recipes.build_gan(config, channels)
+    shares = pseudo_classes.class_shares(labels, config.pseudo_classes).tolist()
+    return recipes.build_gan(config, channels, num_classes=config.pseudo_classes, class_shares=shares)
+
+
+def clustered(images, settings, options):
+    """`images`, or `(images, k-means labels)` when `settings` ask for `pseudo_classes` (clustered at
+    `pseudo_classes.cluster_size`, as `gan-tf train --pseudo-classes` does)."""
+    count = settings["pseudo_classes"]
+    if not count:
+        return images
+    size = pseudo_classes.cluster_size(IMAGE_SIZE)
+    pixels = tf.image.resize(images, (size, size), antialias=True).numpy() if size != IMAGE_SIZE else images
+    start = time.time()
+    labels = pseudo_classes.kmeans_labels(pixels, count, seed=options.seed)
+    print(f"k-means: {count} clusters of {len(images)} images in {time.time() - start:.0f} s", flush=True)
+    return images, labels
+
+
+def train_recipe(recipe, images, channels, options, evaluate, **overrides):
+    """`train`'s curve for `recipe` (its k-means classes made first when it has them; their time is kept apart)."""
+    settings = recipe_settings(recipe, options, **overrides)
+    start = time.time()
+    data = clustered(images, settings, options)
+    clustering_seconds = round(time.time() - start, 1)
+    gan = recipe_gan(settings, channels, options, data[1] if isinstance(data, tuple) else None)
+    return {"settings": settings, "clustering_seconds": clustering_seconds,
+            "curve": train(gan, data, options, evaluate)}
 
 
 def packed_dcgan(channels, options, packing=2):
@@ -93,12 +140,14 @@ def on_channels(packs, packing, channels):
 
 
 def train(gan, images, options, evaluate):
-    """Trains `options.steps` steps in chunks of `options.eval_every`; returns the curve of `evaluate(gan)`."""
+    """Trains `options.steps` steps in chunks of `options.eval_every` on `images` (or `(images, labels)`); returns
+    the curve of `evaluate(gan)`."""
     curve, steps, seconds = [], 0, 0.0
+    count = len(images[0] if isinstance(images, tuple) else images)
     while steps < options.steps:
         chunk = min(options.eval_every, options.steps - steps)
         data = (tf.data.Dataset.from_tensor_slices(images).repeat()
-                .shuffle(min(len(images), 10_000), seed=options.seed * 1000 + len(curve))  # a new order per chunk
+                .shuffle(min(count, 10_000), seed=options.seed * 1000 + len(curve))  # a new order per chunk
                 .batch(BATCH, drop_remainder=True).prefetch(2))
         start = time.time()
         history = gan.fit(data, steps_per_epoch=chunk, epochs=1, verbose=0)
@@ -127,9 +176,9 @@ def small_data(options):
                 "frechet_distance": round(quality.digits_scores(classifier, training_images, reference)[
                     "classifier_frechet_distance"], 3)}}
     for augment in options.augments.split(","):
-        gan = recipe_gan("dcgan", 1, options, augment=augment)
-        curve = train(gan, training_images, options, lambda gan: scores(gan.generate(FD_SAMPLES, seed=1234)))
-        rows[f"dcgan, augment {augment}"] = {"curve": curve}
+        rows[f"dcgan, augment {augment}"] = train_recipe("dcgan", training_images, 1, options,
+                                                         lambda gan: scores(gan.generate(FD_SAMPLES, seed=1234)),
+                                                         augment=augment)
     return rows
 
 
@@ -142,11 +191,10 @@ def stacked(options):
         return {"modes": found["modes"], "kl_to_uniform": round(found["kl_to_uniform"], 3)}
 
     rows = {"real stacks (26,000 new draws)": modes(small_datasets.stacked_digits(STACKED_SAMPLES, seed=1)[0])}
-    makers = {"dcgan": lambda: recipe_gan("dcgan", 3, options), "modern": lambda: recipe_gan("modern", 3, options),
-              "pacdcgan2": lambda: packed_dcgan(3, options)}
     for name in options.models.split(","):
-        curve = train(makers[name](), images, options, lambda gan: modes(gan.generate(STACKED_SAMPLES, seed=1234)))
-        rows[name] = {"curve": curve}
+        evaluate = lambda gan: modes(gan.generate(STACKED_SAMPLES, seed=1234))  # noqa: E731
+        rows[name] = ({"curve": train(packed_dcgan(3, options), images, options, evaluate)} if name == "pacdcgan2"
+                      else train_recipe(name, images, 3, options, evaluate))
     return rows
 
 
@@ -161,9 +209,22 @@ def photos(options):
 
     rows = {"real crops, one half against the other (floor)": swd(second)}
     for name in options.models.split(","):
-        gan = recipe_gan(name, 3, options)
-        rows[name] = {"curve": train(gan, images, options, lambda gan: swd(gan.generate(PHOTO_SWD, seed=1234)))}
+        rows[name] = train_recipe(name, images, 3, options, lambda gan: swd(gan.generate(PHOTO_SWD, seed=1234)))
     return rows
+
+
+def settings_of(parser, pairs):
+    """{name: value} of `--set NAME=VALUE` pairs (values read as JSON, else kept as strings)."""
+    settings = {}
+    for pair in pairs:
+        name, separator, value = pair.partition("=")
+        if not separator or name not in {field.name for field in dataclasses.fields(training.TrainConfig)}:
+            parser.error(f"--set: expected NAME=VALUE with NAME a TrainConfig setting, got {pair!r}")
+        try:
+            settings[name] = json.loads(value)
+        except json.JSONDecodeError:
+            settings[name] = value
+    return settings
 
 
 MEASUREMENTS = {"small-data": small_data, "stacked": stacked, "photos": photos}
@@ -187,9 +248,13 @@ def main():
     parser.add_argument("--eval-every", type=int, default=500)
     parser.add_argument("--filters", type=int, default=16)
     parser.add_argument("--augments", default="none,diffaugment,ada", help="small-data: augment settings")
-    parser.add_argument("--models", default=None, help="stacked: dcgan,modern,pacdcgan2; photos: dcgan,modern")
+    parser.add_argument("--models", default=None, help="stacked: dcgan,modern,residual,pacdcgan2; "
+                        "photos: dcgan,modern,residual (residual: the modern recipe before 2026-12-08)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a TrainConfig setting over the recipes' (repeatable; the value is read as JSON)")
     options = parser.parse_args()
+    options.settings = settings_of(parser, options.set)
     if options.models is None:
         options.models = "dcgan,modern,pacdcgan2" if options.measurement == "stacked" else "dcgan,modern"
     OUTPUT.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,11 @@
            non-saturating loss, batch 64 (Radford et al. 2016, https://arxiv.org/abs/1511.06434)
   modern   SNGAN's residual G and spectrally normalised D (`residual_networks`, width `--width`), hinge loss,
            Adam(2e-4, beta (0, 0.9)), DiffAugment on D's inputs (`models.AugmentedGAN`, `--policies`), and a
-           moving average of G's weights (`GAN(ema_half_life=...)`, StyleGAN2-ADA's ramp), batch 64
+           moving average of G's weights (`GAN(ema_half_life=...)`, StyleGAN2-ADA's ramp), batch 64: the modern
+           recipe of `gan-tf train` until 2026-12-08 (now the residual one of `image_quality.py`). Today's
+           `--recipe modern` is the dcgan networks here with `--pseudo-classes 20 --loss hinge --d-learning-rate 6e-4
+           --g-learning-rate 6e-4 --dcgan-ema-half-life 10000 --generator-resolution 8` and ADA (which this script does
+           not offer): run it with `gan-tf train --recipe modern` and score it with `score_digits_run.py`.
 
 Every `--eval-every` steps (and at the end) 2,000 samples of the raw generator and of its average are scored by
 `quality.digits_scores` (the digits classifier trained on the training split as a GAN sees it, 32 px): its inception

@@ -11,7 +11,7 @@ import tensorflow as tf
 from conftest import event_tags
 
 from gan_tf import cli, cpu_path, models
-from gan_tf.images import checkpointing, datasets, quality, recipes, run_config, run_generator, training
+from gan_tf.images import checkpointing, choices, datasets, quality, recipes, run_config, run_generator, training
 
 TINY = ["--data", "digits", "--image-size", "16", "--filters", "4", "--batch-size", "8", "--steps-per-epoch", "2",
         "--every-n-steps", "1", "--no-xla"]
@@ -37,12 +37,25 @@ def modern_run(tmp_path_factory):
 
 def test_the_modern_recipe_is_recorded_and_builds_its_gan(modern_run):
     saved = saved_settings(modern_run)
-    assert {name: saved[name] for name in recipes.RECIPES["modern"]} == recipes.RECIPES["modern"]
+    # "native": the digits' own 8x8 (G's images through 8x8, as the loader's enlarged digits)
+    assert {name: saved[name] for name in recipes.RECIPES["modern"]} == {**recipes.RECIPES["modern"],
+                                                                          "generator_resolution": 8}
     gan, config = run_generator.load_generator(modern_run)
-    assert type(gan) is models.AugmentedGAN and gan.loss_name == "hinge" and gan.ema_half_life == 10_000
-    assert gan.probability == 1.0 and gan.ada_target is None  # DiffAugment: every transform on every image
+    assert type(gan) is models.AugmentedConditionalGAN and gan.loss_name == "hinge" and gan.ema_half_life == 10_000
+    assert gan.ada_target == recipes.ADA_TARGET and gan.num_classes == 20  # ADA; 20 k-means classes, no labels
+    assert len(json.loads((modern_run / "clusters.json").read_text())["labels"]) == len(datasets.digits_arrays()[0])
+    assert gan.generator.layers[-1].name == "low_resolution"
+    assert float(gan.g_optimizer.learning_rate) == pytest.approx(6e-4)
+
+
+def test_the_residual_networks_are_a_flag_away(tmp_path):
+    run = tmp_path / "run"
+    cli.main(["train", *TINY, "--out", str(run), "--epochs", "1", "--recipe", "modern", "--architecture", "residual",
+              "--spectral-norm", "--pseudo-classes", "0", "--augment", "diffaugment", "--beta-1", "0"])
+    gan, _ = run_generator.load_generator(run)
+    assert type(gan) is models.AugmentedGAN and gan.probability == 1.0 and gan.ada_target is None  # DiffAugment
     assert any(isinstance(layer, keras.layers.SpectralNormalization) for layer in gan.discriminator.layers)
-    assert gan.generator.name == "residual_generator_16"
+    assert gan.generator.name == "residual_generator_16" and gan.generator.layers[-1].name == "low_resolution"
 
 
 def test_sample_and_export_use_the_generator_average(modern_run, tmp_path):
@@ -54,15 +67,16 @@ def test_sample_and_export_use_the_generator_average(modern_run, tmp_path):
         np.testing.assert_array_equal(variable.numpy(), value)
     assert not all(np.array_equal(value, weight) for value, weight in zip(averaged, gan.generator.trainable_weights))
     out = tmp_path / "grid.png"
-    images = run_generator.sample(modern_run, n=4, out=out, seed=3)
+    images = run_generator.sample(modern_run, n=4, out=out, seed=3)  # clusters drawn by their shares, seeded
     np.testing.assert_array_equal(images, gan.generate(4, seed=3, average=True))
     # Two steps into the ramp (half-life 5% of the images seen) the average trails G by ~1e-6: not the same samples.
     assert not np.array_equal(images, gan.generate(4, seed=3, average=False))
     cli.main(["export", "--run", str(modern_run), "--out", str(tmp_path / "exported")])
     exported = keras.saving.load_model(tmp_path / "exported" / "generator.keras")
-    latent = gan.sample_latent(4, seed=3)
-    np.testing.assert_allclose(keras.ops.convert_to_numpy(exported(latent, training=False)), images, rtol=1e-5,
-                               atol=1e-6)
+    latent, labels = keras.ops.convert_to_numpy(gan.sample_latent(4, seed=3)), np.array([0, 5, 19, 5])
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(exported([latent, np.eye(20, dtype=np.float32)[labels]],
+                                                                   training=False)),
+                               gan.generate(4, labels=labels, seed=3, average=True), rtol=1e-5, atol=1e-6)
     assert "average" in json.loads((tmp_path / "exported" / "sampling.json").read_text())["weights"]
 
 
@@ -100,7 +114,7 @@ def test_a_recipe_never_changes_a_resumed_run(modern_run, tmp_path, capsys):
         cli.main(["train", *TINY, "--out", str(dcgan_run), "--epochs", "2", "--recipe", "modern"])
     error = capsys.readouterr().err
     assert stopped.value.code == 2 and error.count("\n") == 1 and error.startswith("gan-tf: error: ")
-    for name in ("architecture", "loss", "ema_half_life", "augment", "spectral_norm", "beta_1"):
+    for name in ("loss", "learning_rate", "ema_half_life", "augment", "pseudo_classes", "generator_resolution"):
         assert f"'{name}'" in error, (name, error)
     assert g_iterations(dcgan_run) == 2  # nothing trained
     cli.main(["train", *TINY, "--out", str(dcgan_run), "--epochs", "2", "--recipe", "dcgan"])
@@ -115,7 +129,7 @@ def test_a_recipe_never_changes_a_resumed_run(modern_run, tmp_path, capsys):
      recipes.AugmentedR1GAN),
     (["--architecture", "residual", "--spectral-norm"], {"architecture": "residual", "spectral_norm": True},
      models.GAN),
-    (["--recipe", "modern", "--no-spectral-norm", "--ema", "0"], {"spectral_norm": False, "ema_half_life": 0.0},
+    (["--recipe", "modern", "--pseudo-classes", "0", "--ema", "0"], {"pseudo_classes": 0, "ema_half_life": 0.0},
      models.AugmentedGAN),
     (["--generator-resolution", "8", "--ema", "50"], {"generator_resolution": 8}, models.GAN),
 ])
@@ -262,3 +276,33 @@ def test_xla_is_chosen_for_the_machine_unless_asked_and_a_rerun_may_change_it():
     assert recipes.jit_compile_of(dataclasses.replace(config, jit_compile=False)) is False
     saved = dataclasses.asdict(dataclasses.replace(config, jit_compile=True))
     assert run_config.differences(saved, {**saved, "jit_compile": False}) == {}
+
+
+@pytest.mark.parametrize("data, explicit, resolution, clusters, note", [
+    ("digits", {}, 8, 20, None),
+    ("digits", {"image_size": 8}, 0, 20, None),  # 8x8 images are the digits' own: nothing to pass through
+    ("folder", {}, 0, 20, None),  # 200 image files: 10 a cluster
+    ("folder", {"pseudo_classes": 20}, 0, 20, None),
+    ("small", {}, 0, 0, "they need at least 10 images a cluster (200), and 'small' has 199 image files."),
+    ("small", {"pseudo_classes": 20}, 0, 20, None),  # (refused or not by k-means, with the images' count)
+    ("celeb_a", {}, 0, 0, "they need 'digits' or an image folder, not TFDS data."),
+    ("digits", {"conditional": True}, 8, 0, "--conditional and --pseudo-classes do not combine"),
+    ("folder", {"r1_gamma": 1.0}, 0, 0, "--pseudo-classes and --r1 do not combine"),
+    ("digits", {"pseudo_classes": 5}, 8, 5, None),  # an explicit flag is the user's: kept
+    ("celeb_a", {"pseudo_classes": 5}, 0, 5, None),  # (and refused later, naming the data)
+])
+def test_the_modern_recipe_fits_what_the_data_allows(tmp_path, monkeypatch, data, explicit, resolution, clusters,
+                                                    note):
+    monkeypatch.chdir(tmp_path)
+    for folder, count in (("folder", 200), ("small", 199)):  # names are enough: counted, not read
+        (tmp_path / folder / "sub").mkdir(parents=True)
+        for index in range(count):
+            (tmp_path / folder / ("sub" if index % 2 else "") / f"{index}.png").touch()
+        (tmp_path / folder / "notes.txt").touch()
+    settings = {"image_size": 32, **choices.RECIPES["modern"], **explicit}
+    fitted, notes = choices.fit_to_data(settings, data, explicit=set(explicit))
+    assert (fitted["generator_resolution"], fitted["pseudo_classes"]) == (resolution, clusters)
+    assert len(notes) == (note is not None)  # one line, saying what is off and why
+    assert not notes or notes[0].startswith(f"The recipe's 20 k-means classes are off (--pseudo-classes 0): {note}")
+    others = set(settings) - {"generator_resolution", "pseudo_classes"}
+    assert {name: fitted[name] for name in others} == {name: settings[name] for name in others}

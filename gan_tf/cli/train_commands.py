@@ -25,6 +25,7 @@ def train_command(arguments):
     check_train_arguments(arguments)
     names = (*TRAIN_OPTIONS, "ema_half_life")
     options = {name: getattr(arguments, name) for name in names if getattr(arguments, name) is not None}
+    explicit = set(options)
     options = {**recipe_settings(arguments), **options}
     if arguments.mixed_precision:
         options["precision"] = f"mixed_{arguments.mixed_precision}"
@@ -39,6 +40,9 @@ def train_command(arguments):
         options["conditional"] = True
     if arguments.data == "digits":
         options.setdefault("image_size", 32)
+    options, notes = choices.fit_to_data(options, arguments.data, explicit)
+    for note in notes:
+        print(note)
     choices.check_combinations(options)
     from gan_tf.images import training  # noqa: PLC0415  (TensorFlow only for the commands that need it)
 
@@ -95,7 +99,7 @@ TRAIN_OPTIONS = {
                          "--gradient-penalty 10 --d-steps 5 --beta-1 0 --learning-rate 1e-4 (and Adam's beta_2 0.9; "
                          "gan-tf keeps 0.999); none of these is set for you"),
     "d_steps": (flags.positive_integer, "D (critic) updates per batch (default 1; WGAN-GP's n_critic: 5)"),
-    "learning_rate": (flags.non_negative_number, "Adam's learning rate for G and D (default 2e-4)"),
+    "learning_rate": (flags.non_negative_number, "Adam's learning rate for G and D (dcgan 2e-4, modern 6e-4)"),
     "instance_noise": (flags.non_negative_number, "instance noise: D sees every image, real and generated (in [-1, "
                        "1]), plus Gaussian noise of this stddev, e.g. 0.1 (0: off, the default); the progress bar "
                        "shows its current noise_stddev"),
@@ -111,7 +115,7 @@ TRAIN_OPTIONS = {
                        "folder) into K classes by k-means, kept in the run (clusters.json), and train the conditional "
                        "GAN on them; samples draw the clusters by their shares (0: off, the default). Digits, 20 "
                        "clusters: classifier score 9.4-9.5 against 8.7 without (benchmarks/README.md)"),
-    "beta_1": (flags.non_negative_number, "Adam's beta_1 (dcgan 0.5, modern 0)"),
+    "beta_1": (flags.non_negative_number, "Adam's beta_1 (default 0.5; SNGAN's residual nets: 0)"),
     "g_steps": (flags.positive_integer, "generator updates per batch (the write-up: 2)"),
     "feature_matching": (flags.non_negative_number, "weight of the write-up's feature matching (default 0: off; the "
                          "write-up 0.1)"),
@@ -178,10 +182,13 @@ def add_train_command(commands):
     train.add_argument("--skip-invalid", action="store_true", help="skip image files that cannot be used (not an "
                        "image, truncated, too large, not a regular file) and report how many, instead of stopping")
     train.add_argument("--recipe", choices=tuple(choices.RECIPES), help=f"a combination of the settings below. Default "
-                       f"{choices.DEFAULT_RECIPE} for a new run (the default is the recipe that measures better in "
-                       "benchmarks/image_recipes.py); a rerun keeps its run's. " + "; ".join(
+                       f"{choices.DEFAULT_RECIPE} for a new run (Radford et al.'s DCGAN; modern measures better: "
+                       "benchmarks/README.md); a rerun keeps its run's. " + "; ".join(
                            f"{name}: " + ", ".join(f"{key}={value}" for key, value in settings.items())
-                           for name, settings in choices.RECIPES.items()) + ". Explicit flags override the recipe's")
+                           for name, settings in choices.RECIPES.items()) + ". generator_resolution=native: the "
+                       "data's own (8 for digits, else off); modern's k-means classes are for digits or a folder, "
+                       "without --conditional and the flags --pseudo-classes refuses (else off, with a note). "
+                       "Explicit flags override the recipe's")
     train.add_argument("--ema", dest="ema_half_life", type=flags.non_negative_number, nargs="?",
                        const=choices.EMA_HALF_LIFE, metavar="HALF_LIFE",
                        help="sample a moving average of G with this half-life in images (alone: "

@@ -5,11 +5,17 @@ explicit flags override them. A run's settings (recipe included) are fixed by it
   dcgan    Radford et al.'s DCGAN ("Unsupervised Representation Learning with Deep Convolutional Generative
            Adversarial Networks", https://arxiv.org/abs/1511.06434): non-saturating loss, Adam(2e-4, beta1 0.5),
            batch-norm G and D, the raw generator. TrainConfig's defaults.
-  modern   what recent small-data image GANs combine: the SNGAN / BigGAN residual networks with a spectrally
-           normalised D and the hinge loss (Miyato et al. 2018, "Spectral Normalization for Generative Adversarial
-           Networks", https://arxiv.org/abs/1802.05957: Adam beta1 0), DiffAugment on everything D sees (Zhao et
-           al. 2020, https://arxiv.org/abs/2006.10738) and a moving average of G's weights sampled instead of G
-           (half-life 10k images, StyleGAN2-ADA's ema_kimg = 10: `gan_tf.ema`).
+  modern   what measured best on this project's three image benchmarks (benchmarks/README.md): the DCGAN networks
+           made class-conditional on 20 k-means clusters of the images (`pseudo_classes`, after the self-conditioned
+           GAN, Liu et al. 2020, https://arxiv.org/abs/2006.10728), the hinge loss at Adam(6e-4, beta1 0.5), ADA
+           (Karras et al. 2020, https://arxiv.org/abs/2006.06676: D's inputs augmented with a probability adapted to
+           E[sign D(real)] = 0.6) and a moving average of G's weights sampled instead of G (half-life 10k images,
+           StyleGAN2-ADA's ema_kimg = 10: `gan_tf.ema`); G's images pass through the data's native resolution where
+           it is known (`choices.NATIVE`: 8x8 for the digits). `choices.fit_to_data` turns the clusters off, with a
+           note, where they cannot be (TFDS data, `conditional`, the variants they do not combine with).
+           The residual recipe it replaced (SNGAN / BigGAN residual networks, spectrally normalised D, Miyato et al.
+           2018, https://arxiv.org/abs/1802.05957; DiffAugment, https://arxiv.org/abs/2006.10738) is a few flags away:
+           architecture "residual", spectral_norm, augment "diffaugment", beta_1 0, pseudo_classes 0.
 
 Model class by settings: `FeatureMatchingGAN` (feature_matching > 0), or `GAN` with the variants the settings ask
 for, composed by inheritance in the order of `VARIANTS` (outermost first; `composed_class`):
