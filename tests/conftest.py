@@ -18,9 +18,10 @@ from gan_tf import cpu_path
 cpu_path.configure()
 
 REPOSITORY = pathlib.Path(__file__).resolve().parents[1]
-# `gan-tf train` flags of a run of a few seconds: 16 px, 4 filters, 3 steps of 4 images an epoch, probes every 2 steps
-TINY_TRAIN_FLAGS = ["--image-size", "16", "--filters", "4", "--batch-size", "4", "--steps-per-epoch", "3",
-                    "--every-n-steps", "2", "--no-xla"]
+# `gan-tf train` flags of a run of a few seconds: the dcgan recipe, 16 px, 4 filters, 3 steps of 4 images an epoch,
+# probes every 2 steps
+TINY_TRAIN_FLAGS = ["--recipe", "dcgan", "--image-size", "16", "--filters", "4", "--batch-size", "4",
+                    "--steps-per-epoch", "3", "--every-n-steps", "2", "--no-xla"]
 
 
 def load_script(relative_path):

@@ -232,7 +232,8 @@ def test_a_failed_start_writes_nothing_and_the_corrected_command_works(tmp_path,
         save_image(folder / f"{index}.png", (8, 8))
     (folder / "quota.png").write_text("<html>quota exceeded</html>")
     run = tmp_path / "run"
-    tiny = ["--image-size", "16", "--filters", "4", "--steps-per-epoch", "1", "--epochs", "1", "--no-xla"]
+    tiny = ["--recipe", "dcgan", "--image-size", "16", "--filters", "4", "--steps-per-epoch", "1", "--epochs", "1",
+            "--no-xla"]
     for extra, message in [([], r"quota\.png' is not an image .*--skip-invalid"),
                            (["--skip-invalid", "--batch-size", "8"], r"batch_size \(--batch-size\) 8 is larger than "
                                                                      "the 4 images")]:

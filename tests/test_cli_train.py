@@ -77,8 +77,8 @@ def test_rerunning_resumes_from_the_checkpoint(trained_run, image_folder, capsys
 
 def test_rerunning_with_other_settings_is_refused(trained_run, image_folder):
     with pytest.raises(ValueError, match="other settings.*filters"):
-        cli.main(["--debug", "train", "--data", str(image_folder), "--out", str(trained_run[0]), *TINY[:2],
-                  "--filters", "8", *TINY[4:]])
+        cli.main(["--debug", "train", "--data", str(image_folder), "--out", str(trained_run[0]), *TINY[:4],
+                  "--filters", "8", *TINY[6:]])
 
 
 def test_a_trailing_slash_or_another_working_directory_resumes_the_same_run(trained_run, image_folder, monkeypatch,

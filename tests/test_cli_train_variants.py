@@ -16,8 +16,8 @@ from conftest import REPOSITORY, event_tags
 from gan_tf import cli, models
 from gan_tf.images import checkpointing, choices, recipes, run_config, run_generator, training
 
-TINY = ["--data", "digits", "--image-size", "16", "--filters", "4", "--batch-size", "8", "--steps-per-epoch", "2",
-        "--every-n-steps", "100", "--no-xla"]
+TINY = ["--data", "digits", "--recipe", "dcgan", "--image-size", "16", "--filters", "4", "--batch-size", "8",
+        "--steps-per-epoch", "2", "--every-n-steps", "100", "--no-xla"]
 
 
 def train(run, *flags, epochs=1):

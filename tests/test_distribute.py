@@ -76,8 +76,9 @@ def test_gan_tf_train_on_two_workers_keeps_them_in_step(tmp_path):
     # MultiWorkerMirroredStrategy, two processes on this machine: the same command, each with its TF_CONFIG.
     cluster = {"worker": [f"localhost:{port}" for port in free_ports(2)]}
     command = [sys.executable, "-m", "gan_tf.cli", "train", "--data", "digits", "--out", str(tmp_path / "run"),
-               "--strategy", "multi_worker", "--image-size", "16", "--filters", "4", "--batch-size", "8",
-               "--steps-per-epoch", "3", "--epochs", "2", "--no-xla", "--every-n-steps", "100", "--sync-batch-norm"]
+               "--strategy", "multi_worker", "--recipe", "dcgan", "--image-size", "16", "--filters", "4",
+               "--batch-size", "8", "--steps-per-epoch", "3", "--epochs", "2", "--no-xla", "--every-n-steps", "100",
+               "--sync-batch-norm"]
     workers = []
     for index in range(2):
         tf_config = json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}})

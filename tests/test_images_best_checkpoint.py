@@ -12,8 +12,8 @@ from conftest import event_tags
 from gan_tf import cli, measurements
 from gan_tf.images import best_checkpoint, checkpointing, recipes, run_folder, run_generator, training
 
-TINY = ["--data", "digits", "--image-size", "16", "--filters", "4", "--batch-size", "8", "--steps-per-epoch", "2",
-        "--every-n-steps", "100", "--no-xla"]
+TINY = ["--data", "digits", "--recipe", "dcgan", "--image-size", "16", "--filters", "4", "--batch-size", "8",
+        "--steps-per-epoch", "2", "--every-n-steps", "100", "--no-xla"]
 
 
 def tiny_gan(ema=0.0):

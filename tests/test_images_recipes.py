@@ -109,16 +109,25 @@ def test_a_recipe_never_changes_a_resumed_run(modern_run, tmp_path, capsys):
     cli.main(["train", *TINY, "--out", str(modern_run), "--epochs", "2"])  # and --eval-every may change
     assert "resuming from" in capsys.readouterr().out and g_iterations(modern_run) == 4
     dcgan_run = tmp_path / "dcgan"
-    cli.main(["train", *TINY, "--out", str(dcgan_run), "--epochs", "1"])
+    cli.main(["train", *TINY, "--out", str(dcgan_run), "--epochs", "1", "--recipe", "dcgan"])
+    cli.main(["train", *TINY, "--out", str(dcgan_run), "--epochs", "2"])  # not the default recipe's settings
+    assert "resuming from" in capsys.readouterr().out and g_iterations(dcgan_run) == 4
     with pytest.raises(SystemExit) as stopped:
-        cli.main(["train", *TINY, "--out", str(dcgan_run), "--epochs", "2", "--recipe", "modern"])
+        cli.main(["train", *TINY, "--out", str(dcgan_run), "--epochs", "3", "--recipe", "modern"])
     error = capsys.readouterr().err
     assert stopped.value.code == 2 and error.count("\n") == 1 and error.startswith("gan-tf: error: ")
     for name in ("loss", "learning_rate", "ema_half_life", "augment", "pseudo_classes", "generator_resolution"):
         assert f"'{name}'" in error, (name, error)
-    assert g_iterations(dcgan_run) == 2  # nothing trained
-    cli.main(["train", *TINY, "--out", str(dcgan_run), "--epochs", "2", "--recipe", "dcgan"])
-    assert g_iterations(dcgan_run) == 4
+    assert g_iterations(dcgan_run) == 4  # nothing trained
+    cli.main(["train", *TINY, "--out", str(dcgan_run), "--epochs", "3", "--recipe", "dcgan"])
+    assert g_iterations(dcgan_run) == 6
+
+
+def test_a_new_run_without_a_recipe_is_the_default_recipe(tmp_path):
+    run = tmp_path / "run"
+    cli.main(["train", *TINY, "--out", str(run), "--epochs", "1"])
+    fitted, _ = choices.fit_to_data({**choices.RECIPES[choices.DEFAULT_RECIPE], "image_size": 16}, "digits")
+    assert {name: saved_settings(run)[name] for name in fitted} == fitted
 
 
 @pytest.mark.parametrize("flags, settings, model_class", [
@@ -135,9 +144,9 @@ def test_a_recipe_never_changes_a_resumed_run(modern_run, tmp_path, capsys):
 ])
 def test_each_flag_is_recorded_and_resumable(tmp_path, flags, settings, model_class):
     run = tmp_path / "run"
-    cli.main(["train", *TINY, "--out", str(run), "--epochs", "1", *flags])
+    cli.main(["train", *TINY, "--out", str(run), "--epochs", "1", "--recipe", "dcgan", *flags])
     assert {name: saved_settings(run)[name] for name in settings} == settings
-    cli.main(["train", *TINY, "--out", str(run), "--epochs", "2", *flags])
+    cli.main(["train", *TINY, "--out", str(run), "--epochs", "2", *flags])  # the recipe is the run's
     assert g_iterations(run) == 4
     gan, _ = run_generator.load_generator(run)
     averaged = saved_settings(run)["ema_half_life"] > 0
@@ -229,14 +238,16 @@ def test_a_conditional_run_with_augmentation_builds_the_conditional_augmented_ga
         assert gan.class_shares.tolist() == [0.5, 0.25, 0.25]
 
 
-def test_a_conditional_run_resumes_from_its_checkpoint(tmp_path):
+def test_a_conditional_run_resumes_from_its_checkpoint(tmp_path, capsys):
     run = tmp_path / "run"
-    cli.main(["train", *TINY, "--out", str(run), "--epochs", "1", "--conditional"])
+    cli.main(["train", *TINY, "--out", str(run), "--epochs", "1", "--conditional"])  # the default recipe, modern
+    assert "k-means classes are off (--pseudo-classes 0): --conditional and --pseudo-classes" in capsys.readouterr().out
     assert saved_settings(run)["class_names"] == [str(digit) for digit in range(10)]
+    assert (saved_settings(run)["pseudo_classes"], saved_settings(run)["augment"]) == (0, "ada")
     cli.main(["train", *TINY, "--out", str(run), "--epochs", "2", "--conditional"])
     assert g_iterations(run) == 4
     gan, _ = run_generator.load_generator(run)
-    assert type(gan) is models.ConditionalGAN and gan.num_classes == 10
+    assert type(gan) is models.AugmentedConditionalGAN and gan.num_classes == 10
 
 
 # How often the digits classifier (`quality.train_digits_classifier`, 16x16 inputs) reads the asked class in 500

@@ -181,14 +181,7 @@ def add_train_command(commands):
                        "an uninterrupted one bit for bit (slower on GPU)")
     train.add_argument("--skip-invalid", action="store_true", help="skip image files that cannot be used (not an "
                        "image, truncated, too large, not a regular file) and report how many, instead of stopping")
-    train.add_argument("--recipe", choices=tuple(choices.RECIPES), help=f"a combination of the settings below. Default "
-                       f"{choices.DEFAULT_RECIPE} for a new run (Radford et al.'s DCGAN; modern measures better: "
-                       "benchmarks/README.md); a rerun keeps its run's. " + "; ".join(
-                           f"{name}: " + ", ".join(f"{key}={value}" for key, value in settings.items())
-                           for name, settings in choices.RECIPES.items()) + ". generator_resolution=native: the "
-                       "data's own (8 for digits, else off); modern's k-means classes are for digits or a folder, "
-                       "without --conditional and the flags --pseudo-classes refuses (else off, with a note). "
-                       "Explicit flags override the recipe's")
+    train.add_argument("--recipe", choices=tuple(choices.RECIPES), help=recipe_help())
     train.add_argument("--ema", dest="ema_half_life", type=flags.non_negative_number, nargs="?",
                        const=choices.EMA_HALF_LIFE, metavar="HALF_LIFE",
                        help="sample a moving average of G with this half-life in images (alone: "
@@ -204,6 +197,18 @@ def add_train_command(commands):
         train.add_argument(flag, dest=name, type=kind, help=text, choices=allowed[0] if allowed else None,
                            metavar=METAVARS.get(name))
     train.set_defaults(run=train_command)
+
+
+def recipe_help():
+    """`--recipe`'s help: the default, each recipe's settings, and how they meet the data and the other flags."""
+    settings = "; ".join(f"{name}: " + ", ".join(f"{key}={value}" for key, value in values.items())
+                         for name, values in choices.RECIPES.items())
+    return (f"a combination of the settings below. Default {choices.DEFAULT_RECIPE} for a new run (the recipe that "
+            "measures better on digits, Stacked digits and photo crops: benchmarks/README.md; dcgan is Radford et "
+            f"al.'s); a rerun keeps its run's. {settings}. generator_resolution=native: the data's own (8 for digits, "
+            "else off); modern's k-means classes are for digits or a folder of at least "
+            f"{choices.IMAGES_PER_CLUSTER} images a cluster, without --conditional and the flags --pseudo-classes "
+            "refuses (else off, with a note). Explicit flags override the recipe's")
 
 
 def add_sample_command(commands):

@@ -25,7 +25,7 @@ RECIPES = {
                "ema_half_life": 10_000.0, "augment": "ada", "r1_gamma": 0.0, "spectral_norm": False,
                "pseudo_classes": 20, "generator_resolution": NATIVE},
 }
-DEFAULT_RECIPE = "dcgan"
+DEFAULT_RECIPE = "modern"
 EMA_HALF_LIFE = 10_000.0  # --ema without a value (gan_tf.ema.HALF_LIFE_IMAGES)
 LATENT_DISTRIBUTIONS = ("normal", "uniform")
 STRATEGIES = ("default", "mirrored", "multi_worker", "tpu")
