@@ -24,6 +24,25 @@ def test_kmeans_labels_recover_well_separated_groups():
     assert len(np.unique(labels)) == 3
 
 
+def test_above_the_fit_limit_the_centres_are_fitted_on_a_subset_and_every_image_is_assigned(monkeypatch):
+    import sklearn.cluster  # noqa: PLC0415
+
+    images, kinds = three_kinds_of_images()
+    monkeypatch.setattr(pseudo_classes, "FIT_LIMIT", 12)  # 12 of the 90 images fit the centres
+    fitted_on, fit = [], sklearn.cluster.KMeans.fit
+    monkeypatch.setattr(sklearn.cluster.KMeans, "fit", lambda self, x, *a, **k: fitted_on.append(len(x)) or fit(
+        self, x, *a, **k))
+    labels = pseudo_classes.kmeans_labels(images, 3, seed=0)
+    assert fitted_on == [12] and labels.dtype == np.int32 and labels.shape == (90,)
+    for kind in range(3):  # the 78 images not fitted on join their group's cluster
+        assert len(np.unique(labels[kinds == kind])) == 1
+    assert len(np.unique(labels)) == 3
+    noise = np.random.default_rng(1).uniform(-1, 1, images.shape).astype(np.float32)  # no groups: 5 clusters anyway
+    assert len(np.unique(pseudo_classes.kmeans_labels(noise, 5, seed=3))) == 5
+    np.testing.assert_array_equal(pseudo_classes.kmeans_labels(noise, 5, seed=3),
+                                  pseudo_classes.kmeans_labels(noise, 5, seed=3))  # seeded: the subset too
+
+
 def test_kmeans_labels_are_seeded():
     images, _ = three_kinds_of_images()
     images = images + np.random.default_rng(1).uniform(-1, 1, images.shape).astype(np.float32)  # no clear groups

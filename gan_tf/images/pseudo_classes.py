@@ -17,8 +17,9 @@ at `cluster_size(image_size)` pixels (at most 32; k-means time and memory grow w
 kept in the run folder's clusters.json (`write_labels`, `read_labels`: a resumed run trains on the same clusters
 without clustering again), and config.json keeps the clusters' names ("cluster_0", ...) and shares. k-means time
 grows with the images times their pixels: 1.7 s for the 1,438 training digits at 32x32 (K 20, 2 idle cores), 18 s
-for 5,000 and 89 s for 20,000 colour 32x32 photo crops (2 cores shared with a training run; AMD EPYC Zen 4), so
-about 15 minutes for a 200,000-image folder, paid once per run.
+for 5,000 and 89 s for 20,000 colour 32x32 photo crops (2 cores shared with a training run; AMD EPYC Zen 4). Larger
+sets fit the centres on `FIT_LIMIT` (20,000) images and assign the others to their nearest centre: 94 s for 100,000
+crops (the same machine, shared with a training run), paid once per run.
 
 On scikit-learn's digits at 32 px (20 clusters, 90% of the images in a cluster whose most common digit is theirs),
 with the DCGAN pieces of `gan-tf train --data digits`: `benchmarks/image_recipes.py --pseudo-classes 20`,
@@ -36,13 +37,15 @@ from gan_tf.images import datasets, run_folder
 
 STARTS = 10  # k-means restarts (scikit-learn's n_init): the lowest within-cluster sum of squares wins
 LARGEST_CLUSTER_SIZE = 32  # images are clustered at most at 32x32 pixels
+FIT_LIMIT = 20_000  # k-means centres are fitted on at most this many images; all are then assigned
 LABELS_FILE = "clusters.json"  # in the run folder: one label per training image
 
 
 def kmeans_labels(images, count, seed=0):
     """Cluster labels int32 `[n]` in [0, count) of `images` (`[n, ...]`, compared pixel by pixel, squared
-    Euclidean distance), from scikit-learn's KMeans with `STARTS` starts seeded by `seed`. Every cluster is
-    non-empty."""
+    Euclidean distance), from scikit-learn's KMeans with `STARTS` starts seeded by `seed`. Above `FIT_LIMIT` images
+    the centres are fitted on `FIT_LIMIT` of them (drawn by `seed`) and every image takes its nearest centre. Every
+    cluster is non-empty (the fitted images keep their clusters)."""
     import sklearn.cluster  # noqa: PLC0415  (scikit-learn is only needed here and for digits)
 
     images = np.asarray(images, dtype=np.float32)
@@ -54,8 +57,13 @@ def kmeans_labels(images, count, seed=0):
                          f"got {count}.")
     if not np.all(np.isfinite(images)):
         raise ValueError("images must be finite (no NaN or infinity).")
-    clustering = sklearn.cluster.KMeans(count, n_init=STARTS, random_state=checks.integer_at_least("seed", seed, 0))
-    return clustering.fit_predict(images.reshape(len(images), -1)).astype(np.int32)
+    seed = checks.integer_at_least("seed", seed, 0)
+    pixels = images.reshape(len(images), -1)
+    clustering = sklearn.cluster.KMeans(count, n_init=STARTS, random_state=seed)
+    if len(pixels) <= FIT_LIMIT:
+        return clustering.fit_predict(pixels).astype(np.int32)
+    clustering.fit(pixels[np.random.default_rng(seed).choice(len(pixels), FIT_LIMIT, replace=False)])
+    return clustering.predict(pixels).astype(np.int32)
 
 
 def class_shares(labels, count):
