@@ -12,7 +12,8 @@ explicit flags override them. A run's settings (recipe included) are fixed by it
            E[sign D(real)] = 0.6) and a moving average of G's weights sampled instead of G (half-life 10k images,
            StyleGAN2-ADA's ema_kimg = 10: `gan_tf.ema`); G's images pass through the data's native resolution where
            it is known (`choices.NATIVE`: 8x8 for the digits). `choices.fit_to_data` turns the clusters off, with a
-           note, where they cannot be (TFDS data, `conditional`, the variants they do not combine with).
+           note, where they cannot be (TFDS data, folders of under 10 images a cluster, `conditional`, the variants
+           they do not combine with).
            The residual recipe it replaced (SNGAN / BigGAN residual networks, spectrally normalised D, Miyato et al.
            2018, https://arxiv.org/abs/1802.05957; DiffAugment, https://arxiv.org/abs/2006.10738) is a few flags away:
            architecture "residual", spectral_norm, augment "diffaugment", beta_1 0, pseudo_classes 0.
