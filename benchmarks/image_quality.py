@@ -39,7 +39,8 @@ Results (filters 16, seed 0; AMD EPYC Zen 3, 2 cores, shared, load 1.4-18; full 
     (`--steps 10000 --eval-every 2500`) it does: none 5.48 / 29.6, DiffAugment 2.09 / 19.8, ADA 2.43 / 20.4.
   stacked at 1,000 steps, modes / KL (real 1,000 / 0.019): dcgan 7 / 6.54, residual 973 / 0.47, PacDCGAN2 1 / 6.91
     (seed 1: dcgan 756 / 1.33, PacDCGAN2 1 / 6.91); the published PacDCGAN2 1,000 / 0.06 is not reproduced.
-    modern (2026-12-08, Zen 4): 912 / 0.87 (residual rerun there: 971 / 0.42).
+    modern (2026-12-08, Zen 4): 912 / 0.87 (residual rerun there: 971 / 0.42); seed 1: modern 921 / 0.98, residual
+    990 / 0.34.
   photos at 500 steps, SWD mean (floor 13.3): dcgan 322, residual 217; at 3,000 steps: dcgan 102, residual 63,
     modern (2026-12-08) 68.
 """
