@@ -5,7 +5,8 @@ explicit flags override them. A run's settings (recipe included) are fixed by it
   dcgan    Radford et al.'s DCGAN ("Unsupervised Representation Learning with Deep Convolutional Generative
            Adversarial Networks", https://arxiv.org/abs/1511.06434): non-saturating loss, Adam(2e-4, beta1 0.5),
            batch-norm G and D, the raw generator. TrainConfig's defaults.
-  modern   what measured best on this project's three image benchmarks (benchmarks/README.md): the DCGAN networks
+  modern   the best measured on the digits and ahead of dcgan on all three image benchmarks (benchmarks/README.md;
+           on Stacked digits and photo crops the residual recipe below is ahead of it): the DCGAN networks
            made class-conditional on 20 k-means clusters of the images (`pseudo_classes`, after the self-conditioned
            GAN, Liu et al. 2020, https://arxiv.org/abs/2006.10728), the hinge loss at Adam(6e-4, beta1 0.5), ADA
            (Karras et al. 2020, https://arxiv.org/abs/2006.06676: D's inputs augmented with a probability adapted to
